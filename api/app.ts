@@ -1,0 +1,63 @@
+/** The Fastify application: a thin layer that starts, signals and queries the case workflows. */
+import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import { Ajv } from 'ajv';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Ingress } from '@restatedev/restate-sdk-clients';
+import type { Database } from '../db/client.ts';
+import type { Clock } from '../infra/clock.ts';
+import { installErrorHandler } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
+import { applicationRoutes } from './routes/applications.ts';
+import { taskRoutes } from './routes/tasks.ts';
+
+export interface ApiDeps {
+  db: Database;
+  ingress: Ingress;
+  ingressUrl: string;
+  clock: Clock;
+}
+
+export type Api = FastifyInstance;
+
+export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Unknown fields are an error, not silently dropped; body types are never coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings are text: coerce their values (e.g. ?limit=10) but keep bodies strict.
+  app.setValidatorCompiler(createValidatorCompiler());
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '政务服务中心 一门式审批 API', version: '0.1.0' },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(deps));
+  await app.register(catalogueRoutes(deps));
+  await app.register(applicationRoutes(deps));
+  await app.register(taskRoutes(deps));
+  return app;
+}
+
+function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
+  const strictAjv = new Ajv({
+    removeAdditional: false,
+    coerceTypes: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  const coercingAjv = new Ajv({
+    removeAdditional: false,
+    coerceTypes: 'array',
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  return ({ schema, httpPart }) =>
+    (httpPart === 'querystring' || httpPart === 'params' ? coercingAjv : strictAjv).compile(schema as object);
+}

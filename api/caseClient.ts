@@ -1,0 +1,27 @@
+/** Calls into a case's workflow through Restate's ingress, turning rule violations into API errors. */
+import * as clients from '@restatedev/restate-sdk-clients';
+import type { CaseState } from '../rules/caseModel.ts';
+import { CaseWorkflow, type CaseInputs, type CaseResult } from '../workflows/caseWorkflow.ts';
+import type { ApiDeps } from './app.ts';
+import { ApiError } from './errors.ts';
+
+export async function callCase<H extends keyof CaseInputs>(
+  deps: ApiDeps,
+  caseNo: string,
+  handler: H,
+  input: CaseInputs[H],
+  idempotencyKey?: string,
+): Promise<CaseState> {
+  const client = deps.ingress.objectClient(CaseWorkflow, caseNo);
+  const call = client[handler] as (input: unknown, opts?: unknown) => Promise<CaseResult>;
+  let result: CaseResult;
+  try {
+    result = idempotencyKey
+      ? await call(input, clients.rpc.opts({ idempotencyKey: `${handler}:${idempotencyKey}` }))
+      : await call(input);
+  } catch (error) {
+    throw new ApiError(503, 'engine_unavailable', `审批引擎暂不可用，请稍后重试（${(error as Error).message}）`);
+  }
+  if (!result.ok) throw new ApiError(result.error.status, result.error.code, result.error.message, result.error.field);
+  return result.case;
+}

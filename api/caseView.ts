@@ -1,0 +1,50 @@
+/** What `GET /applications/:caseNo` and the command endpoints answer with. */
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { caseEvents, cases } from '../db/schema.ts';
+import type { CaseState } from '../rules/caseModel.ts';
+
+export function caseView(state: CaseState) {
+  return {
+    caseNo: state.caseNo,
+    status: state.status,
+    applicant: state.applicant,
+    ...(state.theme ? { theme: state.theme } : {}),
+    matters: state.matters.map((m) => ({
+      code: m.code,
+      name: m.name,
+      kind: m.kind,
+      outcome: state.outcomes[m.code] ?? 'pending',
+      departments: m.departments,
+    })),
+    materialsProvided: state.materialsProvided,
+    receivedAt: state.receivedAt,
+    receivedBy: state.receivedBy,
+    acceptedAt: state.acceptedOn ?? null,
+    deemedAccepted: state.deemedAccepted,
+    decidedAt: state.decidedAt ?? null,
+    deadlines: state.deadlines,
+    tasks: state.tasks,
+    notices: state.notices,
+    certificates: state.certificates,
+    reasons: state.reasons,
+    lastSeq: state.seq,
+  };
+}
+
+export async function loadCase(db: Database, caseNo: string): Promise<CaseState | undefined> {
+  const [row] = await db.select({ snapshot: cases.snapshot }).from(cases).where(eq(cases.caseNo, caseNo));
+  return row?.snapshot;
+}
+
+export async function loadEvents(db: Database, caseNo: string) {
+  const rows = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    at: r.at,
+    actor: r.actor,
+    data: r.data,
+    recordedAt: r.recordedAt,
+  }));
+}

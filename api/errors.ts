@@ -1,0 +1,104 @@
+/**
+ * Every client error is `{ code, message, field? }`: `code` is machine-readable English, `message` is Chinese for
+ * the clerk and names the field. Nothing unexpected escapes as a stack trace.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** `/applicant/type` in the body → `applicant.type`; array items → `materials[2]`. */
+function fieldName(path: string, child?: unknown): string {
+  const parts = path.split('/').filter(Boolean);
+  if (typeof child === 'string') parts.push(child);
+  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+export function validationError(error: AjvError, context: string): ErrorBody {
+  const p = error.params;
+  switch (error.keyword) {
+    case 'required': {
+      const field = fieldName(error.instancePath, p.missingProperty);
+      return { code: 'missing_field', field, message: `缺少必填字段 ${field}` };
+    }
+    case 'additionalProperties': {
+      const field = fieldName(error.instancePath, p.additionalProperty);
+      return { code: 'unknown_field', field, message: `不允许的字段 ${field}` };
+    }
+    case 'type': {
+      const field = fieldName(error.instancePath) || context;
+      return { code: 'invalid_field', field, message: `字段 ${field} 的类型应为 ${String(p.type)}` };
+    }
+    case 'enum':
+    case 'const':
+    case 'anyOf': {
+      const field = fieldName(error.instancePath) || context;
+      const allowed = Array.isArray(p.allowedValues) ? `：${p.allowedValues.join(' / ')}` : '';
+      return { code: 'invalid_field', field, message: `字段 ${field} 的取值无效${allowed}` };
+    }
+    default: {
+      const field = fieldName(error.instancePath) || context;
+      return { code: 'invalid_field', field, message: `字段 ${field} 无效（${error.message ?? error.keyword}）` };
+    }
+  }
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler(
+    (error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+      if (error instanceof ApiError) {
+        return reply
+          .status(error.statusCode)
+          .send({ code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+      }
+      if (error.validation?.[0]) {
+        return reply.status(400).send(validationError(error.validation[0], error.validationContext ?? 'body'));
+      }
+      if (
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+        (error.statusCode === 400 && error instanceof SyntaxError)
+      ) {
+        return reply.status(400).send({ code: 'malformed_json', field: 'body', message: '请求体不是合法的 JSON' });
+      }
+      if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+        return reply.status(400).send({ code: 'missing_body', field: 'body', message: '请求体不能为空' });
+      }
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        return reply
+          .status(415)
+          .send({ code: 'unsupported_media_type', field: 'content-type', message: '请求体必须是 application/json' });
+      }
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return reply.status(error.statusCode).send({ code: 'bad_request', message: `请求无效：${error.message}` });
+      }
+      request.log.error(error);
+      return reply.status(500).send({ code: 'internal_error', message: '服务器内部错误，请稍后重试' });
+    },
+  );
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ code: 'route_not_found', field: 'url', message: `没有这个接口：${request.method} ${request.url}` }),
+  );
+}

@@ -1,0 +1,203 @@
+/** Applications (申请 / 办件): submission at a window, acceptance, supplements, and the case view. */
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import Type from 'typebox';
+import { fetchCatalogue } from '../../db/catalogue.ts';
+import { reserveCase } from '../../db/applicationRequests.ts';
+import { cases } from '../../db/schema.ts';
+import { snapshotMatter, type Catalogue, type Matter } from '../../rules/catalogue.ts';
+import { chinaDate } from '../../rules/workingDays.ts';
+import type { ApiDeps } from '../app.ts';
+import { callCase } from '../caseClient.ts';
+import { caseView, loadCase, loadEvents } from '../caseView.ts';
+import { ApiError } from '../errors.ts';
+import {
+  AcceptanceBody,
+  CaseNoParams,
+  IdempotencyHeaders,
+  SubmitApplicationBody,
+  SupplementBody,
+  type Static,
+} from '../schemas.ts';
+
+function resolveMatters(catalogue: Catalogue, body: Static<typeof SubmitApplicationBody>) {
+  if (body.matters && body.theme) {
+    throw new ApiError(400, 'matters_and_theme', '只能提供 matters 或 theme 其中之一', 'theme');
+  }
+  if (!body.matters && !body.theme)
+    throw new ApiError(400, 'missing_field', '缺少必填字段 matters 或 theme', 'matters');
+  const byCode = new Map(catalogue.matters.map((m) => [m.code, m]));
+  let theme: { code: string; name: string } | undefined;
+  let codes: string[];
+  if (body.theme) {
+    const found = catalogue.themes.find((t) => t.code === body.theme);
+    if (!found) throw new ApiError(422, 'unknown_theme', `主题服务 ${body.theme} 不存在`, 'theme');
+    theme = { code: found.code, name: found.name };
+    codes = found.matters;
+  } else {
+    codes = body.matters ?? [];
+    codes.forEach((code, i) => {
+      if (!byCode.has(code)) throw new ApiError(422, 'unknown_matter', `事项 ${code} 不存在`, `matters[${i}]`);
+    });
+  }
+  const matters = codes.map((code) => byCode.get(code) as Matter);
+  const needed = new Set(matters.flatMap((m) => m.materials.map((x) => x.code)));
+  body.materials.forEach((code, i) => {
+    if (!needed.has(code)) {
+      throw new ApiError(422, 'unknown_material', `材料 ${code} 不属于所申请事项的材料清单`, `materials[${i}]`);
+    }
+  });
+  return { theme, matters: matters.map((m) => snapshotMatter(catalogue, m)) };
+}
+
+async function requireCase(deps: ApiDeps, caseNo: string) {
+  const state = await loadCase(deps.db, caseNo);
+  if (!state) throw new ApiError(404, 'case_not_found', `办件 ${caseNo} 不存在`, 'caseNo');
+  return state;
+}
+
+export const applicationRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/applications',
+      {
+        schema: {
+          summary: '窗口收件：提交申请（一件事一次办）',
+          body: SubmitApplicationBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request, reply) => {
+        const key = request.headers['idempotency-key'];
+        if (!key) {
+          throw new ApiError(400, 'idempotency_key_required', '缺少请求头 Idempotency-Key', 'Idempotency-Key');
+        }
+        const body = request.body;
+        const { theme, matters } = resolveMatters(await fetchCatalogue(deps.db), body);
+        const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+        const reservation = await reserveCase(deps.db, key, requestHash, chinaDate(deps.clock.now()));
+        if (reservation.requestHash !== requestHash) {
+          throw new ApiError(
+            409,
+            'idempotency_key_reused',
+            'Idempotency-Key 已用于另一份不同的申请',
+            'Idempotency-Key',
+          );
+        }
+        const state = await callCase(
+          deps,
+          reservation.caseNo,
+          'submit',
+          {
+            caseNo: reservation.caseNo,
+            queryCode: reservation.queryCode,
+            applicant: body.applicant,
+            ...(theme ? { theme } : {}),
+            matters,
+            materials: body.materials,
+            form: body.form ?? {},
+            receivedBy: body.receivedBy,
+          },
+          reservation.caseNo,
+        );
+        if (reservation.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.status(201).send({
+          caseNo: state.caseNo,
+          queryCode: state.queryCode,
+          status: state.status,
+          case: caseView(state),
+        });
+      },
+    );
+
+    app.get(
+      '/applications',
+      {
+        schema: {
+          summary: '办件列表（按状态）',
+          querystring: Type.Object(
+            {
+              status: Type.Optional(Type.String({ maxLength: 32 })),
+              applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const filters: SQL[] = [];
+        if (request.query.status) filters.push(eq(cases.status, request.query.status));
+        if (request.query.applicantIdNumber) filters.push(eq(cases.applicantIdNumber, request.query.applicantIdNumber));
+        const rows = await deps.db
+          .select({
+            caseNo: cases.caseNo,
+            status: cases.status,
+            applicantName: cases.applicantName,
+            window: cases.window,
+            receivedAt: cases.receivedAt,
+            acceptedOn: cases.acceptedOn,
+            statutoryDue: cases.statutoryDue,
+            promisedDue: cases.promisedDue,
+          })
+          .from(cases)
+          .where(filters.length ? and(...filters) : undefined)
+          .orderBy(desc(cases.receivedAt))
+          .limit(request.query.limit ?? 100);
+        return rows;
+      },
+    );
+
+    app.get(
+      '/applications/:caseNo',
+      { schema: { summary: '办件详情（含事件日志）', params: CaseNoParams } },
+      async (request) => {
+        const state = await requireCase(deps, request.params.caseNo);
+        return { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) };
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/acceptance',
+      {
+        schema: {
+          summary: '受理决定：受理 / 不予受理 / 一次性告知补正',
+          params: CaseNoParams,
+          body: AcceptanceBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) => {
+        await requireCase(deps, request.params.caseNo);
+        const { decision, reason, clerkId } = request.body;
+        const state = await callCase(
+          deps,
+          request.params.caseNo,
+          'decideAcceptance',
+          { decision, clerkId, ...(reason !== undefined ? { reason } : {}) },
+          request.headers['idempotency-key'],
+        );
+        return caseView(state);
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/supplements',
+      {
+        schema: { summary: '申请人补正材料', params: CaseNoParams, body: SupplementBody, headers: IdempotencyHeaders },
+      },
+      async (request) => {
+        await requireCase(deps, request.params.caseNo);
+        const state = await callCase(
+          deps,
+          request.params.caseNo,
+          'supplyMaterials',
+          { materials: request.body.materials, ...(request.body.actorId ? { actorId: request.body.actorId } : {}) },
+          request.headers['idempotency-key'],
+        );
+        return caseView(state);
+      },
+    );
+  };

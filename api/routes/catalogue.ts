@@ -1,0 +1,77 @@
+/** The catalogue (事项目录) and each matter's service guide (办事指南) with its nine public elements. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { fetchCatalogue } from '../../db/catalogue.ts';
+import type { Matter } from '../../rules/catalogue.ts';
+import type { ApiDeps } from '../app.ts';
+import { ApiError } from '../errors.ts';
+import { CodeParams } from '../schemas.ts';
+
+const kindNames = { immediate: '即办件', promised: '承诺件', joint: '联办件', escalated: '上报件' } as const;
+
+function serviceGuide(matter: Matter, departmentName: (code: string) => string) {
+  const lead = matter.departments.find((d) => d.lead);
+  return {
+    handlingBody: matter.guide.handlingBody || (lead ? departmentName(lead.code) : ''),
+    legalBasis: matter.guide.legalBasis,
+    conditions: matter.guide.conditions,
+    procedure: matter.guide.procedure,
+    timeLimit: {
+      statutoryWorkingDays: matter.statutoryLimitDays,
+      promisedWorkingDays: matter.promisedLimitDays,
+      text:
+        matter.kind === 'immediate'
+          ? '即时办结'
+          : `法定时限 ${matter.statutoryLimitDays} 个工作日，承诺时限 ${matter.promisedLimitDays} 个工作日`,
+    },
+    result: matter.result,
+    feeBasis: matter.fee.basis,
+    feeAmountYuan: matter.fee.amountYuan,
+    supervision: matter.guide.supervision,
+  };
+}
+
+export const catalogueRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get('/matters', { schema: { summary: '事项目录' } }, async () => {
+      const catalogue = await fetchCatalogue(deps.db);
+      const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
+      return catalogue.matters.map((m) => ({
+        code: m.code,
+        name: m.name,
+        kind: m.kind,
+        kindName: kindNames[m.kind],
+        departments: m.departments.map((d) => ({ ...d, name: departmentName.get(d.code) ?? d.code })),
+        statutoryLimitDays: m.statutoryLimitDays,
+        promisedLimitDays: m.promisedLimitDays,
+      }));
+    });
+
+    app.get('/matters/:code', { schema: { summary: '办事指南', params: CodeParams } }, async (request) => {
+      const catalogue = await fetchCatalogue(deps.db);
+      const matter = catalogue.matters.find((m) => m.code === request.params.code);
+      if (!matter) throw new ApiError(404, 'matter_not_found', `事项 ${request.params.code} 不存在`, 'code');
+      const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
+      const materialName = new Map(catalogue.materials.map((m) => [m.code, m.name]));
+      return {
+        code: matter.code,
+        name: matter.name,
+        kind: matter.kind,
+        kindName: kindNames[matter.kind],
+        departments: matter.departments.map((d) => ({ ...d, name: departmentName.get(d.code) ?? d.code })),
+        materials: matter.materials.map((m) => ({ ...m, name: materialName.get(m.code) ?? m.code })),
+        statutoryLimitDays: matter.statutoryLimitDays,
+        promisedLimitDays: matter.promisedLimitDays,
+        guide: serviceGuide(matter, (code) => departmentName.get(code) ?? code),
+      };
+    });
+
+    app.get('/themes', { schema: { summary: '主题服务（一件事）' } }, async () => {
+      const catalogue = await fetchCatalogue(deps.db);
+      const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
+      return catalogue.themes.map((t) => ({
+        ...t,
+        matters: t.matters.map((code) => ({ code, name: matterName.get(code) ?? code })),
+      }));
+    });
+  };

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { ApiDeps } from '../app.ts';
+
+export const healthRoutes =
+  (deps: ApiDeps): FastifyPluginAsync =>
+  async (app) => {
+    app.get(
+      '/health',
+      { schema: { summary: '健康检查：PostgreSQL 与 Restate 均可用时为 ok' } },
+      async (_request, reply) => {
+        const [database, engine] = await Promise.all([
+          deps.db.execute(sql`SELECT 1`).then(
+            () => true,
+            () => false,
+          ),
+          fetch(`${deps.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ]);
+        if (database && engine) return { status: 'ok' };
+        return reply.status(503).send({ status: 'unavailable', postgres: database, restate: engine });
+      },
+    );
+  };

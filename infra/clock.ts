@@ -1,0 +1,47 @@
+/**
+ * The one clock of the system. `CLOCK_START` (ISO instant) is "now" at the anchor instant `CLOCK_ANCHOR`
+ * (epoch ms of real time; the launcher sets it once so every process agrees, default: this process's start);
+ * `CLOCK_SPEED` virtual seconds pass per real second. Unset: real time.
+ */
+export interface Clock {
+  readonly speed: number;
+  /** Virtual now, epoch ms. */
+  now(): number;
+  /** The virtual instant that corresponds to a real one. */
+  toVirtual(realMs: number): number;
+  /** Real milliseconds until the virtual instant (0 if passed). */
+  realDelayUntil(virtualMs: number, nowVirtualMs?: number): number;
+}
+
+export function createClock(options: { startMs?: number; anchorMs?: number; speed?: number } = {}): Clock {
+  const anchor = options.anchorMs ?? Date.now();
+  const start = options.startMs ?? anchor;
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new RangeError(`CLOCK_SPEED must be > 0, got ${speed}`);
+  const toVirtual = (realMs: number) => start + (realMs - anchor) * speed;
+  return {
+    speed,
+    now: () => toVirtual(Date.now()),
+    toVirtual,
+    realDelayUntil: (virtualMs, nowVirtualMs = toVirtual(Date.now())) =>
+      Math.max(0, Math.ceil((virtualMs - nowVirtualMs) / speed)),
+  };
+}
+
+function parseInstant(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`${name} is not an ISO instant: ${value}`);
+  return ms;
+}
+
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const startMs = parseInstant('CLOCK_START', env.CLOCK_START);
+  const anchorMs = parseInstant('CLOCK_ANCHOR', env.CLOCK_ANCHOR);
+  const speed = env.CLOCK_SPEED ? Number(env.CLOCK_SPEED) : 1;
+  return createClock({
+    ...(startMs !== undefined ? { startMs } : {}),
+    ...(anchorMs !== undefined ? { anchorMs } : {}),
+    speed,
+  });
+}

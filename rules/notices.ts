@@ -1,0 +1,113 @@
+/** The written notices an applicant receives (zh-CN). Built once and stored exactly as sent. */
+import type { CaseState, Notice } from './caseModel.ts';
+import type { IsoDate } from './workingDays.ts';
+
+export interface MissingMaterial {
+  code: string;
+  name: string;
+  /** Names of the matters that require it. */
+  matters: string[];
+}
+
+function caseTitle(state: Pick<CaseState, 'caseNo' | 'theme' | 'matters'>): string {
+  return state.theme?.name ?? state.matters.map((m) => m.name).join('、');
+}
+
+function formatDate(date: IsoDate): string {
+  const [y, m, d] = date.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}
+
+export function supplementNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  missing: MissingMaterial[],
+  due: IsoDate,
+): Notice {
+  const lines = missing.map((m, i) => `${i + 1}. ${m.name}（${m.matters.join('、')}）`);
+  return {
+    id,
+    kind: 'supplement',
+    sentAt,
+    title: '补正材料一次性告知书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）申请材料不齐全。` +
+      `根据《中华人民共和国行政许可法》第三十二条，现一次性告知您需要补正的全部材料：\n${lines.join('\n')}\n` +
+      `请于${formatDate(due)}前补正。逾期未补正的，视为放弃申请，本申请不予受理。`,
+    items: missing,
+    due,
+  };
+}
+
+export function acceptedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  acceptedOn: IsoDate,
+  promisedDue: IsoDate,
+  deemed: boolean,
+): Notice {
+  const how = deemed
+    ? `本中心未在收到申请材料之日起五个工作日内作出受理决定或一次性告知，依照《中华人民共和国行政许可法》第三十二条，自收到申请材料之日（${formatDate(acceptedOn)}）起即为受理。`
+    : `经审查，申请材料齐全、符合法定形式，决定予以受理（受理日期：${formatDate(acceptedOn)}）。`;
+  return {
+    id,
+    kind: 'accepted',
+    sentAt,
+    title: '受理通知书',
+    body: `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）${how}承诺办结时间：${formatDate(promisedDue)}。`,
+    due: promisedDue,
+  };
+}
+
+export function notAcceptedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  reason: string,
+): Notice {
+  return {
+    id,
+    kind: 'not_accepted',
+    sentAt,
+    title: '不予受理决定书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）不予受理。理由：${reason}\n` +
+      `如不服本决定，可以依法申请行政复议或者提起行政诉讼。`,
+  };
+}
+
+export function refusedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  reasons: string[],
+): Notice {
+  return {
+    id,
+    kind: 'refused',
+    sentAt,
+    title: '不予许可决定书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经审查，决定不予许可。理由：\n` +
+      reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') +
+      `\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。`,
+  };
+}
+
+export function approvedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+): Notice {
+  return {
+    id,
+    kind: 'approved',
+    sentAt,
+    title: '准予许可决定书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经审查，符合法定条件，决定准予许可。` +
+      `相关证照将依法在十个工作日内向您颁发、送达。`,
+  };
+}
