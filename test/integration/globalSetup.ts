@@ -1,0 +1,32 @@
+/** Starts the real stack once for the integration suite: embedded PostgreSQL, a Restate server, worker, API. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../infra/ports.ts';
+import { startStack } from '../../infra/stack.ts';
+import { TEST_CLOCK_START } from './clock.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    databaseUrl: string;
+    adminUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-test-'));
+  const stack = await startStack({
+    dataDir,
+    apiPort: await freePort(),
+    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: '1' },
+  });
+  project.provide('apiUrl', stack.apiUrl);
+  project.provide('databaseUrl', stack.databaseUrl);
+  project.provide('adminUrl', stack.adminUrl);
+  return async () => {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,113 @@
+/** Shared fixtures for the unit tests of rules/: the demo catalogue, snapshots, times in China Standard Time. */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
+import { evolve } from '../../rules/caseModel.ts';
+import type { CaseCommand, Decision, RuleViolation } from '../../rules/caseDecisions.ts';
+import { decide } from '../../rules/caseDecisions.ts';
+import type { Catalogue, MatterSnapshot } from '../../rules/catalogue.ts';
+import { snapshotMatter } from '../../rules/catalogue.ts';
+
+/** The demo catalogue, read the way db/catalogue.ts reads it. */
+export function loadDemoCatalogue(): Catalogue {
+  return JSON.parse(readFileSync(new URL('../../db/seed/catalogue.json', import.meta.url), 'utf8')) as Catalogue;
+}
+
+export const catalogue: Catalogue = loadDemoCatalogue();
+
+export function snapshot(code: string): MatterSnapshot {
+  const matter = catalogue.matters.find((m) => m.code === code);
+  if (!matter) throw new Error(`no matter ${code} in the demo catalogue`);
+  return snapshotMatter(catalogue, matter);
+}
+
+export function themeSnapshots(themeCode: string): MatterSnapshot[] {
+  const theme = catalogue.themes.find((t) => t.code === themeCode);
+  if (!theme) throw new Error(`no theme ${themeCode} in the demo catalogue`);
+  return theme.matters.map(snapshot);
+}
+
+/** An instant given as a wall-clock time in China (UTC+8), e.g. cst('2026-09-18 10:00'). */
+export function cst(wallClock: string): number {
+  const ms = Date.parse(`${wallClock.replace(' ', 'T')}:00+08:00`);
+  if (Number.isNaN(ms)) throw new Error(`bad time ${wallClock}`);
+  return ms;
+}
+
+export const applicant = { type: 'organisation' as const, name: '某某餐饮管理有限公司', idNumber: '91440300MA5XXXXX0X' };
+
+export function submitCommand(
+  matters: MatterSnapshot[],
+  materials: string[],
+  extra: Partial<Extract<CaseCommand, { type: 'submit' }>> = {},
+): CaseCommand {
+  return {
+    type: 'submit',
+    caseNo: 'YM-2026-000001',
+    queryCode: 'Q7X2',
+    applicant,
+    matters,
+    materials,
+    form: { shopName: '老街面馆' },
+    receivedBy: { clerkId: 'clerk-01', window: 'W3' },
+    ...extra,
+  };
+}
+
+/** Fold events into a state. */
+export function fold(state: CaseState | undefined, events: CaseEvent[]): CaseState {
+  const result = events.reduce<CaseState | undefined>(evolve, state);
+  if (!result) throw new Error('no state after folding');
+  return result;
+}
+
+/** Expect an accepted decision and return its events. */
+export function eventsOf(decision: Decision): CaseEvent[] {
+  if (!decision.ok) throw new Error(`expected events, got violation ${JSON.stringify(decision.violation)}`);
+  return decision.events;
+}
+
+/** Expect a rule violation and return it. */
+export function violationOf(decision: Decision): RuleViolation {
+  if (decision.ok) throw new Error(`expected a violation, got ${decision.events.length} events`);
+  return decision.violation;
+}
+
+/**
+ * A case driven through commands: every command is decided at the given instant, and its events are folded into
+ * the state and appended to the log, as the workflow does.
+ */
+export class Driver {
+  state: CaseState | undefined;
+  readonly log: CaseEvent[] = [];
+
+  run(command: CaseCommand, nowMs: number): CaseEvent[] {
+    const events = eventsOf(decide(this.state, command, nowMs));
+    this.state = fold(this.state, events);
+    this.log.push(...events);
+    expect(this.state.seq).toBe(this.log.length);
+    return events;
+  }
+
+  attempt(command: CaseCommand, nowMs: number): Decision {
+    return decide(this.state, command, nowMs);
+  }
+
+  get current(): CaseState {
+    if (!this.state) throw new Error('no case yet');
+    return this.state;
+  }
+}
+
+export function types(events: CaseEvent[]): string[] {
+  return events.map((e) => e.type);
+}
+
+/** Deep-freeze a value so that any mutation by the code under test throws (ESM is strict mode). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
