@@ -1,0 +1,210 @@
+/** Bad input gets a 4xx with a machine-readable code naming the field, never a 500, never a half-written case. */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import postgres from 'postgres';
+import { applicationBody, caseInReview, client, newKey } from './http.ts';
+
+const api = client(inject('apiUrl'));
+const sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
+afterAll(() => sql.end());
+
+async function counts() {
+  const [row] = await sql`SELECT (SELECT count(*) FROM cases)::int AS cases,
+                                 (SELECT count(*) FROM case_events)::int AS events,
+                                 (SELECT count(*) FROM application_requests)::int AS requests`;
+  return row;
+}
+
+describe('submitting an application with bad input', () => {
+  let before: Awaited<ReturnType<typeof counts>>;
+  beforeAll(async () => {
+    before = await counts();
+  });
+  afterAll(async () => {
+    // None of the rejected submissions below left anything behind.
+    expect(await counts()).toEqual(before);
+  });
+
+  const submit = (body: unknown, key = newKey()) => api.post('/applications', body, { 'idempotency-key': key });
+
+  it('malformed JSON', async () => {
+    const reply = await submit('{"matters": [');
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'malformed_json', field: 'body' });
+  });
+
+  it('a missing field is named', async () => {
+    const { applicant: _applicant, ...body } = applicationBody();
+    const reply = await submit(body);
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'missing_field', field: 'applicant' });
+    expect(reply.body.message).toContain('applicant');
+  });
+
+  it('a missing nested field is named with its path', async () => {
+    const body = applicationBody();
+    delete (body.applicant as any).idNumber;
+    const reply = await submit(body);
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'missing_field', field: 'applicant.idNumber' });
+  });
+
+  it('an unknown field is refused, not silently dropped', async () => {
+    const reply = await submit({ ...applicationBody(), priority: 'urgent' });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'unknown_field', field: 'priority' });
+  });
+
+  it('a value of the wrong kind is named', async () => {
+    const reply = await submit(applicationBody({ applicant: { type: 'robot', name: 'x', idNumber: '1234' } }));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'invalid_field', field: 'applicant.type' });
+  });
+
+  it('an unknown matter is named by its position', async () => {
+    const reply = await submit(applicationBody({ matters: ['OUTDOOR_AD_PERMIT', 'TIME_MACHINE_LICENCE'] }));
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ code: 'unknown_matter', field: 'matters[1]' });
+  });
+
+  it('an unknown theme', async () => {
+    const reply = await submit(applicationBody({ matters: undefined, theme: 'NO_SUCH_THEME' }));
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ code: 'unknown_theme', field: 'theme' });
+  });
+
+  it('a material that belongs to none of the matters', async () => {
+    const reply = await submit(applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'NOT_A_MATERIAL'] }));
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ code: 'unknown_material', field: 'materials[1]' });
+  });
+
+  it('both matters and theme, or neither', async () => {
+    expect((await submit(applicationBody({ theme: 'OPEN_RESTAURANT' }))).body).toMatchObject({
+      code: 'matters_and_theme',
+    });
+    expect((await submit(applicationBody({ matters: undefined }))).body).toMatchObject({
+      code: 'missing_field',
+      field: 'matters',
+    });
+  });
+
+  it('no Idempotency-Key header', async () => {
+    const reply = await api.post('/applications', applicationBody());
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'idempotency_key_required', field: 'Idempotency-Key' });
+  });
+});
+
+describe('retries never duplicate', () => {
+  it('the same Idempotency-Key returns the same case, even when sent concurrently', async () => {
+    const key = newKey();
+    const body = applicationBody();
+    const replies = await Promise.all(Array.from({ length: 5 }, () => api.post('/applications', body, { 'idempotency-key': key })));
+    const caseNos = new Set(replies.map((r) => r.body.caseNo));
+    expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(caseNos.size).toBe(1);
+    const again = await api.post('/applications', body, { 'idempotency-key': key });
+    expect(again.body.caseNo).toBe([...caseNos][0]);
+    expect(again.body.queryCode).toBe(replies[0]?.body.queryCode);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const [row] = await sql`SELECT count(*)::int AS n FROM case_events WHERE case_no = ${again.body.caseNo}`;
+    expect(row?.n).toBe(1); // one `received` event, not five
+  });
+
+  it('the same key with a different application is refused', async () => {
+    const key = newKey();
+    await api.post('/applications', applicationBody(), { 'idempotency-key': key });
+    const reply = await api.post('/applications', applicationBody(), { 'idempotency-key': key });
+    expect(reply.status).toBe(409);
+    expect(reply.body).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+  });
+
+  it('a retried opinion with its Idempotency-Key answers the same and records one opinion', async () => {
+    const { caseNo, tasks } = await caseInReview(api);
+    const key = newKey();
+    const opinion = { decision: 'approve', reviewerId: 'r1' };
+    const first = await api.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
+    const retry = await api.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.body.lastSeq).toBe(first.body.lastSeq);
+    const [row] = await sql`SELECT count(*)::int AS n FROM case_events WHERE case_no = ${caseNo} AND type = 'opinion_given'`;
+    expect(row?.n).toBe(1);
+  });
+});
+
+describe('illegal moves on a case', () => {
+  it('an opinion from a department not on the task', async () => {
+    const { tasks } = await caseInReview(api);
+    const reply = await api.post(`/tasks/${tasks[0]!.id}/opinion`, {
+      decision: 'approve',
+      reviewerId: 'r9',
+      department: 'HEALTH',
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body).toMatchObject({ code: 'department_not_on_task', field: 'department' });
+  });
+
+  it('a second opinion on the same task, and an opinion on a finished case', async () => {
+    const { caseNo, tasks } = await caseInReview(api);
+    const [a, b] = tasks as [any, any];
+    expect((await api.post(`/tasks/${a.id}/opinion`, { decision: 'approve', reviewerId: 'r1' })).status).toBe(200);
+    const second = await api.post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '改主意', reviewerId: 'r1' });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ code: 'task_already_decided', field: 'taskId' });
+    expect((await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' })).body.status).toBe(
+      'approved',
+    );
+    const late = await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' });
+    expect(late.status).toBe(409);
+    const view = await api.get(`/applications/${caseNo}`);
+    expect(view.body.events.filter((e: any) => e.type === 'opinion_given')).toHaveLength(2);
+    expect(view.body.certificates).toHaveLength(1);
+  });
+
+  it('an opinion on a cancelled task', async () => {
+    const { tasks } = await caseInReview(api);
+    const [a, b] = tasks as [any, any];
+    await api.post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '不符合规划', reviewerId: 'r1' });
+    const reply = await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' });
+    expect(reply.status).toBe(409);
+    expect(reply.body.code).toBe('task_cancelled');
+  });
+
+  it('refusing without a reason, an unknown task, an unknown case', async () => {
+    const { tasks } = await caseInReview(api);
+    const noReason = await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'refuse', reviewerId: 'r1' });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body).toMatchObject({ code: 'reason_required', field: 'reason' });
+    const unknownTask = await api.post('/tasks/NOPE/opinion', { decision: 'approve', reviewerId: 'r1' });
+    expect(unknownTask.status).toBe(404);
+    expect(unknownTask.body.code).toBe('task_not_found');
+    const unknownCase = await api.post('/applications/SQ00000000000000/acceptance', { decision: 'accept', clerkId: 'c' });
+    expect(unknownCase.status).toBe(404);
+    expect(unknownCase.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
+    expect((await api.get('/applications/SQ00000000000000')).status).toBe(404);
+  });
+
+  it('accepting while materials are missing, and deciding acceptance twice', async () => {
+    const submitted = await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+      'idempotency-key': newKey(),
+    });
+    const caseNo = submitted.body.caseNo;
+    const early = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('materials_missing');
+    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'reject', reason: '不属于受理范围', clerkId: 'c' });
+    const twice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('acceptance_already_decided');
+  });
+
+  it('unknown routes and query parameters are 4xx with a code', async () => {
+    const route = await api.get('/nowhere');
+    expect(route.status).toBe(404);
+    expect(route.body.code).toBe('route_not_found');
+    const query = await api.get('/tasks?status=sleeping');
+    expect(query.status).toBe(400);
+    expect(query.body).toMatchObject({ code: 'invalid_field', field: 'status' });
+  });
+});
