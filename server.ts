@@ -6,6 +6,7 @@
 import './infra/polyfills.ts';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { buildApp } from './api/app.ts';
+import { CatalogueCache } from './api/catalogueCache.ts';
 import { createDatabase, runMigrations } from './db/client.ts';
 import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
 import { clockFromEnv } from './infra/clock.ts';
@@ -22,7 +23,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
     await loadCatalogue(database.db, await readCatalogueFile(env.CATALOGUE_FILE || undefined));
   }
   const app = await buildApp(
-    { db: database.db, ingress: clients.connect({ url: ingressUrl }), ingressUrl, clock: clockFromEnv(env) },
+    {
+      db: database.db,
+      ingress: clients.connect({ url: ingressUrl }),
+      ingressUrl,
+      clock: clockFromEnv(env),
+      catalogue: new CatalogueCache(database.db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
+    },
     { logger: env.LOG_REQUESTS === 'true' },
   );
   const port = Number(env.PORT ?? 3000);

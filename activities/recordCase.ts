@@ -1,11 +1,12 @@
 /**
- * Append a handler's events to the case's legal record and bring the read models up to date, in one transaction.
+ * Append a handler's events to the case's legal record, file issued certificates in the certificate library and
+ * bring the read models up to date, in one transaction.
  * Restate may run this more than once before its result is journaled: events are keyed by (case, sequence number)
  * and the read models are upserts of the same snapshot, so a retry changes nothing.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { caseEvents, cases, reviewTasks } from '../db/schema.ts';
+import { caseEvents, cases, certificates, reviewTasks } from '../db/schema.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
 
 export async function recordCase(db: Database, events: CaseEvent[], state: CaseState): Promise<void> {
@@ -25,6 +26,14 @@ export async function recordCase(db: Database, events: CaseEvent[], state: CaseS
         })),
       )
       .onConflictDoNothing();
+    const issued = events.flatMap((e) => (e.type === 'certificate_issued' ? [e.data] : []));
+    if (issued.length > 0) {
+      // The certificate library (电子证照库): one row per (case, matter), whatever the retries.
+      await tx
+        .insert(certificates)
+        .values(issued.map((c) => ({ ...c, caseNo: state.caseNo })))
+        .onConflictDoNothing();
+    }
     const row = {
       caseNo: state.caseNo,
       queryCode: state.queryCode,

@@ -7,6 +7,7 @@ import type { Ingress } from '@restatedev/restate-sdk-clients';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../infra/clock.ts';
 import { installErrorHandler } from './errors.ts';
+import type { CatalogueCache } from './catalogueCache.ts';
 import { healthRoutes } from './routes/health.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { applicationRoutes } from './routes/applications.ts';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   ingress: Ingress;
   ingressUrl: string;
   clock: Clock;
+  catalogue: CatalogueCache;
 }
 
 export type Api = FastifyInstance;

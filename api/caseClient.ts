@@ -9,16 +9,18 @@ export async function callCase<H extends keyof CaseInputs>(
   deps: ApiDeps,
   caseNo: string,
   handler: H,
-  input: CaseInputs[H],
+  input: Omit<CaseInputs[H], 'at'>,
   idempotencyKey?: string,
 ): Promise<CaseState> {
   const client = deps.ingress.objectClient(CaseWorkflow, caseNo);
   const call = client[handler] as (input: unknown, opts?: unknown) => Promise<CaseResult>;
+  // The API is where a command arrives: its time is stamped here, once, and journaled with the input.
+  const stamped = { ...input, at: new Date(deps.clock.now()).toISOString() };
   let result: CaseResult;
   try {
     result = idempotencyKey
-      ? await call(input, clients.rpc.opts({ idempotencyKey: `${handler}:${idempotencyKey}` }))
-      : await call(input);
+      ? await call(stamped, clients.rpc.opts({ idempotencyKey: `${handler}:${idempotencyKey}` }))
+      : await call(stamped);
   } catch (error) {
     throw new ApiError(503, 'engine_unavailable', `审批引擎暂不可用，请稍后重试（${(error as Error).message}）`);
   }

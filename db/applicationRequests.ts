@@ -13,8 +13,6 @@ export interface Reservation {
 
 /** Case number 办件编号: `SQ` + China date + a six-digit serial, e.g. SQ20261121000042. */
 export async function reserveCase(db: Database, key: string, requestHash: string, today: string): Promise<Reservation> {
-  const [existing] = await db.select().from(applicationRequests).where(eq(applicationRequests.idempotencyKey, key));
-  if (existing) return { ...existing, replayed: true };
   const queryCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const [inserted] = await db
     .insert(applicationRequests)
@@ -27,7 +25,7 @@ export async function reserveCase(db: Database, key: string, requestHash: string
     .onConflictDoNothing({ target: applicationRequests.idempotencyKey })
     .returning();
   if (inserted) return { ...inserted, replayed: false };
-  // Lost a race with a concurrent retry of the same request: use the winner's case.
+  // A retry (or a concurrent duplicate) of the same request: use the case reserved first.
   const [winner] = await db.select().from(applicationRequests).where(eq(applicationRequests.idempotencyKey, key));
   if (!winner) throw new Error(`idempotency key ${key} neither inserted nor found`);
   return { ...winner, replayed: true };

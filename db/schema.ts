@@ -4,7 +4,6 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigint,
   date,
   index,
   integer,
@@ -20,7 +19,6 @@ import type { Actor, CaseState } from '../rules/caseModel.ts';
 import type { Matter } from '../rules/catalogue.ts';
 
 export const caseNoSequence = pgSequence('case_no_seq', { startWith: 1 });
-export const certificateNoSequence = pgSequence('certificate_no_seq', { startWith: 1 });
 
 export const departments = pgTable('departments', {
   code: text('code').primaryKey(),
@@ -115,7 +113,6 @@ export const certificates = pgTable(
   'certificates',
   {
     certificateNo: text('certificate_no').primaryKey(),
-    serial: bigint('serial', { mode: 'number' }).notNull(),
     caseNo: text('case_no').notNull(),
     matter: text('matter').notNull(),
     name: text('name').notNull(),

@@ -106,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     WORKER_PORT: String(workerPort),
     PORT: String(apiPort),
     MIGRATE_ON_START: 'false',
+    // The SDK logs two lines per invocation at INFO: noise and CPU at this volume.
+    RESTATE_LOGGING: process.env.RESTATE_LOGGING ?? 'WARN',
     // Every process must read the same virtual time: anchor it once, here.
     CLOCK_ANCHOR: process.env.CLOCK_ANCHOR ?? String(Date.now()),
     ...(process.env.CLOCK_START ? { CLOCK_START: process.env.CLOCK_START } : {}),

@@ -2,7 +2,7 @@
  * What happens next on a case: given its state, one input and the time, the events to record (or the rule that
  * forbids the input). Pure and deterministic; the workflow only calls it, records and schedules.
  */
-import type { Actor, Applicant, CaseEvent, CaseState, ReviewTask } from './caseModel.ts';
+import type { Actor, Applicant, CaseEvent, CaseState, Certificate, ReviewTask } from './caseModel.ts';
 import { evolve } from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
 import { acceptedNotice, approvedNotice, notAcceptedNotice, refusedNotice, supplementNotice } from './notices.ts';
@@ -250,6 +250,7 @@ function supplyMaterials(
       type: 'materials_supplied',
       data: {
         materials: [...new Set(command.materials)],
+        receivedOn: today,
         // complete: the clerk has a fresh 5 working days to decide (第32条)
         ...(complete ? { acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS) } : {}),
       },
@@ -328,14 +329,30 @@ function timerFired(buffer: EventBuffer, timerId: string, nowMs: number): Decisi
   // A stale timer (its deadline moved or the case moved on) changes nothing.
   if (!timer || nowMs < timer.dueAt) return { ok: true, events: [] };
   if (timerId.startsWith('acceptance:')) {
-    // 第32条: silence for 5 working days means accepted as of the day the materials were received.
-    accept(buffer, SYSTEM, state.receivedOn, true);
+    // 第32条: silence for 5 working days means accepted as of the day the (complete) materials were received.
+    accept(buffer, SYSTEM, state.acceptanceClockFrom, true);
   } else if (timerId.startsWith('supplement:')) {
     const reason = '申请人未在规定期限内补正材料';
     buffer.push(SYSTEM, { type: 'not_accepted', data: { reason } });
     buffer.push(SYSTEM, { type: 'notice_sent', data: notAcceptedNotice(state, buffer.noticeId(), buffer.at, reason) });
   }
   return { ok: true, events: buffer.events };
+}
+
+/**
+ * The certificate (电子证照) of one approved matter. Its number derives from the case number and the matter's place
+ * in the case, so issuing it again (a retry) can only ever produce the same certificate.
+ */
+export function certificateFor(state: CaseState, matter: MatterSnapshot, nowMs: number): Certificate {
+  const index = state.matters.findIndex((m) => m.code === matter.code);
+  return {
+    certificateNo: `ZZ${state.caseNo.replace(/^SQ/, '')}-${String(index + 1).padStart(2, '0')}`,
+    matter: matter.code,
+    name: matter.result.name,
+    holderName: state.applicant.name,
+    holderIdNumber: state.applicant.idNumber,
+    issuedOn: chinaDate(nowMs),
+  };
 }
 
 /** Matters approved whose certificate has not been issued yet. */

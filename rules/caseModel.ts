@@ -87,8 +87,11 @@ export interface CaseState {
   notices: Notice[];
   certificates: Certificate[];
   reasons: string[];
-  /** Sequence number of the last event folded in. */
+  /** The day the materials on which the acceptance decision rests arrived (deemed acceptance dates from it). */
+  acceptanceClockFrom: IsoDate;
+  /** Sequence number and time of the last event folded in. */
   seq: number;
+  lastEventAt: string;
 }
 
 interface EventBase {
@@ -115,7 +118,7 @@ export type CaseEvent = EventBase &
       }
     | { type: 'notice_sent'; data: Notice }
     | { type: 'supplement_requested'; data: { noticeId: string; materials: string[]; due: IsoDate } }
-    | { type: 'materials_supplied'; data: { materials: string[]; acceptanceDue?: IsoDate } }
+    | { type: 'materials_supplied'; data: { materials: string[]; receivedOn: IsoDate; acceptanceDue?: IsoDate } }
     | {
         type: 'accepted';
         data: { acceptedOn: IsoDate; deemed: boolean; statutoryDue: IsoDate; promisedDue: IsoDate };
@@ -158,11 +161,13 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       notices: [],
       certificates: [],
       reasons: [],
+      acceptanceClockFrom: d.receivedOn,
       seq: 1,
+      lastEventAt: event.at,
     };
   }
   if (!state) throw new Error(`event ${event.type} before the case was received`);
-  const s: CaseState = { ...state, seq: state.seq + 1 };
+  const s: CaseState = { ...state, seq: state.seq + 1, lastEventAt: event.at };
   switch (event.type) {
     case 'notice_sent':
       s.notices = [...s.notices, event.data];
@@ -176,6 +181,7 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       s.materialsProvided = [...new Set([...s.materialsProvided, ...event.data.materials])];
       if (event.data.acceptanceDue) {
         s.status = 'received';
+        s.acceptanceClockFrom = event.data.receivedOn;
         s.deadlines = { ...s.deadlines, acceptanceDue: event.data.acceptanceDue };
         delete s.deadlines.supplementDue;
       }

@@ -86,6 +86,10 @@ export function catalogueProblems(catalogue: Catalogue): string[] {
     for (const d of matter.departments) {
       if (!departments.has(d.code)) problems.push(`${matter.code}: unknown department ${d.code}`);
     }
+    const codes = matter.departments.map((d) => d.code);
+    for (const code of new Set(codes.filter((c, i) => codes.indexOf(c) !== i))) {
+      problems.push(`${matter.code}: department ${code} listed twice`);
+    }
     for (const m of matter.materials) {
       if (!materials.has(m.code)) problems.push(`${matter.code}: unknown material ${m.code}`);
     }

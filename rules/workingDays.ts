@@ -77,6 +77,8 @@ export function addWorkingDays(start: IsoDate, days: number): IsoDate {
 
 /** Working days after `from` up to and including `to` (0 when `to` <= `from`). */
 export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
+  toUtcMs(from);
+  toUtcMs(to);
   let count = 0;
   for (let date = addCalendarDays(from, 1); date <= to; date = addCalendarDays(date, 1)) {
     if (isWorkingDay(date)) count++;

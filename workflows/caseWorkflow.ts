@@ -2,27 +2,27 @@
  * The durable process of one application (办件): a Restate Virtual Object keyed by its case number.
  *
  * Every handler is short and exclusive (inputs of one case are serialised): load state, ask the pure rules what
- * happens, issue certificates, record events and read models, save state, schedule the deadlines as delayed
- * messages to itself. Nothing sleeps here, so a case waiting weeks pins no code version (see README, upgrades).
+ * happens, record events, certificates and read models in one transaction, save state, schedule the deadlines as
+ * delayed messages to itself. Nothing sleeps here, so a case waiting weeks pins no code version (README, upgrades).
  */
 import * as restate from '@restatedev/restate-sdk';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../infra/clock.ts';
-import { issueCertificate } from '../activities/issueCertificate.ts';
 import { recordCase } from '../activities/recordCase.ts';
 import { evolve, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
 import {
+  certificateFor,
   certificatesToIssue,
   decide,
   pendingTimers,
   type CaseCommand,
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
-import { chinaDate } from '../rules/workingDays.ts';
 
 export type CaseResult = { ok: true; case: CaseState } | { ok: false; error: RuleViolation };
 
-type Input<T extends CaseCommand['type']> = Omit<Extract<CaseCommand, { type: T }>, 'type'>;
+/** Commands from people carry the instant the API received them (`at`, ISO); timers carry none. */
+type Input<T extends CaseCommand['type']> = Omit<Extract<CaseCommand, { type: T }>, 'type'> & { at: string };
 
 /** The input of each command handler, for callers. */
 export interface CaseInputs {
@@ -37,61 +37,60 @@ export interface CaseWorkflowDeps {
   clock: Clock;
 }
 
-const STATE = 'state';
-/** Ids of the timers already sent as delayed messages (technical; not part of the legal record). */
-const SCHEDULED = 'scheduledTimers';
+/** One state key: the case, and the ids of the timers already sent (technical, not part of the legal record). */
+interface Stored {
+  case: CaseState;
+  scheduledTimers: string[];
+}
+const STORED = 'case';
 
 export function createCaseWorkflow(deps: CaseWorkflowDeps) {
-  async function handle(ctx: restate.ObjectContext, command: CaseCommand): Promise<CaseResult> {
-    const before = (await ctx.get<CaseState>(STATE)) ?? undefined;
-    const nowMs = deps.clock.toVirtual(await ctx.date.now());
+  async function handle(ctx: restate.ObjectContext, command: CaseCommand, at?: string): Promise<CaseResult> {
+    const stored = (await ctx.get<Stored>(STORED)) ?? undefined;
+    const before = stored?.case;
+    // The time of a command is when the API received it (journaled with the input, so replays agree); a timer
+    // reads the clock itself. Never earlier than the last event: the record stays in order across API servers.
+    const given = at ? Date.parse(at) : deps.clock.toVirtual(await ctx.date.now());
+    const lastAt = before ? Date.parse(lastEventAt(before)) : 0;
+    const nowMs = Math.max(given, lastAt);
     const decision = decide(before, command, nowMs);
     if (!decision.ok) return { ok: false, error: decision.violation };
 
     const events: CaseEvent[] = [...decision.events];
     let state = events.reduce<CaseState | undefined>(evolve, before);
     if (!state) return { ok: false, error: { status: 404, code: 'case_not_found', message: '办件不存在' } };
-
+    // 同步发证: on approval every matter's certificate is issued in the same step (numbers derive from the case).
     for (const matter of certificatesToIssue(state)) {
-      const current: CaseState = state;
-      const certificate = await ctx.run(`issue certificate ${matter.code}`, () =>
-        issueCertificate(deps.db, {
-          caseNo: current.caseNo,
-          matter: matter.code,
-          name: matter.result.name,
-          holderName: current.applicant.name,
-          holderIdNumber: current.applicant.idNumber,
-          issuedOn: chinaDate(nowMs),
-        }),
-      );
       const event: CaseEvent = {
         type: 'certificate_issued',
         at: new Date(nowMs).toISOString(),
         actor: { kind: 'system', id: 'system' },
-        data: certificate,
+        data: certificateFor(state, matter, nowMs),
       };
       events.push(event);
       state = evolve(state, event);
     }
 
+    const timers = nextTimers(ctx, state, stored?.scheduledTimers ?? [], nowMs, command);
     if (events.length > 0) {
       const recorded: CaseState = state;
-      await ctx.run('record events', () => recordCase(deps.db, events, recorded));
-      ctx.set(STATE, state);
+      await ctx.run('record', () => recordCase(deps.db, events, recorded));
     }
-    await scheduleTimers(ctx, state, nowMs, command);
+    if (events.length > 0 || timers.changed) ctx.set<Stored>(STORED, { case: state, scheduledTimers: timers.ids });
     return { ok: true, case: state };
   }
 
-  async function scheduleTimers(
+  /** Send a delayed `timerFired` for each pending deadline not yet scheduled; returns the ids now scheduled. */
+  function nextTimers(
     ctx: restate.ObjectContext,
     state: CaseState,
+    alreadyScheduled: string[],
     nowMs: number,
     command: CaseCommand,
-  ): Promise<void> {
+  ): { ids: string[]; changed: boolean } {
     const pending = pendingTimers(state);
-    const scheduled = new Set((await ctx.get<string[]>(SCHEDULED)) ?? []);
-    // A timer that fired early (clock speed changed since it was set) is sent again for the rest of its wait.
+    const scheduled = new Set(alreadyScheduled);
+    // A timer that fired early (the clock's speed changed since it was set) is sent again for the rest of its wait.
     if (command.type === 'timer_fired') scheduled.delete(command.timerId);
     for (const timer of pending) {
       if (scheduled.has(timer.id)) continue;
@@ -104,30 +103,34 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps) {
       scheduled.add(timer.id);
     }
     const stillPending = new Set(pending.map((t) => t.id));
-    ctx.set(
-      SCHEDULED,
-      [...scheduled].filter((id) => stillPending.has(id)),
-    );
+    const ids = [...scheduled].filter((id) => stillPending.has(id));
+    const changed = ids.length !== alreadyScheduled.length || ids.some((id, i) => id !== alreadyScheduled[i]);
+    return { ids, changed };
   }
 
   return restate.object({
     name: 'case',
     handlers: {
-      submit: (ctx: restate.ObjectContext, input: Input<'submit'>) => handle(ctx, { type: 'submit', ...input }),
-      decideAcceptance: (ctx: restate.ObjectContext, input: Input<'decide_acceptance'>) =>
-        handle(ctx, { type: 'decide_acceptance', ...input }),
-      supplyMaterials: (ctx: restate.ObjectContext, input: Input<'supply_materials'>) =>
-        handle(ctx, { type: 'supply_materials', ...input }),
-      giveOpinion: (ctx: restate.ObjectContext, input: Input<'give_opinion'>) =>
-        handle(ctx, { type: 'give_opinion', ...input }),
-      timerFired: (ctx: restate.ObjectContext, input: Input<'timer_fired'>) =>
+      submit: (ctx: restate.ObjectContext, { at, ...input }: Input<'submit'>) =>
+        handle(ctx, { type: 'submit', ...input }, at),
+      decideAcceptance: (ctx: restate.ObjectContext, { at, ...input }: Input<'decide_acceptance'>) =>
+        handle(ctx, { type: 'decide_acceptance', ...input }, at),
+      supplyMaterials: (ctx: restate.ObjectContext, { at, ...input }: Input<'supply_materials'>) =>
+        handle(ctx, { type: 'supply_materials', ...input }, at),
+      giveOpinion: (ctx: restate.ObjectContext, { at, ...input }: Input<'give_opinion'>) =>
+        handle(ctx, { type: 'give_opinion', ...input }, at),
+      timerFired: (ctx: restate.ObjectContext, input: { timerId: string }) =>
         handle(ctx, { type: 'timer_fired', ...input }),
       /** The live state, straight from the workflow (the API reads PostgreSQL for lists). */
       get: restate.handlers.object.shared(
-        async (ctx: restate.ObjectSharedContext) => (await ctx.get<CaseState>(STATE)) ?? null,
+        async (ctx: restate.ObjectSharedContext) => (await ctx.get<Stored>(STORED))?.case ?? null,
       ),
     },
   });
+}
+
+function lastEventAt(state: CaseState): string {
+  return state.lastEventAt ?? state.receivedAt;
 }
 
 export type CaseWorkflowDefinition = ReturnType<typeof createCaseWorkflow>;

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import Type from 'typebox';
-import { fetchCatalogue } from '../../db/catalogue.ts';
 import { reserveCase } from '../../db/applicationRequests.ts';
 import { cases } from '../../db/schema.ts';
 import { snapshotMatter, type Catalogue, type Matter } from '../../rules/catalogue.ts';
@@ -57,6 +56,8 @@ async function requireCase(deps: ApiDeps, caseNo: string) {
   return state;
 }
 
+// Commands go straight to the case's workflow, which answers `case_not_found` itself for an unknown case number.
+
 export const applicationRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -75,7 +76,7 @@ export const applicationRoutes =
           throw new ApiError(400, 'idempotency_key_required', '缺少请求头 Idempotency-Key', 'Idempotency-Key');
         }
         const body = request.body;
-        const { theme, matters } = resolveMatters(await fetchCatalogue(deps.db), body);
+        const { theme, matters } = resolveMatters(await deps.catalogue.get(), body);
         const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
         const reservation = await reserveCase(deps.db, key, requestHash, chinaDate(deps.clock.now()));
         if (reservation.requestHash !== requestHash) {
@@ -170,7 +171,6 @@ export const applicationRoutes =
         },
       },
       async (request) => {
-        await requireCase(deps, request.params.caseNo);
         const { decision, reason, clerkId } = request.body;
         const state = await callCase(
           deps,
@@ -189,7 +189,6 @@ export const applicationRoutes =
         schema: { summary: '申请人补正材料', params: CaseNoParams, body: SupplementBody, headers: IdempotencyHeaders },
       },
       async (request) => {
-        await requireCase(deps, request.params.caseNo);
         const state = await callCase(
           deps,
           request.params.caseNo,

@@ -1,6 +1,5 @@
 /** The catalogue (事项目录) and each matter's service guide (办事指南) with its nine public elements. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { fetchCatalogue } from '../../db/catalogue.ts';
 import type { Matter } from '../../rules/catalogue.ts';
 import type { ApiDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
@@ -34,7 +33,7 @@ export const catalogueRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get('/matters', { schema: { summary: '事项目录' } }, async () => {
-      const catalogue = await fetchCatalogue(deps.db);
+      const catalogue = await deps.catalogue.get();
       const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
       return catalogue.matters.map((m) => ({
         code: m.code,
@@ -48,7 +47,7 @@ export const catalogueRoutes =
     });
 
     app.get('/matters/:code', { schema: { summary: '办事指南', params: CodeParams } }, async (request) => {
-      const catalogue = await fetchCatalogue(deps.db);
+      const catalogue = await deps.catalogue.get();
       const matter = catalogue.matters.find((m) => m.code === request.params.code);
       if (!matter) throw new ApiError(404, 'matter_not_found', `事项 ${request.params.code} 不存在`, 'code');
       const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
@@ -67,7 +66,7 @@ export const catalogueRoutes =
     });
 
     app.get('/themes', { schema: { summary: '主题服务（一件事）' } }, async () => {
-      const catalogue = await fetchCatalogue(deps.db);
+      const catalogue = await deps.catalogue.get();
       const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
       return catalogue.themes.map((t) => ({
         ...t,

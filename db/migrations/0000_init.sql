@@ -1,5 +1,4 @@
 CREATE SEQUENCE "public"."case_no_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
-CREATE SEQUENCE "public"."certificate_no_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "application_requests" (
 	"idempotency_key" text PRIMARY KEY NOT NULL,
 	"case_no" text NOT NULL,
@@ -37,7 +36,6 @@ CREATE TABLE "cases" (
 --> statement-breakpoint
 CREATE TABLE "certificates" (
 	"certificate_no" text PRIMARY KEY NOT NULL,
-	"serial" bigint NOT NULL,
 	"case_no" text NOT NULL,
 	"matter" text NOT NULL,
 	"name" text NOT NULL,

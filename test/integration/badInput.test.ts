@@ -99,7 +99,9 @@ describe('retries never duplicate', () => {
   it('the same Idempotency-Key returns the same case, even when sent concurrently', async () => {
     const key = newKey();
     const body = applicationBody();
-    const replies = await Promise.all(Array.from({ length: 5 }, () => api.post('/applications', body, { 'idempotency-key': key })));
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => api.post('/applications', body, { 'idempotency-key': key })),
+    );
     const caseNos = new Set(replies.map((r) => r.body.caseNo));
     expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(caseNos.size).toBe(1);
@@ -128,7 +130,8 @@ describe('retries never duplicate', () => {
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(retry.body.lastSeq).toBe(first.body.lastSeq);
-    const [row] = await sql`SELECT count(*)::int AS n FROM case_events WHERE case_no = ${caseNo} AND type = 'opinion_given'`;
+    const [row] =
+      await sql`SELECT count(*)::int AS n FROM case_events WHERE case_no = ${caseNo} AND type = 'opinion_given'`;
     expect(row?.n).toBe(1);
   });
 });
@@ -179,7 +182,10 @@ describe('illegal moves on a case', () => {
     const unknownTask = await api.post('/tasks/NOPE/opinion', { decision: 'approve', reviewerId: 'r1' });
     expect(unknownTask.status).toBe(404);
     expect(unknownTask.body.code).toBe('task_not_found');
-    const unknownCase = await api.post('/applications/SQ00000000000000/acceptance', { decision: 'accept', clerkId: 'c' });
+    const unknownCase = await api.post('/applications/SQ00000000000000/acceptance', {
+      decision: 'accept',
+      clerkId: 'c',
+    });
     expect(unknownCase.status).toBe(404);
     expect(unknownCase.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
     expect((await api.get('/applications/SQ00000000000000')).status).toBe(404);
@@ -193,7 +199,11 @@ describe('illegal moves on a case', () => {
     const early = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('materials_missing');
-    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'reject', reason: '不属于受理范围', clerkId: 'c' });
+    await api.post(`/applications/${caseNo}/acceptance`, {
+      decision: 'reject',
+      reason: '不属于受理范围',
+      clerkId: 'c',
+    });
     const twice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('acceptance_already_decided');

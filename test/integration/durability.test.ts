@@ -48,7 +48,9 @@ describe('durability', () => {
   it('survives the worker being SIGKILLed while cases wait for opinions', async () => {
     const cases = await Promise.all([caseInReview(api), caseInReview(api), caseInReview(api)]);
     for (const { tasks } of cases) {
-      expect((await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve', reviewerId: 'r1' })).status).toBe(200);
+      expect((await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve', reviewerId: 'r1' })).status).toBe(
+        200,
+      );
     }
     await stack.killWorker('SIGKILL');
     // Opinions sent while the worker is down wait in Restate and complete once it is back.

@@ -86,9 +86,8 @@ describe('catalogueProblems', () => {
     expect(catalogueProblems(catalogue)).toEqual([]);
   });
 
-  // BUG (gap): a matter that lists the same department twice passes the check, yet decide() then opens two review
-  // tasks with the same id `${caseNo}-${matter}-${department}` (see caseDecisions.test.ts), so one opinion decides both.
-  it.fails('reports a matter that lists the same department twice (known gap)', () => {
+  // Otherwise decide() would open two review tasks with the same id `${caseNo}-${matter}-${department}`.
+  it('reports a matter that lists the same department twice', () => {
     const catalogue = demo();
     matterOf(catalogue, 'OUTDOOR_AD_PERMIT').departments.push({ code: 'TRAFFIC_POLICE', lead: false });
     expect(catalogueProblems(catalogue)).not.toEqual([]);

@@ -34,7 +34,11 @@ export function cst(wallClock: string): number {
   return ms;
 }
 
-export const applicant = { type: 'organisation' as const, name: '某某餐饮管理有限公司', idNumber: '91440300MA5XXXXX0X' };
+export const applicant = {
+  type: 'organisation' as const,
+  name: '某某餐饮管理有限公司',
+  idNumber: '91440300MA5XXXXX0X',
+};
 
 export function submitCommand(
   matters: MatterSnapshot[],

@@ -58,7 +58,12 @@ describe('missingMaterials', () => {
   it('never lists optional materials', () => {
     // 户外广告: AD_STRUCTURE_SAFETY and AGENT_AUTHORISATION are optional.
     const missing = missingMaterials([snapshot('OUTDOOR_AD_PERMIT')], []);
-    expect(codes(missing)).toEqual(['AD_DESIGN_DRAWING', 'BUSINESS_LICENCE', 'OUTDOOR_AD_APPLICATION', 'OWNER_CONSENT']);
+    expect(codes(missing)).toEqual([
+      'AD_DESIGN_DRAWING',
+      'BUSINESS_LICENCE',
+      'OUTDOOR_AD_APPLICATION',
+      'OWNER_CONSENT',
+    ]);
   });
 
   it('never lists provided materials, and is empty when everything required is provided', () => {
