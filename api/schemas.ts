@@ -1,9 +1,13 @@
 /** Request schemas: Fastify validates every request against them and publishes them as OpenAPI. */
 import Type from 'typebox';
+import { SPECIAL_PROCEDURE_TYPES } from '../rules/caseDecisions.ts';
 
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
 const actorId = Type.String({ minLength: 1, maxLength: 64 });
 const strict = { additionalProperties: false } as const;
+const channel = Type.Union([Type.Literal('window'), Type.Literal('online'), Type.Literal('post')]);
+const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const reason = Type.String({ minLength: 1, maxLength: 2000 });
 
 export const Applicant = Type.Object(
   {
@@ -20,6 +24,8 @@ export const SubmitApplicationBody = Type.Object(
     theme: Type.Optional(code),
     applicant: Applicant,
     materials: Type.Array(code, { maxItems: 200 }),
+    commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
+    channel: Type.Optional(channel),
     form: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     receivedBy: Type.Object({ clerkId: actorId, window: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
   },
@@ -28,16 +34,25 @@ export const SubmitApplicationBody = Type.Object(
 
 export const AcceptanceBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('accept'), Type.Literal('reject'), Type.Literal('supplement')]),
+    decision: Type.Union([
+      Type.Literal('accept'),
+      Type.Literal('reject'),
+      Type.Literal('supplement'),
+      Type.Literal('accept_with_deficiencies'),
+    ]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     clerkId: actorId,
+    deficiencies: Type.Optional(Type.Array(code, { minItems: 1, maxItems: 200 })),
+    deficienciesDue: Type.Optional(isoDate),
   },
   strict,
 );
 
 export const SupplementBody = Type.Object(
   {
-    materials: Type.Array(code, { minItems: 1, maxItems: 200 }),
+    materials: Type.Array(code, { maxItems: 200 }),
+    commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
+    channel: Type.Optional(channel),
     actorId: Type.Optional(actorId),
   },
   strict,
@@ -45,8 +60,9 @@ export const SupplementBody = Type.Object(
 
 export const OpinionBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]),
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse'), Type.Literal('supplement')]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    materials: Type.Optional(Type.Array(code, { minItems: 1, maxItems: 200 })),
     reviewerId: actorId,
     department: Type.Optional(code),
   },
@@ -61,7 +77,9 @@ export const TaskQuery = Type.Object(
   {
     department: Type.Optional(code),
     status: Type.Optional(
-      Type.Union([Type.Literal('open'), Type.Literal('approved'), Type.Literal('refused'), Type.Literal('cancelled')]),
+      Type.Union(
+        ['waiting', 'open', 'supplement_requested', 'approved', 'refused', 'cancelled'].map((s) => Type.Literal(s)),
+      ),
     ),
     caseNo: Type.Optional(code),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -74,3 +92,40 @@ export const IdempotencyHeaders = Type.Object({
 });
 
 export type Static<T extends Type.TSchema> = Type.Static<T>;
+
+export const WithdrawalBody = Type.Object({ reason: Type.Optional(reason), actorId: Type.Optional(actorId) }, strict);
+
+export const ExtensionRequestBody = Type.Object({ department: code, reason, reviewerId: actorId }, strict);
+
+export const ExtensionApprovalBody = Type.Object(
+  { decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]), headId: actorId },
+  strict,
+);
+
+export const ExtensionParams = Type.Object({ caseNo: code, id: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
+
+export const SpecialProcedureBody = Type.Object(
+  {
+    type: Type.Union(SPECIAL_PROCEDURE_TYPES.map((t) => Type.Literal(t))),
+    expectedWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    reason,
+    reviewerId: actorId,
+  },
+  strict,
+);
+
+export const SpecialProcedureParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 200 }), procedureId: Type.String({ minLength: 1, maxLength: 100 }) },
+  strict,
+);
+
+export const SpecialProcedureEndBody = Type.Object({ reviewerId: actorId }, strict);
+
+export const DeliveryBody = Type.Object(
+  {
+    method: Type.Union([Type.Literal('pickup'), Type.Literal('post')]),
+    trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    clerkId: actorId,
+  },
+  strict,
+);

@@ -2,15 +2,60 @@
  * What happens next on a case: given its state, one input and the time, the events to record (or the rule that
  * forbids the input). Pure and deterministic; the workflow only calls it, records and schedules.
  */
-import type { Actor, Applicant, CaseEvent, CaseState, Certificate, ReviewTask } from './caseModel.ts';
-import { evolve } from './caseModel.ts';
+import type {
+  Actor,
+  Applicant,
+  CaseEvent,
+  CaseState,
+  Certificate,
+  Channel,
+  DeadlineName,
+  ReviewTask,
+} from './caseModel.ts';
+import { evolve, finalStatuses } from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
-import { acceptedNotice, approvedNotice, notAcceptedNotice, refusedNotice, supplementNotice } from './notices.ts';
+import {
+  acceptedNotice,
+  approvedNotice,
+  extensionNotice,
+  notAcceptedNotice,
+  refusedNotice,
+  specialProcedureNotice,
+  supplementNotice,
+  terminatedNotice,
+  withdrawnNotice,
+  type MissingMaterial,
+} from './notices.ts';
 import { missingMaterials } from './materials.ts';
-import { addWorkingDays, chinaDate, endOfChinaDay, type IsoDate } from './workingDays.ts';
+import {
+  addWorkingDays,
+  chinaDate,
+  endOfChinaDay,
+  subtractWorkingDays,
+  workingDaysBetween,
+  type IsoDate,
+} from './workingDays.ts';
 
 /** 行政许可法 第32条: decide on acceptance (or send the one-time notice) within 5 working days. */
 export const ACCEPTANCE_LIMIT_DAYS = 5;
+/** 第43条: a lower level's preliminary review takes at most 20 working days. */
+export const ESCALATED_REVIEW_DAYS = 20;
+/** 第44条: the certificate is issued and delivered within 10 working days of the decision. */
+export const DELIVERY_LIMIT_DAYS = 10;
+/** Yellow warning this many working days before a due date when the matter sets none. */
+export const DEFAULT_WARNING_DAYS = 3;
+/** 特别程序 of 第45条. */
+export const SPECIAL_PROCEDURE_TYPES = [
+  'hearing',
+  'tender',
+  'auction',
+  'inspection',
+  'testing',
+  'quarantine',
+  'appraisal',
+  'expert_review',
+] as const;
+export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
 
 export type CaseCommand =
   | {
@@ -21,19 +66,43 @@ export type CaseCommand =
       theme?: { code: string; name: string };
       matters: MatterSnapshot[];
       materials: string[];
+      commitments?: string[];
+      fromLibrary?: Array<{ material: string; certificateNo: string }>;
+      channel?: Channel;
       form: Record<string, unknown>;
       receivedBy: { clerkId: string; window: string };
     }
-  | { type: 'decide_acceptance'; decision: 'accept' | 'reject' | 'supplement'; reason?: string; clerkId: string }
-  | { type: 'supply_materials'; materials: string[]; actorId?: string }
+  | {
+      type: 'decide_acceptance';
+      decision: 'accept' | 'reject' | 'supplement' | 'accept_with_deficiencies';
+      reason?: string;
+      clerkId: string;
+      deficiencies?: string[];
+      deficienciesDue?: IsoDate;
+    }
+  | { type: 'supply_materials'; materials: string[]; commitments?: string[]; channel?: Channel; actorId?: string }
   | {
       type: 'give_opinion';
       taskId: string;
-      decision: 'approve' | 'refuse';
+      decision: 'approve' | 'refuse' | 'supplement';
       reason?: string;
+      materials?: string[];
       reviewerId: string;
       department?: string;
     }
+  | { type: 'withdraw'; reason?: string; actorId?: string }
+  | { type: 'request_extension'; department: string; reason: string; reviewerId: string }
+  | { type: 'decide_extension'; extensionId: string; decision: 'approve' | 'refuse'; headId: string }
+  | {
+      type: 'start_special_procedure';
+      taskId: string;
+      procedure: SpecialProcedureType;
+      expectedWorkingDays: number;
+      reason: string;
+      reviewerId: string;
+    }
+  | { type: 'end_special_procedure'; procedureId: string; reviewerId: string }
+  | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
   | { type: 'timer_fired'; timerId: string };
 
 /** A rule that forbids the input; `status` is the HTTP status the API answers with. */
@@ -51,25 +120,7 @@ const violation = (status: RuleViolation['status'], code: string, message: strin
   violation: { status, code, message, ...(field ? { field } : {}) },
 });
 
-/** A deadline the case is waiting on; when it passes the case is sent `timer_fired` with this id. */
-export interface PendingTimer {
-  id: string;
-  dueAt: number;
-}
-
-export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
-  if (!state) return [];
-  const timers: PendingTimer[] = [];
-  if (state.status === 'received' && state.deadlines.acceptanceDue) {
-    const due = state.deadlines.acceptanceDue;
-    timers.push({ id: `acceptance:${due}`, dueAt: endOfChinaDay(due) });
-  }
-  if (state.status === 'awaiting_supplement' && state.deadlines.supplementDue) {
-    const due = state.deadlines.supplementDue;
-    timers.push({ id: `supplement:${due}`, dueAt: endOfChinaDay(due) });
-  }
-  return timers;
-}
+const SYSTEM: Actor = { kind: 'system', id: 'system' };
 
 class EventBuffer {
   readonly events: CaseEvent[] = [];
@@ -93,47 +144,132 @@ class EventBuffer {
   noticeId(): string {
     return `${this.current.caseNo}-N${this.current.notices.length + 1}`;
   }
+  ok(): Decision {
+    return { ok: true, events: this.events };
+  }
 }
 
-const SYSTEM: Actor = { kind: 'system', id: 'system' };
+// ---------------------------------------------------------------------------------------------------------------
+// Timers: every deadline the case waits on, with an id that includes its due date (a moved deadline is a new id).
+
+export interface PendingTimer {
+  id: string;
+  dueAt: number;
+}
+
+function warningDays(state: CaseState): number {
+  const set = state.matters.map((m) => m.warningDays).filter((d) => d > 0);
+  return set.length > 0 ? Math.min(...set) : DEFAULT_WARNING_DAYS;
+}
+
+function deadlineTimers(state: CaseState, name: DeadlineName, due: IsoDate | undefined, yellow = true): PendingTimer[] {
+  if (!due) return [];
+  const warned = (level: string) =>
+    state.warnings.some((w) => w.deadline === name && w.level === level && w.due === due);
+  const timers: PendingTimer[] = [];
+  if (yellow && !warned('yellow')) {
+    timers.push({ id: `${name}:yellow:${due}`, dueAt: endOfChinaDay(subtractWorkingDays(due, warningDays(state))) });
+  }
+  if (!warned('red')) timers.push({ id: `${name}:red:${due}`, dueAt: endOfChinaDay(due) });
+  return timers;
+}
+
+export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
+  if (!state || (finalStatuses.includes(state.status) && state.status !== 'approved')) return [];
+  const d = state.deadlines;
+  const timers: PendingTimer[] = [];
+  if (state.status === 'received') timers.push(...deadlineTimers(state, 'acceptance', d.acceptanceDue));
+  if (state.status === 'awaiting_supplement') timers.push(...deadlineTimers(state, 'supplement', d.supplementDue));
+  if (state.status === 'in_review' && !state.clock.paused) {
+    timers.push(...deadlineTimers(state, 'review', d.promisedDue));
+    timers.push(...deadlineTimers(state, 'statutory', d.statutoryDue, false));
+  }
+  if (state.status === 'approved' && !state.delivery) timers.push(...deadlineTimers(state, 'delivery', d.deliveryDue));
+  if (state.deficiencies.length > 0) timers.push(...deadlineTimers(state, 'deficiencies', d.deficienciesDue));
+  return timers;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Required materials not yet satisfied by a document, a commitment (告知承诺) or the certificate library. */
+export function outstandingMaterials(state: CaseState, extra: string[] = []): MissingMaterial[] {
+  return missingMaterials(state.matters, [
+    ...state.materialsProvided,
+    ...state.commitments,
+    ...state.fromLibrary.map((l) => l.material),
+    ...extra,
+  ]);
+}
+
+function materialName(state: CaseState, code: string): string {
+  for (const m of state.matters) {
+    const found = m.materials.find((x) => x.code === code);
+    if (found) return found.name;
+  }
+  return code;
+}
+
+function commitmentAllowed(state: Pick<CaseState, 'matters'>, code: string): boolean {
+  return state.matters.some((m) => m.materials.some((x) => x.code === code && x.commitmentAllowed));
+}
 
 export function decide(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
   const buffer = new EventBuffer(state, new Date(nowMs).toISOString());
   const today = chinaDate(nowMs);
-  if (command.type === 'submit') {
-    if (state) return { ok: true, events: [] }; // a retried submission: the case already exists
-    buffer.push(
-      { kind: 'clerk', id: command.receivedBy.clerkId },
-      {
-        type: 'received',
-        data: {
-          caseNo: command.caseNo,
-          queryCode: command.queryCode,
-          applicant: command.applicant,
-          ...(command.theme ? { theme: command.theme } : {}),
-          matters: command.matters,
-          form: command.form,
-          materials: [...new Set(command.materials)],
-          receivedBy: command.receivedBy,
-          receivedOn: today,
-          acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
-        },
-      },
-    );
-    return { ok: true, events: buffer.events };
-  }
+  if (command.type === 'submit') return submit(buffer, command, today);
   if (!state) return violation(404, 'case_not_found', '办件不存在', 'caseNo');
-
   switch (command.type) {
     case 'decide_acceptance':
       return decideAcceptance(buffer, command, today);
     case 'supply_materials':
       return supplyMaterials(buffer, command, today);
     case 'give_opinion':
-      return giveOpinion(buffer, command);
+      return giveOpinion(buffer, command, today);
+    case 'withdraw':
+      return withdraw(buffer, command);
+    case 'request_extension':
+      return requestExtension(buffer, command);
+    case 'decide_extension':
+      return decideExtension(buffer, command);
+    case 'start_special_procedure':
+      return startSpecialProcedure(buffer, command, today);
+    case 'end_special_procedure':
+      return endSpecialProcedure(buffer, command, today);
+    case 'deliver':
+      return deliver(buffer, command, today);
     case 'timer_fired':
-      return timerFired(buffer, command.timerId, nowMs);
+      return timerFired(buffer, command.timerId, nowMs, today);
   }
+}
+
+function submit(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'submit' }>, today: IsoDate): Decision {
+  if (buffer.state) return buffer.ok(); // a retried submission: the case already exists
+  const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(command, code));
+  if (notAllowed) {
+    return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+  }
+  buffer.push(
+    { kind: 'clerk', id: command.receivedBy.clerkId },
+    {
+      type: 'received',
+      data: {
+        caseNo: command.caseNo,
+        queryCode: command.queryCode,
+        applicant: command.applicant,
+        ...(command.theme ? { theme: command.theme } : {}),
+        matters: command.matters,
+        form: command.form,
+        materials: [...new Set(command.materials)],
+        ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
+        ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
+        channel: command.channel ?? 'window',
+        receivedBy: command.receivedBy,
+        receivedOn: today,
+        acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
+      },
+    },
+  );
+  return buffer.ok();
 }
 
 function decideAcceptance(
@@ -146,40 +282,71 @@ function decideAcceptance(
   if (state.status !== 'received') {
     return violation(409, 'acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
   }
-  const missing = missingMaterials(state.matters, state.materialsProvided);
-  if (command.decision === 'reject') {
-    if (!command.reason?.trim()) return violation(422, 'reason_required', '不予受理必须书面说明理由', 'reason');
-    buffer.push(clerk, { type: 'not_accepted', data: { reason: command.reason } });
-    buffer.push(clerk, {
-      type: 'notice_sent',
-      data: notAcceptedNotice(state, buffer.noticeId(), buffer.at, command.reason),
-    });
-    return { ok: true, events: buffer.events };
-  }
-  if (command.decision === 'supplement') {
-    if (missing.length === 0) {
-      return violation(409, 'nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
+  const missing = outstandingMaterials(state);
+  switch (command.decision) {
+    case 'reject': {
+      if (!command.reason?.trim()) return violation(422, 'reason_required', '不予受理必须书面说明理由', 'reason');
+      const s = buffer.push(clerk, { type: 'not_accepted', data: { reason: command.reason } });
+      buffer.push(clerk, {
+        type: 'notice_sent',
+        data: notAcceptedNotice(s, buffer.noticeId(), buffer.at, command.reason),
+      });
+      return buffer.ok();
     }
-    sendSupplementNotice(buffer, clerk, missing, today);
-    return { ok: true, events: buffer.events };
+    case 'supplement': {
+      if (missing.length === 0) {
+        return violation(409, 'nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
+      }
+      // 一次性告知: what a previous notice already asked for cannot be asked for again as if new; and everything
+      // missing goes into this one notice.
+      sendSupplementNotice(buffer, clerk, missing, today, 'acceptance');
+      return buffer.ok();
+    }
+    case 'accept_with_deficiencies': {
+      const deficiencies = [...new Set(command.deficiencies ?? [])];
+      if (deficiencies.length === 0) {
+        return violation(422, 'deficiencies_required', '容缺受理必须列明容缺的材料', 'deficiencies');
+      }
+      const missingCodes = new Set(missing.map((m) => m.code));
+      const notMissing = deficiencies.find((code) => !missingCodes.has(code));
+      if (notMissing) {
+        return violation(422, 'not_deficient', `材料 ${notMissing} 并未缺少，不能列为容缺材料`, 'deficiencies');
+      }
+      const stillMissing = missing.filter((m) => !deficiencies.includes(m.code));
+      if (stillMissing.length > 0) {
+        return violation(
+          409,
+          'materials_missing',
+          `除容缺材料外仍缺少：${stillMissing.map((m) => m.name).join('、')}`,
+          'deficiencies',
+        );
+      }
+      const limit = Math.max(...state.matters.map((m) => m.supplementLimitDays));
+      const due = command.deficienciesDue ?? addWorkingDays(today, limit);
+      if (due <= today) return violation(422, 'due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
+      accept(buffer, clerk, today, false, { deficiencies, due });
+      return buffer.ok();
+    }
+    case 'accept':
+      if (missing.length > 0) {
+        return violation(
+          409,
+          'materials_missing',
+          `申请材料不齐全，不能受理，缺少：${missing.map((m) => m.name).join('、')}`,
+          'decision',
+        );
+      }
+      accept(buffer, clerk, today, false);
+      return buffer.ok();
   }
-  if (missing.length > 0) {
-    return violation(
-      409,
-      'materials_missing',
-      `申请材料不齐全，不能受理，缺少：${missing.map((m) => m.name).join('、')}`,
-      'decision',
-    );
-  }
-  accept(buffer, clerk, today, false);
-  return { ok: true, events: buffer.events };
 }
 
 function sendSupplementNotice(
   buffer: EventBuffer,
   actor: Actor,
-  missing: ReturnType<typeof missingMaterials>,
+  missing: MissingMaterial[],
   today: IsoDate,
+  stage: 'acceptance' | 'review',
 ): void {
   const state = buffer.current;
   const limit = Math.max(...state.matters.map((m) => m.supplementLimitDays));
@@ -188,23 +355,37 @@ function sendSupplementNotice(
   buffer.push(actor, { type: 'notice_sent', data: notice });
   buffer.push(actor, {
     type: 'supplement_requested',
-    data: { noticeId: notice.id, materials: missing.map((m) => m.code), due },
+    data: { noticeId: notice.id, materials: missing.map((m) => m.code), due, stage },
   });
 }
 
-function accept(buffer: EventBuffer, actor: Actor, acceptedOn: IsoDate, deemed: boolean): void {
+function accept(
+  buffer: EventBuffer,
+  actor: Actor,
+  acceptedOn: IsoDate,
+  deemed: boolean,
+  deficiencies?: { deficiencies: string[]; due: IsoDate },
+): void {
   const state = buffer.current;
-  const latest = (limit: (m: MatterSnapshot) => number) =>
-    state.matters
-      .map((m) => addWorkingDays(acceptedOn, limit(m)))
-      .sort()
-      .at(-1) ?? acceptedOn;
-  const statutoryDue = latest((m) => m.statutoryLimitDays);
-  const promisedDue = latest((m) => m.promisedLimitDays);
-  buffer.push(actor, { type: 'accepted', data: { acceptedOn, deemed, statutoryDue, promisedDue } });
+  const limits = {
+    statutory: Math.max(...state.matters.map((m) => m.statutoryLimitDays)),
+    promised: Math.max(...state.matters.map((m) => m.promisedLimitDays)),
+  };
+  const promisedDue = addWorkingDays(acceptedOn, limits.promised);
+  buffer.push(actor, {
+    type: deemed ? 'deemed_accepted' : 'accepted',
+    data: {
+      acceptedOn,
+      deemed,
+      statutoryDue: addWorkingDays(acceptedOn, limits.statutory),
+      promisedDue,
+      limits,
+      ...(deficiencies ? { deficiencies: deficiencies.deficiencies, deficienciesDue: deficiencies.due } : {}),
+    },
+  });
   buffer.push(actor, {
     type: 'notice_sent',
-    data: acceptedNotice(state, buffer.noticeId(), buffer.at, acceptedOn, promisedDue, deemed),
+    data: acceptedNotice(buffer.current, buffer.noticeId(), buffer.at, acceptedOn, promisedDue, deemed),
   });
   for (const matter of state.matters) {
     if (matter.kind === 'immediate') {
@@ -212,20 +393,25 @@ function accept(buffer: EventBuffer, actor: Actor, acceptedOn: IsoDate, deemed: 
       buffer.push(actor, { type: 'matter_decided', data: { matter: matter.code, outcome: 'approved' } });
       continue;
     }
+    const staged = (matter.kind === 'joint' || matter.kind === 'escalated') && matter.departments.length > 1;
     for (const department of matter.departments) {
-      const task: Omit<ReviewTask, 'status'> = {
+      const stage = staged && department.lead ? 2 : 1;
+      const limit = matter.kind === 'escalated' && stage === 1 ? ESCALATED_REVIEW_DAYS : matter.promisedLimitDays;
+      const task: Omit<ReviewTask, 'status' | 'history'> & { status: 'open' | 'waiting' } = {
         id: `${state.caseNo}-${matter.code}-${department.code}`,
         matter: matter.code,
         department: department.code,
         departmentName: department.name,
         lead: department.lead,
+        stage,
+        status: stage === 2 ? 'waiting' : 'open',
         openedOn: acceptedOn,
-        due: addWorkingDays(acceptedOn, matter.promisedLimitDays),
+        due: addWorkingDays(acceptedOn, limit),
       };
       buffer.push(SYSTEM, { type: 'task_opened', data: task });
     }
   }
-  concludeIfDecided(buffer, actor);
+  concludeIfDecided(buffer, actor, acceptedOn);
 }
 
 function supplyMaterials(
@@ -234,7 +420,10 @@ function supplyMaterials(
   today: IsoDate,
 ): Decision {
   const state = buffer.current;
-  if (state.status !== 'awaiting_supplement') {
+  const awaiting = state.status === 'awaiting_supplement';
+  const deficient =
+    state.deficiencies.length > 0 && !['not_accepted', 'refused', 'withdrawn', 'terminated'].includes(state.status);
+  if (!awaiting && !deficient) {
     return violation(409, 'no_supplement_requested', '当前没有待补正的材料', 'materials');
   }
   const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
@@ -242,44 +431,116 @@ function supplyMaterials(
   if (unknown.length > 0) {
     return violation(422, 'unknown_material', `本办件不需要以下材料：${unknown.join('、')}`, 'materials');
   }
-  const provided = [...new Set([...state.materialsProvided, ...command.materials])];
-  const complete = missingMaterials(state.matters, provided).length === 0;
-  buffer.push(
-    { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber },
-    {
-      type: 'materials_supplied',
-      data: {
-        materials: [...new Set(command.materials)],
-        receivedOn: today,
-        // complete: the clerk has a fresh 5 working days to decide (第32条)
-        ...(complete ? { acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS) } : {}),
-      },
+  const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(state, code));
+  if (notAllowed) return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+  const round = state.supplementRounds.at(-1);
+  const reviewStage = awaiting && round?.stage === 'review';
+  const after = [...command.materials, ...(command.commitments ?? [])];
+  const completeForAcceptance = awaiting && !reviewStage && outstandingMaterials(state, after).length === 0;
+  const applicant: Actor = { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  buffer.push(applicant, {
+    type: 'materials_supplied',
+    data: {
+      materials: [...new Set(command.materials)],
+      ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
+      channel: command.channel ?? 'window',
+      receivedOn: today,
+      // complete: the clerk has a fresh 5 working days to decide (第32条)
+      ...(completeForAcceptance ? { acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS) } : {}),
     },
-  );
-  return { ok: true, events: buffer.events };
+  });
+  const answered = buffer.current.supplementRounds.at(-1);
+  if (reviewStage && answered && answered.materials.every((m) => answered.supplied.includes(m))) {
+    // Everything the consolidated notice asked for has arrived: the clocks run again, the departments resume.
+    resumeClock(buffer, applicant, 'supplement', buffer.current.clock.pausedSince ?? today, today);
+    for (const task of buffer.current.tasks.filter((t) => t.status === 'supplement_requested')) {
+      buffer.push(SYSTEM, { type: 'task_opened', data: { ...withoutRuntime(task), status: 'open' } });
+    }
+  }
+  return buffer.ok();
 }
 
-function giveOpinion(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'give_opinion' }>): Decision {
-  const state = buffer.current;
-  const task = state.tasks.find((t) => t.id === command.taskId);
-  if (!task) return violation(404, 'task_not_found', `审查任务 ${command.taskId} 不存在`, 'taskId');
-  if (command.department && command.department !== task.department) {
+function withoutRuntime(task: ReviewTask): Omit<ReviewTask, 'status' | 'history'> {
+  const { status: _s, history: _h, supplementRequest: _r, ...rest } = task;
+  return rest;
+}
+
+function resumeClock(buffer: EventBuffer, actor: Actor, reason: string, since: IsoDate, today: IsoDate): void {
+  const others = buffer.current.clock.pauseReasons.filter((r, i, all) => !(r === reason && all.indexOf(r) === i));
+  // Paused working days are counted once, when the last reason to pause ends.
+  const days = others.length === 0 ? workingDaysBetween(since, today) : 0;
+  buffer.push(actor, { type: 'clock_resumed', data: { reason, on: today, pausedWorkingDays: days } });
+}
+
+function findTask(state: CaseState, taskId: string, department?: string): ReviewTask | Decision {
+  const task = state.tasks.find((t) => t.id === taskId);
+  if (!task) return violation(404, 'task_not_found', `审查任务 ${taskId} 不存在`, 'taskId');
+  if (department && department !== task.department) {
     return violation(
       403,
       'department_not_on_task',
-      `部门 ${command.department} 不是该审查任务的承办部门（${task.departmentName}）`,
+      `部门 ${department} 不是该审查任务的承办部门（${task.departmentName}）`,
       'department',
     );
   }
   if (task.status !== 'open') {
-    const code = task.status === 'cancelled' ? 'task_cancelled' : 'task_already_decided';
-    const what = task.status === 'cancelled' ? '已取消' : '已作出审查意见';
+    const why: Record<string, [string, string]> = {
+      cancelled: ['task_cancelled', '已取消'],
+      waiting: ['task_not_open', '尚未开始（等待前一阶段意见）'],
+      supplement_requested: ['task_awaiting_supplement', '正在等待申请人补正'],
+    };
+    const [code, what] = why[task.status] ?? ['task_already_decided', '已作出审查意见'];
     return violation(409, code, `审查任务${what}，不能再提交意见`, 'taskId');
+  }
+  return task;
+}
+
+function giveOpinion(
+  buffer: EventBuffer,
+  command: Extract<CaseCommand, { type: 'give_opinion' }>,
+  today: IsoDate,
+): Decision {
+  const state = buffer.current;
+  const found = findTask(state, command.taskId, command.department);
+  if ('ok' in found) return found;
+  const task = found;
+  if (state.clock.paused && state.clock.pauseReasons.some((r) => r.startsWith('special_procedure'))) {
+    const open = state.specialProcedures.find((p) => !p.endedOn && p.taskId === task.id);
+    if (open) return violation(409, 'special_procedure_running', '特别程序尚未结束，不能作出审查意见', 'taskId');
+  }
+  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  if (command.decision === 'supplement') {
+    const materials = [...new Set(command.materials ?? [])];
+    if (materials.length === 0) return violation(422, 'materials_required', '要求补正必须列明材料', 'materials');
+    if (!command.reason?.trim()) return violation(422, 'reason_required', '要求补正必须说明理由', 'reason');
+    const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
+    const unknown = materials.find((m) => !known.has(m));
+    if (unknown) return violation(422, 'unknown_material', `本办件不涉及材料 ${unknown}`, 'materials');
+    // 一次性告知: after the first notice of the review, a department may ask again only about material that was
+    // supplied in answer to an earlier notice (a problem with the supplied material itself).
+    const reviewRounds = state.supplementRounds.filter((r) => r.stage === 'review');
+    if (reviewRounds.length > 0) {
+      const askedBefore = new Set(reviewRounds.flatMap((r) => r.materials));
+      const fresh = materials.find((m) => !askedBefore.has(m));
+      if (fresh) {
+        return violation(
+          409,
+          'one_time_notice_violated',
+          `${materialName(state, fresh)} 本可在首次一次性告知中提出，不能再次要求补正`,
+          'materials',
+        );
+      }
+    }
+    buffer.push(reviewer, {
+      type: 'department_supplement_requested',
+      data: { taskId: task.id, materials, reason: command.reason, reviewerId: command.reviewerId },
+    });
+    consolidateSupplements(buffer, today);
+    return buffer.ok();
   }
   if (command.decision === 'refuse' && !command.reason?.trim()) {
     return violation(422, 'reason_required', '不予许可必须说明理由', 'reason');
   }
-  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
   buffer.push(reviewer, {
     type: 'opinion_given',
     data: {
@@ -289,54 +550,299 @@ function giveOpinion(buffer: EventBuffer, command: Extract<CaseCommand, { type: 
       reviewerId: command.reviewerId,
     },
   });
-  concludeIfDecided(buffer, reviewer);
-  return { ok: true, events: buffer.events };
+  consolidateSupplements(buffer, today);
+  concludeIfDecided(buffer, reviewer, today);
+  return buffer.ok();
 }
 
-/** Decide matters whose tasks are all answered, then the case once every matter is decided. */
-function concludeIfDecided(buffer: EventBuffer, actor: Actor): void {
+/**
+ * One consolidated notice (一次性告知) once no department is still reviewing without an answer: every department's
+ * requests together; the clocks stop from the day it is sent.
+ */
+function consolidateSupplements(buffer: EventBuffer, today: IsoDate): void {
+  const state = buffer.current;
+  if (state.status !== 'in_review') return;
+  const requesting = state.tasks.filter((t) => t.status === 'supplement_requested');
+  if (requesting.length === 0 || state.tasks.some((t) => t.status === 'open')) return;
+  if (state.tasks.some((t) => t.status === 'refused' && t.stage === 1 && !hasStages(state, t.matter))) return;
+  const items = new Map<string, MissingMaterial>();
+  for (const task of requesting) {
+    for (const code of task.supplementRequest?.materials ?? []) {
+      const matterName = state.matters.find((m) => m.code === task.matter)?.name ?? task.matter;
+      const item = items.get(code) ?? { code, name: materialName(state, code), matters: [] };
+      if (!item.matters.includes(matterName)) item.matters.push(matterName);
+      items.set(code, item);
+    }
+  }
+  buffer.push(SYSTEM, { type: 'clock_paused', data: { reason: 'supplement', since: today } });
+  sendSupplementNotice(buffer, SYSTEM, [...items.values()], today, 'review');
+}
+
+function hasStages(state: CaseState, matter: string): boolean {
+  return state.tasks.some((t) => t.matter === matter && t.stage === 2);
+}
+
+/** Open second stages, decide matters whose tasks are all answered, then the case once every matter is decided. */
+function concludeIfDecided(buffer: EventBuffer, actor: Actor, today: IsoDate): void {
   let state = buffer.current;
-  const refusals = state.tasks.filter((t) => t.status === 'refused');
-  if (refusals.length > 0) {
-    const reasons = refusals.map((t) => `${t.departmentName}：${t.reason ?? ''}`);
-    for (const matter of new Set(refusals.map((t) => t.matter))) {
+  if (state.status !== 'in_review') return;
+  for (const matter of state.matters) {
+    const tasks = state.tasks.filter((t) => t.matter === matter.code);
+    const lead = tasks.find((t) => t.stage === 2);
+    if (
+      lead?.status === 'waiting' &&
+      tasks.filter((t) => t.stage === 1).every((t) => ['approved', 'refused'].includes(t.status))
+    ) {
+      // The lead (or the higher level) decides with the first stage's opinions in front of it.
+      const due = matter.kind === 'escalated' ? addWorkingDays(today, matter.promisedLimitDays) : lead.due;
+      state = buffer.push(SYSTEM, {
+        type: 'task_opened',
+        data: { ...withoutRuntime(lead), openedOn: today, due, status: 'open' },
+      });
+    }
+  }
+  // A refusal decides its matter: by the lead where the matter has stages, by any department where all are equal.
+  const deciding = state.tasks.filter((t) => t.status === 'refused' && (t.stage === 2 || !hasStages(state, t.matter)));
+  if (deciding.length > 0) {
+    const reasons = deciding.map((t) => `${t.departmentName}：${t.reason ?? ''}`);
+    for (const matter of new Set(deciding.map((t) => t.matter))) {
       if (state.outcomes[matter] === 'pending') {
         state = buffer.push(actor, { type: 'matter_decided', data: { matter, outcome: 'refused' } });
       }
     }
-    for (const open of state.tasks.filter((t) => t.status === 'open')) {
-      buffer.push(SYSTEM, { type: 'task_cancelled', data: { taskId: open.id, reason: '办件已不予许可' } });
-    }
-    buffer.push(actor, { type: 'case_refused', data: { reasons } });
+    cancelOpenTasks(buffer, '办件已不予许可');
+    state = buffer.push(actor, { type: 'case_refused', data: { reasons } });
     buffer.push(SYSTEM, { type: 'notice_sent', data: refusedNotice(state, buffer.noticeId(), buffer.at, reasons) });
     return;
   }
   for (const matter of state.matters) {
     const tasks = state.tasks.filter((t) => t.matter === matter.code);
-    if (state.outcomes[matter.code] === 'pending' && tasks.length > 0 && tasks.every((t) => t.status === 'approved')) {
+    const decidingTasks = hasStages(state, matter.code) ? tasks.filter((t) => t.stage === 2) : tasks;
+    if (
+      state.outcomes[matter.code] === 'pending' &&
+      decidingTasks.length > 0 &&
+      decidingTasks.every((t) => t.status === 'approved')
+    ) {
       state = buffer.push(actor, { type: 'matter_decided', data: { matter: matter.code, outcome: 'approved' } });
     }
   }
   if (Object.values(state.outcomes).every((o) => o === 'approved')) {
-    buffer.push(actor, { type: 'case_approved', data: {} });
+    state = buffer.push(actor, {
+      type: 'case_approved',
+      data: { deliveryDue: addWorkingDays(today, DELIVERY_LIMIT_DAYS) },
+    });
     buffer.push(SYSTEM, { type: 'notice_sent', data: approvedNotice(state, buffer.noticeId(), buffer.at) });
   }
 }
 
-function timerFired(buffer: EventBuffer, timerId: string, nowMs: number): Decision {
+function cancelOpenTasks(buffer: EventBuffer, reason: string): void {
+  for (const task of buffer.current.tasks.filter((t) =>
+    ['open', 'waiting', 'supplement_requested'].includes(t.status),
+  )) {
+    buffer.push(SYSTEM, { type: 'task_cancelled', data: { taskId: task.id, reason } });
+  }
+}
+
+function withdraw(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'withdraw' }>): Decision {
+  const state = buffer.current;
+  if (finalStatuses.includes(state.status)) {
+    return violation(409, 'already_decided', `办件已办结（${state.status}），不能撤回`, 'caseNo');
+  }
+  const applicant: Actor = { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const reason = command.reason?.trim() || '申请人主动撤回申请';
+  cancelOpenTasks(buffer, '申请人已撤回申请');
+  const s = buffer.push(applicant, { type: 'withdrawn', data: { reason } });
+  buffer.push(SYSTEM, { type: 'notice_sent', data: withdrawnNotice(s, buffer.noticeId(), buffer.at, reason) });
+  return buffer.ok();
+}
+
+function requestExtension(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'request_extension' }>): Decision {
+  const state = buffer.current;
+  if (state.status !== 'in_review' && state.status !== 'awaiting_supplement') {
+    return violation(409, 'not_in_review', '只有审查中的办件可以申请延期', 'caseNo');
+  }
+  if (!state.tasks.some((t) => t.department === command.department)) {
+    return violation(403, 'department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
+  }
+  if (state.extensions.some((x) => x.status === 'approved')) {
+    return violation(409, 'extension_already_granted', '本办件已延期一次，法定期限只能延长一次', 'caseNo');
+  }
+  if (state.extensions.some((x) => x.status === 'requested')) {
+    return violation(409, 'extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
+  }
+  // 第42条: 20 days extend by 10; joint / centralised handling (45 days) by 15.
+  const days = state.limits.statutory >= 45 ? 15 : 10;
+  buffer.push(
+    { kind: 'reviewer', id: command.reviewerId },
+    {
+      type: 'extension_requested',
+      data: {
+        id: `${state.caseNo}-X${state.extensions.length + 1}`,
+        department: command.department,
+        reason: command.reason,
+        requestedBy: command.reviewerId,
+        days,
+      },
+    },
+  );
+  return buffer.ok();
+}
+
+function decideExtension(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'decide_extension' }>): Decision {
+  const state = buffer.current;
+  const extension = state.extensions.find((x) => x.id === command.extensionId);
+  if (!extension) return violation(404, 'extension_not_found', `延期申请 ${command.extensionId} 不存在`, 'id');
+  if (extension.status !== 'requested') {
+    return violation(409, 'extension_already_decided', '该延期申请已审批', 'id');
+  }
+  if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
+  const head: Actor = { kind: 'reviewer', id: command.headId };
+  const s = buffer.push(head, {
+    type: 'extension_decided',
+    data: { id: extension.id, decision: command.decision, headId: command.headId, days: extension.days },
+  });
+  if (command.decision === 'approve') {
+    buffer.push(SYSTEM, {
+      type: 'notice_sent',
+      data: extensionNotice(
+        s,
+        buffer.noticeId(),
+        buffer.at,
+        extension.days,
+        extension.reason,
+        s.deadlines.statutoryDue,
+      ),
+    });
+  }
+  return buffer.ok();
+}
+
+function startSpecialProcedure(
+  buffer: EventBuffer,
+  command: Extract<CaseCommand, { type: 'start_special_procedure' }>,
+  today: IsoDate,
+): Decision {
+  const state = buffer.current;
+  const found = findTask(state, command.taskId);
+  if ('ok' in found) return found;
+  if (!Number.isInteger(command.expectedWorkingDays) || command.expectedWorkingDays < 1) {
+    return violation(422, 'invalid_field', '预计工作日数必须是正整数', 'expectedWorkingDays');
+  }
+  if (state.specialProcedures.some((p) => p.taskId === found.id && !p.endedOn)) {
+    return violation(409, 'special_procedure_running', '该任务已有进行中的特别程序', 'taskId');
+  }
+  const id = `${state.caseNo}-P${state.specialProcedures.length + 1}`;
+  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  buffer.push(reviewer, { type: 'clock_paused', data: { reason: `special_procedure:${id}`, since: today } });
+  const s = buffer.push(reviewer, {
+    type: 'special_procedure_started',
+    data: {
+      id,
+      taskId: found.id,
+      type: command.procedure,
+      expectedWorkingDays: command.expectedWorkingDays,
+      reason: command.reason,
+      startedOn: today,
+    },
+  });
+  buffer.push(SYSTEM, {
+    type: 'notice_sent',
+    data: specialProcedureNotice(
+      s,
+      buffer.noticeId(),
+      buffer.at,
+      command.procedure,
+      command.expectedWorkingDays,
+      command.reason,
+    ),
+  });
+  return buffer.ok();
+}
+
+function endSpecialProcedure(
+  buffer: EventBuffer,
+  command: Extract<CaseCommand, { type: 'end_special_procedure' }>,
+  today: IsoDate,
+): Decision {
+  const state = buffer.current;
+  const procedure = state.specialProcedures.find((p) => p.id === command.procedureId);
+  if (!procedure) return violation(404, 'special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
+  if (procedure.endedOn) return violation(409, 'special_procedure_ended', '该特别程序已结束', 'id');
+  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  const since = state.clock.pausedSince ?? procedure.startedOn;
+  buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
+  resumeClock(buffer, reviewer, `special_procedure:${procedure.id}`, since, today);
+  return buffer.ok();
+}
+
+function deliver(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'deliver' }>, today: IsoDate): Decision {
+  const state = buffer.current;
+  if (state.status !== 'approved') {
+    return violation(409, 'not_decided', '办件尚未准予许可，没有可送达的证照', 'caseNo');
+  }
+  if (state.delivery) return violation(409, 'already_delivered', '证照已送达', 'caseNo');
+  if (certificatesToIssue(state).length > 0 || state.certificates.length === 0) {
+    return violation(409, 'certificates_withheld', '证照尚未颁发（容缺材料未补齐）', 'caseNo');
+  }
+  if (command.method === 'post' && !command.trackingNumber?.trim()) {
+    return violation(422, 'tracking_number_required', '邮寄送达必须填写运单号', 'trackingNumber');
+  }
+  buffer.push(
+    { kind: 'clerk', id: command.clerkId },
+    {
+      type: 'delivered',
+      data: {
+        method: command.method,
+        ...(command.trackingNumber ? { trackingNumber: command.trackingNumber } : {}),
+        on: today,
+        by: command.clerkId,
+      },
+    },
+  );
+  return buffer.ok();
+}
+
+function timerFired(buffer: EventBuffer, timerId: string, nowMs: number, today: IsoDate): Decision {
   const state = buffer.current;
   const timer = pendingTimers(state).find((t) => t.id === timerId);
   // A stale timer (its deadline moved or the case moved on) changes nothing.
-  if (!timer || nowMs < timer.dueAt) return { ok: true, events: [] };
-  if (timerId.startsWith('acceptance:')) {
-    // 第32条: silence for 5 working days means accepted as of the day the (complete) materials were received.
-    accept(buffer, SYSTEM, state.acceptanceClockFrom, true);
-  } else if (timerId.startsWith('supplement:')) {
-    const reason = '申请人未在规定期限内补正材料';
-    buffer.push(SYSTEM, { type: 'not_accepted', data: { reason } });
-    buffer.push(SYSTEM, { type: 'notice_sent', data: notAcceptedNotice(state, buffer.noticeId(), buffer.at, reason) });
+  if (!timer || nowMs < timer.dueAt) return buffer.ok();
+  const [name, level, due] = timerId.split(':') as [DeadlineName, 'yellow' | 'red', IsoDate];
+  buffer.push(SYSTEM, { type: 'deadline_warning', data: { deadline: name, level, due } });
+  if (level === 'yellow') return buffer.ok();
+  switch (name) {
+    case 'acceptance':
+      // 第32条: silence for 5 working days means accepted as of the day the (complete) materials were received.
+      accept(buffer, SYSTEM, state.acceptanceClockFrom, true);
+      break;
+    case 'supplement': {
+      const atAcceptance = state.supplementRounds.at(-1)?.stage !== 'review';
+      const reason = '申请人未在规定期限内补正材料';
+      if (atAcceptance) {
+        const s = buffer.push(SYSTEM, { type: 'not_accepted', data: { reason } });
+        buffer.push(SYSTEM, { type: 'notice_sent', data: notAcceptedNotice(s, buffer.noticeId(), buffer.at, reason) });
+      } else {
+        terminate(buffer, reason);
+      }
+      break;
+    }
+    case 'deficiencies':
+      terminate(
+        buffer,
+        `容缺受理的材料（${state.deficiencies.map((m) => materialName(state, m)).join('、')}）未在期限内补齐`,
+      );
+      break;
+    default:
+      break; // review, statutory, delivery: the red warning itself is the record supervision acts on
   }
-  return { ok: true, events: buffer.events };
+  void today;
+  return buffer.ok();
+}
+
+function terminate(buffer: EventBuffer, reason: string): void {
+  cancelOpenTasks(buffer, '办件已终止');
+  const s = buffer.push(SYSTEM, { type: 'terminated', data: { reason } });
+  buffer.push(SYSTEM, { type: 'notice_sent', data: terminatedNotice(s, buffer.noticeId(), buffer.at, reason) });
 }
 
 /**
@@ -355,9 +861,9 @@ export function certificateFor(state: CaseState, matter: MatterSnapshot, nowMs: 
   };
 }
 
-/** Matters approved whose certificate has not been issued yet. */
+/** Matters approved whose certificate has not been issued yet (withheld while 容缺 materials are outstanding). */
 export function certificatesToIssue(state: CaseState): MatterSnapshot[] {
-  if (state.status !== 'approved') return []; // results are delivered together (同步发证)
+  if (state.status !== 'approved' || state.deficiencies.length > 0) return []; // results delivered together (同步发证)
   const issued = new Set(state.certificates.map((c) => c.matter));
   return state.matters.filter((m) => state.outcomes[m.code] === 'approved' && !issued.has(m.code));
 }

@@ -3,9 +3,17 @@
  * folding it yields, so an auditor's replay and the live case can be compared.
  */
 import type { MatterSnapshot } from './catalogue.ts';
-import type { IsoDate } from './workingDays.ts';
+import { addWorkingDays, type IsoDate } from './workingDays.ts';
 
-export type CaseStatus = 'received' | 'awaiting_supplement' | 'in_review' | 'approved' | 'refused' | 'not_accepted';
+export type CaseStatus =
+  | 'received'
+  | 'awaiting_supplement'
+  | 'in_review'
+  | 'approved'
+  | 'refused'
+  | 'not_accepted'
+  | 'withdrawn'
+  | 'terminated';
 
 export interface Actor {
   kind: 'clerk' | 'reviewer' | 'applicant' | 'system';
@@ -18,7 +26,8 @@ export interface Applicant {
   idNumber: string;
 }
 
-export type TaskStatus = 'open' | 'approved' | 'refused' | 'cancelled';
+/** `waiting`: a second-stage task (the lead of a joint matter, the higher level of an escalated one) not yet open. */
+export type TaskStatus = 'waiting' | 'open' | 'supplement_requested' | 'approved' | 'refused' | 'cancelled';
 
 export interface ReviewTask {
   id: string;
@@ -26,6 +35,8 @@ export interface ReviewTask {
   department: string;
   departmentName: string;
   lead: boolean;
+  /** 1: reviews at once; 2: opens when every stage-1 task of the matter has answered. */
+  stage: 1 | 2;
   status: TaskStatus;
   openedOn: IsoDate;
   due: IsoDate;
@@ -33,9 +44,21 @@ export interface ReviewTask {
   reason?: string;
   reviewerId?: string;
   decidedAt?: string;
+  /** What this department asked the applicant to supply (goes into the consolidated notice). */
+  supplementRequest?: { materials: string[]; reason: string };
+  history: Array<{ at: string; what: string; by: string }>;
 }
 
-export type NoticeKind = 'supplement' | 'accepted' | 'not_accepted' | 'approved' | 'refused';
+export type NoticeKind =
+  | 'supplement'
+  | 'accepted'
+  | 'not_accepted'
+  | 'approved'
+  | 'refused'
+  | 'withdrawn'
+  | 'terminated'
+  | 'extension'
+  | 'special_procedure';
 
 /** Everything the applicant is told, kept exactly as sent. */
 export interface Notice {
@@ -64,7 +87,49 @@ export interface Deadlines {
   supplementDue?: IsoDate;
   statutoryDue?: IsoDate;
   promisedDue?: IsoDate;
+  deliveryDue?: IsoDate;
+  deficienciesDue?: IsoDate;
 }
+
+/** The statutory and promised clocks: stopped during supplements and special procedures (第45条). */
+export interface CaseClock {
+  paused: boolean;
+  pausedSince?: IsoDate;
+  pauseReasons: string[];
+  pausedWorkingDays: number;
+  extensionDays: number;
+}
+
+export type DeadlineName = 'acceptance' | 'supplement' | 'review' | 'statutory' | 'delivery' | 'deficiencies';
+
+export interface Warning {
+  deadline: DeadlineName;
+  level: 'yellow' | 'red';
+  due: IsoDate;
+  at: string;
+}
+
+export interface Extension {
+  id: string;
+  department: string;
+  reason: string;
+  requestedBy: string;
+  status: 'requested' | 'approved' | 'refused';
+  days: number;
+  decidedBy?: string;
+}
+
+export interface SpecialProcedure {
+  id: string;
+  taskId: string;
+  type: string;
+  expectedWorkingDays: number;
+  reason: string;
+  startedOn: IsoDate;
+  endedOn?: IsoDate;
+}
+
+export type Channel = 'window' | 'online' | 'post';
 
 export interface CaseState {
   caseNo: string;
@@ -87,6 +152,27 @@ export interface CaseState {
   notices: Notice[];
   certificates: Certificate[];
   reasons: string[];
+  /** Review limits in working days before pauses and extensions (the longest over the case's matters). */
+  limits: { statutory: number; promised: number };
+  clock: CaseClock;
+  warnings: Warning[];
+  extensions: Extension[];
+  specialProcedures: SpecialProcedure[];
+  /** Materials accepted as missing under 容缺受理; certificates wait for them. */
+  deficiencies: string[];
+  /** Materials satisfied by the applicant's written commitment (告知承诺). */
+  commitments: string[];
+  /** Materials taken from the certificate library (电子证照库) instead of asking the applicant. */
+  fromLibrary: Array<{ material: string; certificateNo: string }>;
+  /** Materials asked for in each supplement notice, in order (一次性告知 allows no repeat). */
+  supplementRounds: Array<{
+    stage: 'acceptance' | 'review';
+    noticeId: string;
+    materials: string[];
+    supplied: string[];
+  }>;
+  visits: number;
+  delivery?: { method: 'pickup' | 'post'; trackingNumber?: string; on: IsoDate; by: string };
   /** The day the materials on which the acceptance decision rests arrived (deemed acceptance dates from it). */
   acceptanceClockFrom: IsoDate;
   /** Sequence number and time of the last event folded in. */
@@ -97,6 +183,16 @@ export interface CaseState {
 interface EventBase {
   at: string;
   actor: Actor;
+}
+
+interface AcceptedData {
+  acceptedOn: IsoDate;
+  deemed: boolean;
+  statutoryDue: IsoDate;
+  promisedDue: IsoDate;
+  limits: { statutory: number; promised: number };
+  deficiencies?: string[];
+  deficienciesDue?: IsoDate;
 }
 
 export type CaseEvent = EventBase &
@@ -111,32 +207,98 @@ export type CaseEvent = EventBase &
           matters: MatterSnapshot[];
           form: Record<string, unknown>;
           materials: string[];
+          commitments?: string[];
+          fromLibrary?: Array<{ material: string; certificateNo: string }>;
+          channel?: Channel;
           receivedBy: { clerkId: string; window: string };
           receivedOn: IsoDate;
           acceptanceDue: IsoDate;
         };
       }
     | { type: 'notice_sent'; data: Notice }
-    | { type: 'supplement_requested'; data: { noticeId: string; materials: string[]; due: IsoDate } }
-    | { type: 'materials_supplied'; data: { materials: string[]; receivedOn: IsoDate; acceptanceDue?: IsoDate } }
     | {
-        type: 'accepted';
-        data: { acceptedOn: IsoDate; deemed: boolean; statutoryDue: IsoDate; promisedDue: IsoDate };
+        type: 'supplement_requested';
+        data: { noticeId: string; materials: string[]; due: IsoDate; stage?: 'acceptance' | 'review' };
       }
+    | {
+        type: 'materials_supplied';
+        data: {
+          materials: string[];
+          commitments?: string[];
+          channel?: Channel;
+          receivedOn: IsoDate;
+          acceptanceDue?: IsoDate;
+        };
+      }
+    | { type: 'accepted'; data: AcceptedData }
+    | { type: 'deemed_accepted'; data: AcceptedData }
     | { type: 'not_accepted'; data: { reason: string } }
-    | { type: 'task_opened'; data: Omit<ReviewTask, 'status'> }
+    | { type: 'task_opened'; data: Omit<ReviewTask, 'status' | 'history'> & { status?: 'open' | 'waiting' } }
     | {
         type: 'opinion_given';
         data: { taskId: string; decision: 'approve' | 'refuse'; reason?: string; reviewerId: string };
       }
+    | {
+        type: 'department_supplement_requested';
+        data: { taskId: string; materials: string[]; reason: string; reviewerId: string };
+      }
     | { type: 'task_cancelled'; data: { taskId: string; reason: string } }
+    | { type: 'clock_paused'; data: { reason: string; since: IsoDate } }
+    | { type: 'clock_resumed'; data: { reason: string; on: IsoDate; pausedWorkingDays: number } }
+    | { type: 'special_procedure_started'; data: Omit<SpecialProcedure, 'endedOn'> }
+    | { type: 'special_procedure_ended'; data: { id: string; endedOn: IsoDate } }
+    | { type: 'extension_requested'; data: Omit<Extension, 'status' | 'decidedBy'> }
+    | {
+        type: 'extension_decided';
+        data: { id: string; decision: 'approve' | 'refuse'; headId: string; days: number };
+      }
+    | { type: 'deadline_warning'; data: { deadline: DeadlineName; level: 'yellow' | 'red'; due: IsoDate } }
     | { type: 'matter_decided'; data: { matter: string; outcome: 'approved' | 'refused' } }
-    | { type: 'case_approved'; data: Record<string, never> }
+    | { type: 'case_approved'; data: { deliveryDue?: IsoDate } }
     | { type: 'case_refused'; data: { reasons: string[] } }
+    | { type: 'withdrawn'; data: { reason: string } }
+    | { type: 'terminated'; data: { reason: string } }
     | { type: 'certificate_issued'; data: Certificate }
+    | {
+        type: 'delivered';
+        data: { method: 'pickup' | 'post'; trackingNumber?: string; on: IsoDate; by: string };
+      }
   );
 
 export type CaseEventType = CaseEvent['type'];
+
+/** The review due dates, moved by every paused working day and any extension. */
+export function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue' | 'promisedDue'> {
+  if (!state.acceptedOn) return {};
+  const shift = state.clock.pausedWorkingDays + state.clock.extensionDays;
+  return {
+    statutoryDue: addWorkingDays(state.acceptedOn, state.limits.statutory + shift),
+    promisedDue: addWorkingDays(state.acceptedOn, state.limits.promised + shift),
+  };
+}
+
+function endCase(s: CaseState, at: string, status: CaseStatus, reasons: string[]): void {
+  s.status = status;
+  s.reasons = reasons;
+  s.decidedAt = at;
+  s.deadlines = {};
+  s.clock = { ...s.clock, paused: false, pauseReasons: [] };
+  delete s.clock.pausedSince;
+  s.outcomes = Object.fromEntries(
+    Object.entries(s.outcomes).map(([m, o]) => [m, o === 'pending' ? 'cancelled' : o]),
+  ) as Record<string, MatterOutcome>;
+}
+
+function updateTask(
+  s: CaseState,
+  taskId: string,
+  at: string,
+  by: string,
+  change: Partial<ReviewTask> & { what: string },
+) {
+  const { what, ...fields } = change;
+  s.tasks = s.tasks.map((t) => (t.id === taskId ? { ...t, ...fields, history: [...t.history, { at, what, by }] } : t));
+}
 
 /** Fold one event into the state. `undefined` before the first (`received`) event. */
 export function evolve(state: CaseState | undefined, event: CaseEvent): CaseState {
@@ -161,6 +323,16 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       notices: [],
       certificates: [],
       reasons: [],
+      limits: { statutory: 0, promised: 0 },
+      clock: { paused: false, pauseReasons: [], pausedWorkingDays: 0, extensionDays: 0 },
+      warnings: [],
+      extensions: [],
+      specialProcedures: [],
+      deficiencies: [],
+      commitments: d.commitments ?? [],
+      fromLibrary: d.fromLibrary ?? [],
+      supplementRounds: [],
+      visits: (d.channel ?? 'window') === 'window' ? 1 : 0,
       acceptanceClockFrom: d.receivedOn,
       seq: 1,
       lastEventAt: event.at,
@@ -168,58 +340,158 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
   }
   if (!state) throw new Error(`event ${event.type} before the case was received`);
   const s: CaseState = { ...state, seq: state.seq + 1, lastEventAt: event.at };
+  const by = event.actor.id;
   switch (event.type) {
     case 'notice_sent':
       s.notices = [...s.notices, event.data];
       break;
-    case 'supplement_requested':
+    case 'supplement_requested': {
+      const stage = event.data.stage ?? 'acceptance';
       s.status = 'awaiting_supplement';
+      s.supplementRounds = [
+        ...s.supplementRounds,
+        { stage, noticeId: event.data.noticeId, materials: event.data.materials, supplied: [] },
+      ];
       s.deadlines = { ...s.deadlines, supplementDue: event.data.due };
       delete s.deadlines.acceptanceDue;
       break;
+    }
     case 'materials_supplied': {
-      s.materialsProvided = [...new Set([...s.materialsProvided, ...event.data.materials])];
-      if (event.data.acceptanceDue) {
+      const d = event.data;
+      s.materialsProvided = [...new Set([...s.materialsProvided, ...d.materials])];
+      const round = s.supplementRounds.at(-1);
+      if (round && s.status === 'awaiting_supplement') {
+        const supplied = [...new Set([...round.supplied, ...d.materials, ...(d.commitments ?? [])])];
+        s.supplementRounds = [...s.supplementRounds.slice(0, -1), { ...round, supplied }];
+      }
+      s.commitments = [...new Set([...s.commitments, ...(d.commitments ?? [])])];
+      s.deficiencies = s.deficiencies.filter((m) => !d.materials.includes(m) && !(d.commitments ?? []).includes(m));
+      if (s.deficiencies.length === 0) delete s.deadlines.deficienciesDue;
+      if ((d.channel ?? 'window') === 'window') s.visits += 1;
+      if (d.acceptanceDue) {
         s.status = 'received';
-        s.acceptanceClockFrom = event.data.receivedOn;
-        s.deadlines = { ...s.deadlines, acceptanceDue: event.data.acceptanceDue };
+        s.acceptanceClockFrom = d.receivedOn;
+        s.deadlines = { ...s.deadlines, acceptanceDue: d.acceptanceDue };
         delete s.deadlines.supplementDue;
       }
       break;
     }
     case 'accepted':
+    case 'deemed_accepted': {
+      const d = event.data;
       s.status = 'in_review';
-      s.acceptedOn = event.data.acceptedOn;
-      s.deemedAccepted = event.data.deemed;
-      s.deadlines = { statutoryDue: event.data.statutoryDue, promisedDue: event.data.promisedDue };
+      s.acceptedOn = d.acceptedOn;
+      s.deemedAccepted = d.deemed;
+      s.limits = d.limits;
+      s.deficiencies = d.deficiencies ?? [];
+      s.deadlines = {
+        statutoryDue: d.statutoryDue,
+        promisedDue: d.promisedDue,
+        ...(d.deficienciesDue ? { deficienciesDue: d.deficienciesDue } : {}),
+      };
       break;
+    }
     case 'not_accepted':
-      s.status = 'not_accepted';
-      s.reasons = [event.data.reason];
-      s.decidedAt = event.at;
-      s.deadlines = {};
+      endCase(s, event.at, 'not_accepted', [event.data.reason]);
       break;
-    case 'task_opened':
-      s.tasks = [...s.tasks, { ...event.data, status: 'open' }];
+    case 'task_opened': {
+      const { status, ...task } = event.data;
+      const existing = s.tasks.find((t) => t.id === task.id);
+      if (existing) {
+        updateTask(s, task.id, event.at, by, { ...task, status: status ?? 'open', what: 'opened' });
+      } else {
+        s.tasks = [
+          ...s.tasks,
+          { ...task, status: status ?? 'open', history: [{ at: event.at, what: status ?? 'open', by }] },
+        ];
+      }
       break;
+    }
     case 'opinion_given': {
       const { taskId, decision, reason, reviewerId } = event.data;
+      updateTask(s, taskId, event.at, by, {
+        status: decision === 'approve' ? 'approved' : 'refused',
+        decision,
+        ...(reason ? { reason } : {}),
+        reviewerId,
+        decidedAt: event.at,
+        what: decision === 'approve' ? 'approved' : 'refused',
+      });
+      break;
+    }
+    case 'department_supplement_requested': {
+      const { taskId, materials, reason } = event.data;
+      updateTask(s, taskId, event.at, by, {
+        status: 'supplement_requested',
+        supplementRequest: { materials, reason },
+        what: 'supplement_requested',
+      });
+      break;
+    }
+    case 'task_cancelled':
+      updateTask(s, event.data.taskId, event.at, by, { status: 'cancelled', what: 'cancelled' });
+      break;
+    case 'clock_paused':
+      s.clock = {
+        ...s.clock,
+        paused: true,
+        pausedSince: s.clock.pausedSince ?? event.data.since,
+        pauseReasons: [...s.clock.pauseReasons, event.data.reason],
+      };
+      break;
+    case 'clock_resumed': {
+      const reasons = [...s.clock.pauseReasons];
+      reasons.splice(reasons.indexOf(event.data.reason), 1);
+      s.clock = {
+        ...s.clock,
+        paused: reasons.length > 0,
+        pauseReasons: reasons,
+        pausedWorkingDays: s.clock.pausedWorkingDays + event.data.pausedWorkingDays,
+      };
+      if (reasons.length === 0) delete s.clock.pausedSince;
+      if (event.data.reason === 'supplement') {
+        s.status = 'in_review';
+        s.deadlines = { ...s.deadlines };
+        delete s.deadlines.supplementDue;
+      }
+      // Every review due date moves by exactly the paused working days.
+      s.deadlines = { ...s.deadlines, ...reviewDeadlines(s) };
       s.tasks = s.tasks.map((t) =>
-        t.id === taskId
-          ? {
-              ...t,
-              status: decision === 'approve' ? 'approved' : 'refused',
-              decision,
-              ...(reason ? { reason } : {}),
-              reviewerId,
-              decidedAt: event.at,
-            }
+        ['open', 'waiting', 'supplement_requested'].includes(t.status)
+          ? { ...t, due: addWorkingDays(t.due, event.data.pausedWorkingDays) }
           : t,
       );
       break;
     }
-    case 'task_cancelled':
-      s.tasks = s.tasks.map((t) => (t.id === event.data.taskId ? { ...t, status: 'cancelled' } : t));
+    case 'special_procedure_started':
+      s.specialProcedures = [...s.specialProcedures, event.data];
+      break;
+    case 'special_procedure_ended':
+      s.specialProcedures = s.specialProcedures.map((p) =>
+        p.id === event.data.id ? { ...p, endedOn: event.data.endedOn } : p,
+      );
+      break;
+    case 'extension_requested':
+      s.extensions = [...s.extensions, { ...event.data, status: 'requested' }];
+      break;
+    case 'extension_decided': {
+      const { id, decision, headId, days } = event.data;
+      s.extensions = s.extensions.map((x) =>
+        x.id === id ? { ...x, status: decision === 'approve' ? 'approved' : 'refused', decidedBy: headId, days } : x,
+      );
+      if (decision === 'approve') {
+        s.clock = { ...s.clock, extensionDays: s.clock.extensionDays + days };
+        s.deadlines = { ...s.deadlines, ...reviewDeadlines(s) };
+        s.tasks = s.tasks.map((t) =>
+          ['open', 'waiting', 'supplement_requested'].includes(t.status)
+            ? { ...t, due: addWorkingDays(t.due, days) }
+            : t,
+        );
+      }
+      break;
+    }
+    case 'deadline_warning':
+      s.warnings = [...s.warnings, { ...event.data, at: event.at }];
       break;
     case 'matter_decided':
       s.outcomes = { ...s.outcomes, [event.data.matter]: event.data.outcome };
@@ -227,17 +499,28 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'case_approved':
       s.status = 'approved';
       s.decidedAt = event.at;
+      s.deadlines = {
+        ...(event.data.deliveryDue ? { deliveryDue: event.data.deliveryDue } : {}),
+        ...(s.deadlines.deficienciesDue ? { deficienciesDue: s.deadlines.deficienciesDue } : {}),
+      };
       break;
     case 'case_refused':
-      s.status = 'refused';
-      s.reasons = event.data.reasons;
-      s.decidedAt = event.at;
-      s.outcomes = Object.fromEntries(
-        Object.entries(s.outcomes).map(([m, o]) => [m, o === 'pending' ? 'cancelled' : o]),
-      ) as Record<string, MatterOutcome>;
+      endCase(s, event.at, 'refused', event.data.reasons);
+      break;
+    case 'withdrawn':
+      endCase(s, event.at, 'withdrawn', [event.data.reason]);
+      break;
+    case 'terminated':
+      endCase(s, event.at, 'terminated', [event.data.reason]);
       break;
     case 'certificate_issued':
       s.certificates = [...s.certificates, event.data];
+      break;
+    case 'delivered':
+      s.delivery = event.data;
+      if (event.data.method === 'pickup') s.visits += 1;
+      s.deadlines = { ...s.deadlines };
+      delete s.deadlines.deliveryDue;
       break;
   }
   return s;
@@ -247,4 +530,4 @@ export function replay(events: CaseEvent[]): CaseState | undefined {
   return events.reduce<CaseState | undefined>(evolve, undefined);
 }
 
-export const finalStatuses: readonly CaseStatus[] = ['approved', 'refused', 'not_accepted'];
+export const finalStatuses: readonly CaseStatus[] = ['approved', 'refused', 'not_accepted', 'withdrawn', 'terminated'];

@@ -111,3 +111,87 @@ export function approvedNotice(
       `相关证照将依法在十个工作日内向您颁发、送达。`,
   };
 }
+
+export function withdrawnNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  reason: string,
+): Notice {
+  return {
+    id,
+    kind: 'withdrawn',
+    sentAt,
+    title: '撤回申请确认书',
+    body: `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）已按您的要求撤回，审查终止。撤回原因：${reason}`,
+  };
+}
+
+export function terminatedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  reason: string,
+): Notice {
+  return {
+    id,
+    kind: 'terminated',
+    sentAt,
+    title: '终止审查通知书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）终止审查。理由：${reason}\n` +
+      `如不服，可以依法申请行政复议或者提起行政诉讼。`,
+  };
+}
+
+export function extensionNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  days: number,
+  reason: string,
+  newDue: IsoDate | undefined,
+): Notice {
+  return {
+    id,
+    kind: 'extension',
+    sentAt,
+    title: '延长审查期限告知书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经本机关负责人批准，` +
+      `依照《中华人民共和国行政许可法》第四十二条，审查期限延长 ${days} 个工作日` +
+      (newDue ? `，至${formatDate(newDue)}` : '') +
+      `。延期理由：${reason}`,
+    ...(newDue ? { due: newDue } : {}),
+  };
+}
+
+const procedureNames: Record<string, string> = {
+  hearing: '听证',
+  tender: '招标',
+  auction: '拍卖',
+  inspection: '检验',
+  testing: '检测',
+  quarantine: '检疫',
+  appraisal: '鉴定',
+  expert_review: '专家评审',
+};
+
+export function specialProcedureNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  procedure: string,
+  expectedWorkingDays: number,
+  reason: string,
+): Notice {
+  return {
+    id,
+    kind: 'special_procedure',
+    sentAt,
+    title: '特别程序告知书',
+    body:
+      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）需要进行${procedureNames[procedure] ?? procedure}，` +
+      `预计需要 ${expectedWorkingDays} 个工作日。理由：${reason}\n依照《中华人民共和国行政许可法》第四十五条，所需时间不计算在审查期限内。`,
+  };
+}

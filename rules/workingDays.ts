@@ -95,3 +95,15 @@ export function chinaDate(instantMs: number): IsoDate {
 export function endOfChinaDay(date: IsoDate): number {
   return toUtcMs(date) + DAY_MS - CHINA_OFFSET_MS;
 }
+
+/** The working day `days` working days before `date` (the day on which that many working days remain after it). */
+export function subtractWorkingDays(date: IsoDate, days: number): IsoDate {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`working days must be a whole number >= 0: ${days}`);
+  let d = date;
+  toUtcMs(date);
+  for (let counted = 0; counted < days;) {
+    d = addCalendarDays(d, -1);
+    if (isWorkingDay(d)) counted++;
+  }
+  return d;
+}

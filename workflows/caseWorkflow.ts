@@ -30,6 +30,12 @@ export interface CaseInputs {
   decideAcceptance: Input<'decide_acceptance'>;
   supplyMaterials: Input<'supply_materials'>;
   giveOpinion: Input<'give_opinion'>;
+  withdraw: Input<'withdraw'>;
+  requestExtension: Input<'request_extension'>;
+  decideExtension: Input<'decide_extension'>;
+  startSpecialProcedure: Input<'start_special_procedure'>;
+  endSpecialProcedure: Input<'end_special_procedure'>;
+  deliver: Input<'deliver'>;
 }
 
 export interface CaseWorkflowDeps {
@@ -119,6 +125,18 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps) {
         handle(ctx, { type: 'supply_materials', ...input }, at),
       giveOpinion: (ctx: restate.ObjectContext, { at, ...input }: Input<'give_opinion'>) =>
         handle(ctx, { type: 'give_opinion', ...input }, at),
+      withdraw: (ctx: restate.ObjectContext, { at, ...input }: Input<'withdraw'>) =>
+        handle(ctx, { type: 'withdraw', ...input }, at),
+      requestExtension: (ctx: restate.ObjectContext, { at, ...input }: Input<'request_extension'>) =>
+        handle(ctx, { type: 'request_extension', ...input }, at),
+      decideExtension: (ctx: restate.ObjectContext, { at, ...input }: Input<'decide_extension'>) =>
+        handle(ctx, { type: 'decide_extension', ...input }, at),
+      startSpecialProcedure: (ctx: restate.ObjectContext, { at, ...input }: Input<'start_special_procedure'>) =>
+        handle(ctx, { type: 'start_special_procedure', ...input }, at),
+      endSpecialProcedure: (ctx: restate.ObjectContext, { at, ...input }: Input<'end_special_procedure'>) =>
+        handle(ctx, { type: 'end_special_procedure', ...input }, at),
+      deliver: (ctx: restate.ObjectContext, { at, ...input }: Input<'deliver'>) =>
+        handle(ctx, { type: 'deliver', ...input }, at),
       timerFired: (ctx: restate.ObjectContext, input: { timerId: string }) =>
         handle(ctx, { type: 'timer_fired', ...input }),
       /** The live state, straight from the workflow (the API reads PostgreSQL for lists). */

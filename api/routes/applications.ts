@@ -1,11 +1,12 @@
 /** Applications (申请 / 办件): submission at a window, acceptance, supplements, and the case view. */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
 import Type from 'typebox';
 import { reserveCase } from '../../db/applicationRequests.ts';
-import { cases } from '../../db/schema.ts';
-import { snapshotMatter, type Catalogue, type Matter } from '../../rules/catalogue.ts';
+import { cases, certificates } from '../../db/schema.ts';
+import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from '../../rules/catalogue.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
@@ -17,6 +18,11 @@ import {
   IdempotencyHeaders,
   SubmitApplicationBody,
   SupplementBody,
+  DeliveryBody,
+  ExtensionApprovalBody,
+  ExtensionParams,
+  ExtensionRequestBody,
+  WithdrawalBody,
   type Static,
 } from '../schemas.ts';
 
@@ -47,7 +53,47 @@ function resolveMatters(catalogue: Catalogue, body: Static<typeof SubmitApplicat
       throw new ApiError(422, 'unknown_material', `材料 ${code} 不属于所申请事项的材料清单`, `materials[${i}]`);
     }
   });
+  const committable = new Set(
+    matters.flatMap((m) => m.materials.filter((x) => x.commitmentAllowed).map((x) => x.code)),
+  );
+  (body.commitments ?? []).forEach((code, i) => {
+    if (!committable.has(code)) {
+      throw new ApiError(422, 'commitment_not_allowed', `材料 ${code} 不适用告知承诺`, `commitments[${i}]`);
+    }
+  });
   return { theme, matters: matters.map((m) => snapshotMatter(catalogue, m)) };
+}
+
+/**
+ * Materials the system itself issued earlier to this applicant (电子证照库): never asked for again. A required
+ * material whose issuing matter gave this id number a certificate is satisfied by that certificate.
+ */
+async function certificatesOnFile(db: Database, catalogue: Catalogue, matters: MatterSnapshot[], idNumber: string) {
+  const issuingMatter = new Map(
+    catalogue.materials.filter((m) => m.issuedByMatter).map((m) => [m.code, m.issuedByMatter as string]),
+  );
+  const wanted = [
+    ...new Set(
+      matters.flatMap((m) => m.materials.filter((x) => x.required && issuingMatter.has(x.code)).map((x) => x.code)),
+    ),
+  ];
+  if (wanted.length === 0) return [];
+  const held = await db
+    .select({ matter: certificates.matter, certificateNo: certificates.certificateNo })
+    .from(certificates)
+    .where(
+      and(
+        eq(certificates.holderIdNumber, idNumber),
+        inArray(
+          certificates.matter,
+          wanted.map((code) => issuingMatter.get(code) as string),
+        ),
+      ),
+    );
+  return wanted.flatMap((material) => {
+    const certificate = held.find((c) => c.matter === issuingMatter.get(material));
+    return certificate ? [{ material, certificateNo: certificate.certificateNo }] : [];
+  });
 }
 
 async function requireCase(deps: ApiDeps, caseNo: string) {
@@ -76,7 +122,9 @@ export const applicationRoutes =
           throw new ApiError(400, 'idempotency_key_required', '缺少请求头 Idempotency-Key', 'Idempotency-Key');
         }
         const body = request.body;
-        const { theme, matters } = resolveMatters(await deps.catalogue.get(), body);
+        const catalogue = await deps.catalogue.get();
+        const { theme, matters } = resolveMatters(catalogue, body);
+        const fromLibrary = await certificatesOnFile(deps.db, catalogue, matters, body.applicant.idNumber);
         const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
         const reservation = await reserveCase(deps.db, key, requestHash, chinaDate(deps.clock.now()));
         if (reservation.requestHash !== requestHash) {
@@ -98,6 +146,9 @@ export const applicationRoutes =
             ...(theme ? { theme } : {}),
             matters,
             materials: body.materials,
+            ...(body.commitments?.length ? { commitments: body.commitments } : {}),
+            ...(fromLibrary.length ? { fromLibrary } : {}),
+            channel: body.channel ?? 'window',
             form: body.form ?? {},
             receivedBy: body.receivedBy,
           },
@@ -171,12 +222,11 @@ export const applicationRoutes =
         },
       },
       async (request) => {
-        const { decision, reason, clerkId } = request.body;
         const state = await callCase(
           deps,
           request.params.caseNo,
           'decideAcceptance',
-          { decision, clerkId, ...(reason !== undefined ? { reason } : {}) },
+          request.body,
           request.headers['idempotency-key'],
         );
         return caseView(state);
@@ -193,10 +243,87 @@ export const applicationRoutes =
           deps,
           request.params.caseNo,
           'supplyMaterials',
-          { materials: request.body.materials, ...(request.body.actorId ? { actorId: request.body.actorId } : {}) },
+          request.body,
           request.headers['idempotency-key'],
         );
         return caseView(state);
       },
+    );
+
+    app.post(
+      '/applications/:caseNo/withdrawal',
+      {
+        schema: { summary: '申请人撤回申请', params: CaseNoParams, body: WithdrawalBody, headers: IdempotencyHeaders },
+      },
+      async (request) =>
+        caseView(
+          await callCase(
+            deps,
+            request.params.caseNo,
+            'withdraw',
+            request.body ?? {},
+            request.headers['idempotency-key'],
+          ),
+        ),
+    );
+
+    app.post(
+      '/applications/:caseNo/extensions',
+      {
+        schema: {
+          summary: '承办部门申请延长审查期限',
+          params: CaseNoParams,
+          body: ExtensionRequestBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request, reply) => {
+        const state = await callCase(
+          deps,
+          request.params.caseNo,
+          'requestExtension',
+          request.body,
+          request.headers['idempotency-key'],
+        );
+        return reply.status(201).send({ extension: state.extensions.at(-1), case: caseView(state) });
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/extensions/:id/approval',
+      {
+        schema: {
+          summary: '部门负责人审批延期',
+          params: ExtensionParams,
+          body: ExtensionApprovalBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) =>
+        caseView(
+          await callCase(
+            deps,
+            request.params.caseNo,
+            'decideExtension',
+            { extensionId: request.params.id, ...request.body },
+            request.headers['idempotency-key'],
+          ),
+        ),
+    );
+
+    app.post(
+      '/applications/:caseNo/delivery',
+      {
+        schema: {
+          summary: '证照送达：窗口领取或邮寄',
+          params: CaseNoParams,
+          body: DeliveryBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) =>
+        caseView(
+          await callCase(deps, request.params.caseNo, 'deliver', request.body, request.headers['idempotency-key']),
+        ),
     );
   };

@@ -6,11 +6,25 @@ import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
-import { IdempotencyHeaders, OpinionBody, TaskParams, TaskQuery } from '../schemas.ts';
+import {
+  IdempotencyHeaders,
+  OpinionBody,
+  SpecialProcedureBody,
+  SpecialProcedureEndBody,
+  SpecialProcedureParams,
+  TaskParams,
+  TaskQuery,
+} from '../schemas.ts';
 
 export const taskRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
+    async function requireTask(id: string) {
+      const [task] = await deps.db.select().from(reviewTasks).where(eq(reviewTasks.id, id));
+      if (!task) throw new ApiError(404, 'task_not_found', `审查任务 ${id} 不存在`, 'id');
+      return task;
+    }
+
     app.get('/tasks', { schema: { summary: '部门审查任务列表', querystring: TaskQuery } }, async (request) => {
       const { department, status, caseNo, limit } = request.query;
       const filters: SQL[] = [];
@@ -37,23 +51,63 @@ export const taskRoutes =
       '/tasks/:id/opinion',
       { schema: { summary: '提交审查意见', params: TaskParams, body: OpinionBody, headers: IdempotencyHeaders } },
       async (request) => {
-        const [task] = await deps.db.select().from(reviewTasks).where(eq(reviewTasks.id, request.params.id));
-        if (!task) throw new ApiError(404, 'task_not_found', `审查任务 ${request.params.id} 不存在`, 'id');
-        const { decision, reason, reviewerId, department } = request.body;
+        const task = await requireTask(request.params.id);
         const state = await callCase(
           deps,
           task.caseNo,
           'giveOpinion',
-          {
-            taskId: task.id,
-            decision,
-            reviewerId,
-            ...(reason !== undefined ? { reason } : {}),
-            ...(department ? { department } : {}),
-          },
+          { taskId: task.id, ...request.body },
           request.headers['idempotency-key'],
         );
         return caseView(state);
+      },
+    );
+
+    app.post(
+      '/tasks/:id/special-procedures',
+      {
+        schema: {
+          summary: '启动特别程序（听证、检验、检测、专家评审等，时间不计入审查期限）',
+          params: TaskParams,
+          body: SpecialProcedureBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request, reply) => {
+        const task = await requireTask(request.params.id);
+        const { type, ...rest } = request.body;
+        const state = await callCase(
+          deps,
+          task.caseNo,
+          'startSpecialProcedure',
+          { taskId: task.id, procedure: type, ...rest },
+          request.headers['idempotency-key'],
+        );
+        return reply.status(201).send({ procedure: state.specialProcedures.at(-1), case: caseView(state) });
+      },
+    );
+
+    app.post(
+      '/tasks/:id/special-procedures/:procedureId/end',
+      {
+        schema: {
+          summary: '结束特别程序',
+          params: SpecialProcedureParams,
+          body: SpecialProcedureEndBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) => {
+        const task = await requireTask(request.params.id);
+        return caseView(
+          await callCase(
+            deps,
+            task.caseNo,
+            'endSpecialProcedure',
+            { procedureId: request.params.procedureId, reviewerId: request.body.reviewerId },
+            request.headers['idempotency-key'],
+          ),
+        );
       },
     );
   };

@@ -199,7 +199,15 @@ describe('acceptance decisions (受理)', () => {
 
     const requested = events[1]!;
     if (requested.type !== 'supplement_requested') throw new Error('unreachable');
-    expect(requested.data).toEqual({ noticeId: notice.id, materials: notice.items!.map((i) => i.code), due });
+    expect(requested.data).toEqual({
+      noticeId: notice.id,
+      materials: notice.items!.map((i) => i.code),
+      due,
+      stage: 'acceptance',
+    });
+    expect(state.supplementRounds).toEqual([
+      { stage: 'acceptance', noticeId: notice.id, materials: notice.items!.map((i) => i.code), supplied: [] },
+    ]);
   });
 
   it('supplement: no second notice can be sent while awaiting the supplement', () => {
@@ -276,7 +284,14 @@ describe('acceptance decisions (受理)', () => {
     // Fri 10-09 + 5: Sat 10-10 (make-up), 12, 13, 14, 15.
     expect(state.deadlines).toEqual({ acceptanceDue: '2026-10-15' });
     expect([...state.materialsProvided].sort()).toEqual([...ALL_REQUIRED].sort());
-    expect(pendingTimers(state)).toEqual([{ id: 'acceptance:2026-10-15', dueAt: Date.parse('2026-10-15T16:00:00Z') }]);
+    // warningDays: the smallest positive over the theme's matters is 1 (食品经营许可, 消防), so the yellow
+    // warning falls at the end of Wed 10-14, the red one at the end of Thu 10-15.
+    expect(pendingTimers(state)).toEqual([
+      { id: 'acceptance:yellow:2026-10-15', dueAt: Date.parse('2026-10-14T16:00:00Z') },
+      { id: 'acceptance:red:2026-10-15', dueAt: Date.parse('2026-10-15T16:00:00Z') },
+    ]);
+    expect(state.supplementRounds[0]!.supplied.sort()).toEqual([...MISSING_AFTER_PARTIAL].sort());
+    expect(state.acceptanceClockFrom).toBe('2026-10-09');
 
     // nothing is being waited for any more
     expect(violationOf(d.attempt({ type: 'supply_materials', materials: ['APPLICANT_ID'] }, T_SUPPLY)).code).toBe(
@@ -312,16 +327,34 @@ describe('acceptance decisions (受理)', () => {
     expect(state.deemedAccepted).toBe(false);
     // latest statutory: 20 days (户外广告, 排水) -> 10-22; latest promised: 10 days (户外广告) -> 10-09
     expect(state.deadlines).toEqual({ statutoryDue: '2026-10-22', promisedDue: '2026-10-09' });
-    expect(pendingTimers(state)).toEqual([]);
-
-    const summary = state.tasks.map((t) => [t.id, t.department, t.lead, t.status, t.openedOn, t.due]);
-    expect(summary).toEqual([
-      [FOOD, 'SAMR', true, 'open', '2026-09-18', '2026-09-24'], // promised 5
-      [AD_LEAD, 'CITY_MANAGEMENT', true, 'open', '2026-09-18', '2026-10-09'], // promised 10
-      [AD_TRAFFIC, 'TRAFFIC_POLICE', false, 'open', '2026-09-18', '2026-10-09'],
-      [FIRE, 'FIRE_RESCUE', true, 'open', '2026-09-18', '2026-09-22'], // promised 3
-      [SEWAGE, 'WATER', true, 'open', '2026-09-18', '2026-09-29'], // promised 7
+    expect(state.limits).toEqual({ statutory: 20, promised: 10 });
+    // review warnings on the promised date (yellow 1 working day before: Thu 10-08, the first day after 国庆),
+    // only a red one on the statutory date
+    expect(pendingTimers(state)).toEqual([
+      { id: 'review:yellow:2026-10-09', dueAt: Date.parse('2026-10-08T16:00:00Z') },
+      { id: 'review:red:2026-10-09', dueAt: Date.parse('2026-10-09T16:00:00Z') },
+      { id: 'statutory:red:2026-10-22', dueAt: Date.parse('2026-10-22T16:00:00Z') },
     ]);
+    const acceptedEvent = events[0]!;
+    if (acceptedEvent.type !== 'accepted') throw new Error('unreachable');
+    expect(acceptedEvent.data).toEqual({
+      acceptedOn: '2026-09-18',
+      deemed: false,
+      statutoryDue: '2026-10-22',
+      promisedDue: '2026-10-09',
+      limits: { statutory: 20, promised: 10 },
+    });
+
+    const summary = state.tasks.map((t) => [t.id, t.department, t.lead, t.stage, t.status, t.openedOn, t.due]);
+    // 户外广告 is a promised matter: its two departments review in parallel, both at stage 1
+    expect(summary).toEqual([
+      [FOOD, 'SAMR', true, 1, 'open', '2026-09-18', '2026-09-24'], // promised 5
+      [AD_LEAD, 'CITY_MANAGEMENT', true, 1, 'open', '2026-09-18', '2026-10-09'], // promised 10
+      [AD_TRAFFIC, 'TRAFFIC_POLICE', false, 1, 'open', '2026-09-18', '2026-10-09'],
+      [FIRE, 'FIRE_RESCUE', true, 1, 'open', '2026-09-18', '2026-09-22'], // promised 3
+      [SEWAGE, 'WATER', true, 1, 'open', '2026-09-18', '2026-09-29'], // promised 7
+    ]);
+    expect(state.tasks.every((t) => t.history.length === 1 && t.history[0]!.what === 'open')).toBe(true);
     expect(state.tasks.find((t) => t.id === AD_TRAFFIC)?.departmentName).toBe('市公安局交通警察支队');
     expect(state.tasks.some((t) => t.matter === 'BUSINESS_REGISTRATION')).toBe(false);
     expect(state.outcomes.BUSINESS_REGISTRATION).toBe('approved');
@@ -365,8 +398,19 @@ describe('acceptance decisions (受理)', () => {
     const state = d.current;
     expect(state.status).toBe('approved');
     expect(state.tasks).toEqual([]);
-    // limits of 0 working days: due the same day (即办件)
-    expect(state.deadlines).toEqual({ statutoryDue: '2026-09-18', promisedDue: '2026-09-18' });
+    // limits of 0 working days: accepted with review due the same day (即办件) ...
+    const acceptedEvent = events[0]!;
+    if (acceptedEvent.type !== 'accepted') throw new Error('unreachable');
+    expect(acceptedEvent.data).toMatchObject({
+      statutoryDue: '2026-09-18',
+      promisedDue: '2026-09-18',
+      limits: { statutory: 0, promised: 0 },
+    });
+    // ... and approved at once, so the only deadline left is delivery, 10 working days after the decision (第44条):
+    // Fri 09-18 + 10: Sun 09-20 (make-up), 21, 22, 23, 24 (5), 28, 29, 30 (8), 10-08, 10-09 (10).
+    expect(state.deadlines).toEqual({ deliveryDue: '2026-10-09' });
+    const approvedEvent = events.find((e) => e.type === 'case_approved')!;
+    expect(approvedEvent.data).toEqual({ deliveryDue: '2026-10-09' });
     expect(Object.values(state.outcomes)).toEqual(['approved', 'approved', 'approved', 'approved']);
     expect(state.notices.map((n) => n.kind)).toEqual(['accepted', 'approved']);
     expect(certificatesToIssue(state).map((m) => m.code)).toEqual(matters.map((m) => m.code));
@@ -483,13 +527,19 @@ describe('departmental opinions (并联审批)', () => {
 });
 
 describe('timers', () => {
-  const ACCEPTANCE_TIMER = 'acceptance:2026-09-24';
+  const ACCEPTANCE_TIMER = 'acceptance:red:2026-09-24';
   const ACCEPTANCE_DUE_AT = Date.parse('2026-09-24T16:00:00Z'); // end of Thu 09-24 in Beijing
+  // yellow: 1 working day before (the theme's smallest positive warningDays is 1): end of Wed 09-23
+  const ACCEPTANCE_YELLOW = 'acceptance:yellow:2026-09-24';
+  const ACCEPTANCE_YELLOW_AT = Date.parse('2026-09-23T16:00:00Z');
 
-  it('a received case waits on `acceptance:<due>` at the end of that China day', () => {
+  it('a received case waits on `acceptance:red:<due>` at the end of that China day, after a yellow warning', () => {
     const d = new Driver();
     d.run(submit(ALL_REQUIRED), T_SUBMIT);
-    expect(pendingTimers(d.current)).toEqual([{ id: ACCEPTANCE_TIMER, dueAt: ACCEPTANCE_DUE_AT }]);
+    expect(pendingTimers(d.current)).toEqual([
+      { id: ACCEPTANCE_YELLOW, dueAt: ACCEPTANCE_YELLOW_AT },
+      { id: ACCEPTANCE_TIMER, dueAt: ACCEPTANCE_DUE_AT },
+    ]);
     expect(pendingTimers(undefined)).toEqual([]);
   });
 
@@ -498,13 +548,18 @@ describe('timers', () => {
     d.run(submit(ALL_REQUIRED), T_SUBMIT);
     expect(d.attempt(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT - 1)).toEqual({ ok: true, events: [] });
     // a timer id that is not pending changes nothing
-    expect(d.attempt(fire('acceptance:2026-09-25'), ACCEPTANCE_DUE_AT + 86_400_000)).toEqual({ ok: true, events: [] });
+    expect(d.attempt(fire('acceptance:red:2026-09-25'), ACCEPTANCE_DUE_AT + 86_400_000)).toEqual({
+      ok: true,
+      events: [],
+    });
+    expect(d.attempt(fire('acceptance:2026-09-24'), ACCEPTANCE_DUE_AT)).toEqual({ ok: true, events: [] }); // old id form
 
     const events = d.run(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT);
-    expect(types(events).slice(0, 3)).toEqual(['accepted', 'notice_sent', 'matter_decided']);
+    expect(types(events).slice(0, 4)).toEqual(['deadline_warning', 'deemed_accepted', 'notice_sent', 'matter_decided']);
     expect(types(events).filter((t) => t === 'task_opened')).toHaveLength(5);
-    const accepted = events[0]!;
-    if (accepted.type !== 'accepted') throw new Error('unreachable');
+    expect(events[0]!.data).toEqual({ deadline: 'acceptance', level: 'red', due: '2026-09-24' });
+    const accepted = events[1]!;
+    if (accepted.type !== 'deemed_accepted') throw new Error('unreachable');
     expect(accepted.actor.kind).toBe('system');
     // accepted as of the day received (Fri 09-18), so the limits run from 09-18, not from 09-24/25
     expect(accepted.data).toEqual({
@@ -512,12 +567,16 @@ describe('timers', () => {
       deemed: true,
       statutoryDue: '2026-10-22',
       promisedDue: '2026-10-09',
+      limits: { statutory: 20, promised: 10 },
     });
     const state = d.current;
     expect(state.status).toBe('in_review');
     expect(state.deemedAccepted).toBe(true);
     expect(state.tasks.every((t) => t.openedOn === '2026-09-18')).toBe(true);
     expect(state.notices.at(-1)?.body).toContain('五个工作日');
+    expect(state.warnings).toEqual([
+      { deadline: 'acceptance', level: 'red', due: '2026-09-24', at: new Date(ACCEPTANCE_DUE_AT).toISOString() },
+    ]);
 
     // the same timer delivered again (at-least-once) is stale now
     expect(d.attempt(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT + 1000)).toEqual({ ok: true, events: [] });
@@ -527,8 +586,9 @@ describe('timers', () => {
     const d = new Driver();
     d.run(submit(SUBMITTED_PARTIAL), T_SUBMIT);
     const events = d.run(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT + 3_600_000);
-    expect(events[0]?.type).toBe('accepted');
+    expect(types(events).slice(0, 2)).toEqual(['deadline_warning', 'deemed_accepted']);
     expect(d.current.status).toBe('in_review');
+    expect(d.current.deemedAccepted).toBe(true);
   });
 
   it('the acceptance timer is stale once the clerk has decided', () => {
@@ -538,14 +598,19 @@ describe('timers', () => {
     expect(s.attempt(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT)).toEqual({ ok: true, events: [] });
   });
 
-  it('supplement expiry: `supplement:<due>` after due ends the case as not accepted, with a notice', () => {
+  it('supplement expiry: `supplement:red:<due>` after due ends the case as not accepted, with a notice', () => {
     const d = supplementCase();
     const dueAt = Date.parse('2026-10-12T16:00:00Z');
-    expect(pendingTimers(d.current)).toEqual([{ id: 'supplement:2026-10-12', dueAt }]);
-    expect(d.attempt(fire('supplement:2026-10-12'), dueAt - 1)).toEqual({ ok: true, events: [] });
+    // yellow 1 working day before Mon 10-12: the make-up Saturday 10-10 (Sun 10-11 is off)
+    expect(pendingTimers(d.current)).toEqual([
+      { id: 'supplement:yellow:2026-10-12', dueAt: Date.parse('2026-10-10T16:00:00Z') },
+      { id: 'supplement:red:2026-10-12', dueAt },
+    ]);
+    expect(d.attempt(fire('supplement:red:2026-10-12'), dueAt - 1)).toEqual({ ok: true, events: [] });
 
-    const events = d.run(fire('supplement:2026-10-12'), dueAt);
-    expect(types(events)).toEqual(['not_accepted', 'notice_sent']);
+    const events = d.run(fire('supplement:red:2026-10-12'), dueAt);
+    expect(types(events)).toEqual(['deadline_warning', 'not_accepted', 'notice_sent']);
+    expect(events[0]!.data).toEqual({ deadline: 'supplement', level: 'red', due: '2026-10-12' });
     const state = d.current;
     expect(state.status).toBe('not_accepted');
     expect(state.reasons).toEqual(['申请人未在规定期限内补正材料']);
@@ -557,7 +622,7 @@ describe('timers', () => {
   it('the supplement timer is stale once the materials are complete', () => {
     const d = supplementCase();
     d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY);
-    expect(d.attempt(fire('supplement:2026-10-12'), Date.parse('2026-10-12T16:00:00Z'))).toEqual({
+    expect(d.attempt(fire('supplement:red:2026-10-12'), Date.parse('2026-10-12T16:00:00Z'))).toEqual({
       ok: true,
       events: [],
     });
@@ -569,7 +634,8 @@ describe('timers', () => {
     function silentAfterSupplement(): Driver {
       const d = supplementCase();
       d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY);
-      d.run(fire('acceptance:2026-10-15'), Date.parse('2026-10-15T16:00:00Z'));
+      const events = d.run(fire('acceptance:red:2026-10-15'), Date.parse('2026-10-15T16:00:00Z'));
+      expect(types(events).slice(0, 2)).toEqual(['deadline_warning', 'deemed_accepted']);
       return d;
     }
 
