@@ -1,0 +1,148 @@
+/**
+ * Deadlines on the working-day clock, with the fast clock: a virtual day passes in under a second, so deemed
+ * acceptance, supplement expiry, warnings and clock pauses happen for real (delayed messages in Restate).
+ * This file runs its own stack, started at Monday 2 March 2026 09:00 China time.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/ports.ts';
+import { startStack, type Stack } from '../../infra/stack.ts';
+import { addWorkingDays, chinaDate, workingDaysBetween } from '../../rules/workingDays.ts';
+import { applicationBody, caseInReview, client, newKey, type Client } from './http.ts';
+import { TEST_CLOCK_START } from './clock.ts';
+
+/** Virtual seconds per real second: one virtual day ≈ 0.72 s. */
+const SPEED = 120_000;
+const realMsForDays = (days: number) => (days * 86_400_000) / SPEED;
+
+let stack: Stack;
+let dataDir: string;
+let api: Client;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-clock-'));
+  stack = await startStack({
+    dataDir,
+    apiPort: await freePort(),
+    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: String(SPEED) },
+  });
+  api = client(stack.apiUrl);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function waitForCase(caseNo: string, until: (view: any) => boolean, timeoutMs = 40_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = (await api.get(`/applications/${caseNo}`)).body;
+    if (until(view)) return view;
+    if (Date.now() > deadline) throw new Error(`case ${caseNo} never reached the expected state: ${view.status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const types = (view: any) => (view.events as any[]).map((e) => e.type);
+
+describe.concurrent('deadlines that pass by themselves', () => {
+  it('deemed acceptance: silent for 5 working days, the case is accepted as of the day it was received', async () => {
+    const submitted = await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    const caseNo = submitted.body.caseNo;
+    const receivedOn = chinaDate(Date.parse(submitted.body.case.receivedAt));
+    expect(submitted.body.case.deadlines.acceptanceDue).toBe(addWorkingDays(receivedOn, 5));
+    const view = await waitForCase(caseNo, (v) => v.status !== 'received');
+    expect(view.status).toBe('in_review');
+    expect(view.deemedAccepted).toBe(true);
+    expect(view.acceptedAt).toBe(receivedOn);
+    expect(types(view)).toContain('deemed_accepted');
+    const deemed = view.events.find((e: any) => e.type === 'deemed_accepted');
+    expect(deemed.actor.kind).toBe('system');
+    // It happened once the due day had ended (China time), not before.
+    expect(chinaDate(Date.parse(deemed.at)) > view.events[0].data.acceptanceDue).toBe(true);
+    const warnings = view.warnings.filter((w: any) => w.deadline === 'acceptance');
+    expect(warnings.map((w: any) => w.level)).toEqual(['yellow', 'red']);
+    expect(view.tasks.every((t: any) => t.status === 'open')).toBe(true);
+    expect(view.deadlines.statutoryDue).toBe(addWorkingDays(receivedOn, 20));
+    expect(view.notices.at(-1).body).toContain('即为受理');
+  });
+
+  it('a one-time notice not answered by its due date ends the case as not accepted, with a notice', async () => {
+    const submitted = await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+      'idempotency-key': newKey(),
+    });
+    const caseNo = submitted.body.caseNo;
+    const notice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement', clerkId: 'c' });
+    const due = notice.body.deadlines.supplementDue;
+    expect(due).toBe(addWorkingDays(chinaDate(Date.parse(notice.body.notices[0].sentAt)), 10));
+    const view = await waitForCase(caseNo, (v) => v.status !== 'awaiting_supplement');
+    expect(view.status).toBe('not_accepted');
+    expect(view.notices.at(-1).kind).toBe('not_accepted');
+    expect(view.notices.at(-1).body).toContain('未在规定期限内补正');
+    const ended = view.events.find((e: any) => e.type === 'not_accepted');
+    expect(chinaDate(Date.parse(ended.at)) > due).toBe(true);
+  });
+
+  it('review warnings: yellow as the promised date nears, red once it has passed', async () => {
+    const { caseNo } = await caseInReview(api);
+    const view = await waitForCase(caseNo, (v) =>
+      v.warnings.some((w: any) => w.deadline === 'review' && w.level === 'red'),
+    );
+    const review = view.warnings.filter((w: any) => w.deadline === 'review');
+    expect(review.map((w: any) => w.level)).toEqual(['yellow', 'red']);
+    expect(review[0].due).toBe(view.deadlines.promisedDue);
+    // yellow when 3 working days (the matter's threshold) remained; red after the due day ended
+    expect(workingDaysBetween(chinaDate(Date.parse(review[0].at)), review[0].due)).toBeLessThanOrEqual(3);
+    expect(chinaDate(Date.parse(review[1].at)) > review[1].due).toBe(true);
+    expect(view.status).toBe('in_review'); // a warning is for supervision; the case goes on
+  });
+
+  it('a consolidated supplement notice stops the clocks; due dates move by exactly the paused working days', async () => {
+    const { caseNo, tasks } = await caseInReview(api);
+    const before = (await api.get(`/applications/${caseNo}`)).body;
+    const [a, b] = tasks as [any, any];
+    await api.post(`/tasks/${a.id}/opinion`, {
+      decision: 'supplement',
+      materials: ['AD_STRUCTURE_SAFETY'],
+      reason: '需提供设施结构安全检测报告',
+      reviewerId: 'r1',
+    });
+    const paused = await api.post(`/tasks/${b.id}/opinion`, {
+      decision: 'supplement',
+      materials: ['AD_DESIGN_DRAWING'],
+      reason: '设计图纸未标注尺寸',
+      reviewerId: 'r2',
+    });
+    expect(paused.body.status).toBe('awaiting_supplement');
+    expect(paused.body.clock.paused).toBe(true);
+    const notice = paused.body.notices.at(-1);
+    expect(notice.items.map((i: any) => i.code).sort()).toEqual(['AD_DESIGN_DRAWING', 'AD_STRUCTURE_SAFETY']);
+    // no review warning is raised while the clock stands still
+    await new Promise((r) => setTimeout(r, realMsForDays(6)));
+    const supplied = await api.post(`/applications/${caseNo}/supplements`, {
+      materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'],
+      channel: 'online',
+    });
+    expect(supplied.status).toBe(200);
+    expect(supplied.body.status).toBe('in_review');
+    expect(supplied.body.clock.paused).toBe(false);
+    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const pausedEvent = view.events.find((e: any) => e.type === 'clock_paused');
+    const resumed = view.events.find((e: any) => e.type === 'clock_resumed');
+    const days = resumed.data.pausedWorkingDays;
+    expect(days).toBe(workingDaysBetween(pausedEvent.data.since, resumed.data.on));
+    expect(days).toBeGreaterThan(0);
+    expect(view.clock.pausedWorkingDays).toBe(days);
+    expect(view.deadlines.statutoryDue).toBe(addWorkingDays(before.deadlines.statutoryDue, days));
+    expect(view.deadlines.promisedDue).toBe(addWorkingDays(before.deadlines.promisedDue, days));
+    for (const task of view.tasks) {
+      const old = before.tasks.find((t: any) => t.id === task.id);
+      expect(task.due).toBe(addWorkingDays(old.due, days));
+      expect(task.status).toBe('open');
+    }
+    expect(view.visits).toBe(1); // supplied online: still one visit (最多跑一次)
+  });
+});
