@@ -1,7 +1,7 @@
 /**
  * The Restate service endpoint hosting the case workflows. Runs on its own (`npm run worker`) or under the launcher.
  * Env: DATABASE_URL (required), WORKER_PORT (9080), WORKER_HOST (127.0.0.1), RESTATE_ADMIN_URL and WORKER_URL to
- * register itself, CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED.
+ * register itself, CERTIFICATE_PREFIX (ZZ), CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED.
  */
 import './infra/polyfills.ts';
 import http2 from 'node:http2';
@@ -15,7 +15,9 @@ import { requireEnv } from './infra/env.ts';
 export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
   const database = createDatabase(requireEnv(env, 'DATABASE_URL'), { max: Number(env.WORKER_DB_POOL ?? 10) });
   const clock = clockFromEnv(env);
-  const handler = restate.createEndpointHandler({ services: [createCaseWorkflow({ db: database.db, clock })] });
+  const handler = restate.createEndpointHandler({
+    services: [createCaseWorkflow({ db: database.db, clock, certificatePrefix: env.CERTIFICATE_PREFIX || 'ZZ' })],
+  });
   const server = http2.createServer(handler);
   const port = Number(env.WORKER_PORT ?? 9080);
   const host = env.WORKER_HOST ?? '127.0.0.1';

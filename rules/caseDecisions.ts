@@ -849,10 +849,10 @@ function terminate(buffer: EventBuffer, reason: string): void {
  * The certificate (电子证照) of one approved matter. Its number derives from the case number and the matter's place
  * in the case, so issuing it again (a retry) can only ever produce the same certificate.
  */
-export function certificateFor(state: CaseState, matter: MatterSnapshot, nowMs: number): Certificate {
+export function certificateFor(state: CaseState, matter: MatterSnapshot, nowMs: number, prefix = 'ZZ'): Certificate {
   const index = state.matters.findIndex((m) => m.code === matter.code);
   return {
-    certificateNo: `ZZ${state.caseNo.replace(/^SQ/, '')}-${String(index + 1).padStart(2, '0')}`,
+    certificateNo: `${prefix}${state.caseNo.replace(/^SQ/, '')}-${String(index + 1).padStart(2, '0')}`,
     matter: matter.code,
     name: matter.result.name,
     holderName: state.applicant.name,

@@ -41,6 +41,8 @@ export interface CaseInputs {
 export interface CaseWorkflowDeps {
   db: Database;
   clock: Clock;
+  /** Prefix of certificate numbers (the issuing authority's code); default `ZZ`. */
+  certificatePrefix?: string;
 }
 
 /** One state key: the case, and the ids of the timers already sent (technical, not part of the legal record). */
@@ -71,7 +73,7 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps) {
         type: 'certificate_issued',
         at: new Date(nowMs).toISOString(),
         actor: { kind: 'system', id: 'system' },
-        data: certificateFor(state, matter, nowMs),
+        data: certificateFor(state, matter, nowMs, deps.certificatePrefix),
       };
       events.push(event);
       state = evolve(state, event);
