@@ -93,6 +93,13 @@ export class Driver {
     return events;
   }
 
+  /** Record an event that the workflow writes itself (e.g. `certificate_issued`), as the event log would. */
+  record(event: CaseEvent): void {
+    this.state = fold(this.state, [event]);
+    this.log.push(event);
+    expect(this.state.seq).toBe(this.log.length);
+  }
+
   attempt(command: CaseCommand, nowMs: number): Decision {
     return decide(this.state, command, nowMs);
   }
