@@ -101,7 +101,7 @@ export type CaseCommand =
       reason: string;
       reviewerId: string;
     }
-  | { type: 'end_special_procedure'; procedureId: string; reviewerId: string }
+  | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string }
   | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
   | { type: 'timer_fired'; timerId: string };
 
@@ -765,7 +765,7 @@ function endSpecialProcedure(
   today: IsoDate,
 ): Decision {
   const state = buffer.current;
-  const procedure = state.specialProcedures.find((p) => p.id === command.procedureId);
+  const procedure = state.specialProcedures.find((p) => p.id === command.procedureId && p.taskId === command.taskId);
   if (!procedure) return violation(404, 'special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
   if (procedure.endedOn) return violation(409, 'special_procedure_ended', '该特别程序已结束', 'id');
   const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };

@@ -104,7 +104,7 @@ export const taskRoutes =
             deps,
             task.caseNo,
             'endSpecialProcedure',
-            { procedureId: request.params.procedureId, reviewerId: request.body.reviewerId },
+            { taskId: task.id, procedureId: request.params.procedureId, reviewerId: request.body.reviewerId },
             request.headers['idempotency-key'],
           ),
         );

@@ -145,4 +145,56 @@ describe.concurrent('deadlines that pass by themselves', () => {
     }
     expect(view.visits).toBe(1); // supplied online: still one visit (最多跑一次)
   });
+
+  it('容缺受理: certificates wait for the deficient material; past its due date the case is terminated', async () => {
+    const submitted = await api.post(
+      '/applications',
+      applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'] }),
+      {
+        'idempotency-key': newKey(),
+      },
+    );
+    const caseNo = submitted.body.caseNo;
+    const accepted = await api.post(`/applications/${caseNo}/acceptance`, {
+      decision: 'accept_with_deficiencies',
+      deficiencies: ['OWNER_CONSENT'],
+      clerkId: 'c',
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body.deficiencies).toEqual(['OWNER_CONSENT']);
+    const due = accepted.body.deadlines.deficienciesDue;
+    for (const task of accepted.body.tasks) {
+      await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r' });
+    }
+    const approved = (await api.get(`/applications/${caseNo}`)).body;
+    expect(approved.status).toBe('approved');
+    expect(approved.certificates).toEqual([]); // withheld until OWNER_CONSENT arrives
+    const view = await waitForCase(caseNo, (v) => v.status === 'terminated');
+    expect(view.certificates).toEqual([]);
+    expect(view.notices.at(-1).kind).toBe('terminated');
+    expect(chinaDate(Date.parse(view.events.find((e: any) => e.type === 'terminated').at)) > due).toBe(true);
+  });
+
+  it('delivery: a red warning once 10 working days have passed since the decision without delivery', async () => {
+    const { caseNo, tasks } = await caseInReview(api);
+    let decided: any;
+    for (const task of tasks)
+      decided = await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r' });
+    const decidedOn = chinaDate(Date.parse(decided.body.decidedAt));
+    expect(decided.body.deadlines.deliveryDue).toBe(addWorkingDays(decidedOn, 10));
+    const view = await waitForCase(caseNo, (v) =>
+      v.warnings.some((w: any) => w.deadline === 'delivery' && w.level === 'red'),
+    );
+    expect(view.warnings.filter((w: any) => w.deadline === 'delivery').map((w: any) => w.level)).toEqual([
+      'yellow',
+      'red',
+    ]);
+    const late = await api.post(`/applications/${caseNo}/delivery`, {
+      method: 'post',
+      trackingNumber: 'SF1234567890',
+      clerkId: 'c',
+    });
+    expect(late.status).toBe(200);
+    expect(late.body.delivery).toMatchObject({ method: 'post', trackingNumber: 'SF1234567890' });
+  });
 });
