@@ -324,7 +324,7 @@ function decideAcceptance(
       const limit = Math.max(...state.matters.map((m) => m.supplementLimitDays));
       const due = command.deficienciesDue ?? addWorkingDays(today, limit);
       if (due <= today) return violation(422, 'due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
-      accept(buffer, clerk, today, false, { deficiencies, due });
+      accept(buffer, clerk, today, today, false, { deficiencies, due });
       return buffer.ok();
     }
     case 'accept':
@@ -336,7 +336,7 @@ function decideAcceptance(
           'decision',
         );
       }
-      accept(buffer, clerk, today, false);
+      accept(buffer, clerk, today, today, false);
       return buffer.ok();
   }
 }
@@ -363,6 +363,7 @@ function accept(
   buffer: EventBuffer,
   actor: Actor,
   acceptedOn: IsoDate,
+  today: IsoDate,
   deemed: boolean,
   deficiencies?: { deficiencies: string[]; due: IsoDate },
 ): void {
@@ -388,8 +389,9 @@ function accept(
     data: acceptedNotice(buffer.current, buffer.noticeId(), buffer.at, acceptedOn, promisedDue, deemed),
   });
   for (const matter of state.matters) {
-    if (matter.kind === 'immediate') {
-      // 即办件: the window decides on the spot; no department task.
+    if (matter.kind === 'immediate' && !deemed) {
+      // 即办件: the window decides on the spot; no department task. (Deemed acceptance decides nothing: the
+      // department then reviews it like any other matter.)
       buffer.push(actor, { type: 'matter_decided', data: { matter: matter.code, outcome: 'approved' } });
       continue;
     }
@@ -411,7 +413,7 @@ function accept(
       buffer.push(SYSTEM, { type: 'task_opened', data: task });
     }
   }
-  concludeIfDecided(buffer, actor, acceptedOn);
+  concludeIfDecided(buffer, actor, today);
 }
 
 function supplyMaterials(
@@ -516,6 +518,15 @@ function giveOpinion(
     const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
     const unknown = materials.find((m) => !known.has(m));
     if (unknown) return violation(422, 'unknown_material', `本办件不涉及材料 ${unknown}`, 'materials');
+    const held = state.fromLibrary.find((l) => materials.includes(l.material));
+    if (held) {
+      return violation(
+        409,
+        'material_in_library',
+        `${materialName(state, held.material)} 已由电子证照库提供（证照编号 ${held.certificateNo}），不得要求申请人重复提交`,
+        'materials',
+      );
+    }
     // 一次性告知: after the first notice of the review, a department may ask again only about material that was
     // supplied in answer to an earlier notice (a problem with the supplied material itself).
     const reviewRounds = state.supplementRounds.filter((r) => r.stage === 'review');
@@ -768,6 +779,7 @@ function endSpecialProcedure(
   const procedure = state.specialProcedures.find((p) => p.id === command.procedureId && p.taskId === command.taskId);
   if (!procedure) return violation(404, 'special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
   if (procedure.endedOn) return violation(409, 'special_procedure_ended', '该特别程序已结束', 'id');
+  if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
   const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
   const since = state.clock.pausedSince ?? procedure.startedOn;
   buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
@@ -813,7 +825,7 @@ function timerFired(buffer: EventBuffer, timerId: string, nowMs: number, today: 
   switch (name) {
     case 'acceptance':
       // 第32条: silence for 5 working days means accepted as of the day the (complete) materials were received.
-      accept(buffer, SYSTEM, state.acceptanceClockFrom, true);
+      accept(buffer, SYSTEM, state.acceptanceClockFrom, today, true);
       break;
     case 'supplement': {
       const atAcceptance = state.supplementRounds.at(-1)?.stage !== 'review';
@@ -835,7 +847,6 @@ function timerFired(buffer: EventBuffer, timerId: string, nowMs: number, today: 
     default:
       break; // review, statutory, delivery: the red warning itself is the record supervision acts on
   }
-  void today;
   return buffer.ok();
 }
 

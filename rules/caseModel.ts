@@ -366,6 +366,7 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       }
       s.commitments = [...new Set([...s.commitments, ...(d.commitments ?? [])])];
       s.deficiencies = s.deficiencies.filter((m) => !d.materials.includes(m) && !(d.commitments ?? []).includes(m));
+      s.deadlines = { ...s.deadlines };
       if (s.deficiencies.length === 0) delete s.deadlines.deficienciesDue;
       if ((d.channel ?? 'window') === 'window') s.visits += 1;
       if (d.acceptanceDue) {

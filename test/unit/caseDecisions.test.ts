@@ -555,8 +555,10 @@ describe('timers', () => {
     expect(d.attempt(fire('acceptance:2026-09-24'), ACCEPTANCE_DUE_AT)).toEqual({ ok: true, events: [] }); // old id form
 
     const events = d.run(fire(ACCEPTANCE_TIMER), ACCEPTANCE_DUE_AT);
-    expect(types(events).slice(0, 4)).toEqual(['deadline_warning', 'deemed_accepted', 'notice_sent', 'matter_decided']);
-    expect(types(events).filter((t) => t === 'task_opened')).toHaveLength(5);
+    // A deemed acceptance decides nothing: the immediate matter (企业设立登记) gets a department task like the others.
+    expect(types(events).slice(0, 4)).toEqual(['deadline_warning', 'deemed_accepted', 'notice_sent', 'task_opened']);
+    expect(types(events)).not.toContain('matter_decided');
+    expect(types(events).filter((t) => t === 'task_opened')).toHaveLength(6);
     expect(events[0]!.data).toEqual({ deadline: 'acceptance', level: 'red', due: '2026-09-24' });
     const accepted = events[1]!;
     if (accepted.type !== 'deemed_accepted') throw new Error('unreachable');
