@@ -1,76 +1,63 @@
 /**
  * Append a handler's events to the case's legal record, file issued certificates in the certificate library and
- * bring the read models up to date, in one transaction.
- * Restate may run this more than once before its result is journaled: events are keyed by (case, sequence number)
- * and the read models are upserts of the same snapshot, so a retry changes nothing.
+ * bring the read models up to date: one SQL statement (data-modifying CTEs), so it is atomic and costs a single
+ * round trip to PostgreSQL (measured: round trips, not SQL, dominate a step's cost on these machines).
+ * Restate may run this more than once before its result is journaled: events are keyed by (case, sequence number),
+ * certificates by (case, matter), and the read models are upserts of the same snapshot, so a retry changes nothing.
  */
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { caseEvents, cases, certificates, reviewTasks } from '../db/schema.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
 
 export async function recordCase(db: Database, events: CaseEvent[], state: CaseState): Promise<void> {
   if (events.length === 0) return;
+  const sql = db.$client;
   const firstSeq = state.seq - events.length + 1;
-  await db.transaction(async (tx) => {
-    await tx
-      .insert(caseEvents)
-      .values(
-        events.map((event, i) => ({
-          caseNo: state.caseNo,
-          seq: firstSeq + i,
-          type: event.type,
-          at: event.at,
-          actor: event.actor,
-          data: event.data,
-        })),
-      )
-      .onConflictDoNothing();
-    const issued = events.flatMap((e) => (e.type === 'certificate_issued' ? [e.data] : []));
-    if (issued.length > 0) {
-      // The certificate library (电子证照库): one row per (case, matter), whatever the retries.
-      await tx
-        .insert(certificates)
-        .values(issued.map((c) => ({ ...c, caseNo: state.caseNo })))
-        .onConflictDoNothing();
-    }
-    const row = {
-      caseNo: state.caseNo,
-      queryCode: state.queryCode,
-      status: state.status,
-      applicantIdNumber: state.applicant.idNumber,
-      applicantName: state.applicant.name,
-      window: state.receivedBy.window,
-      receivedAt: state.receivedAt,
-      acceptedOn: state.acceptedOn ?? null,
-      statutoryDue: state.deadlines.statutoryDue ?? null,
-      promisedDue: state.deadlines.promisedDue ?? null,
-      lastSeq: state.seq,
-      snapshot: state,
-    };
-    await tx
-      .insert(cases)
-      .values(row)
-      .onConflictDoUpdate({ target: cases.caseNo, set: row, setWhere: sql`${cases.lastSeq} <= ${state.seq}` });
-    if (state.tasks.length > 0) {
-      await tx
-        .insert(reviewTasks)
-        .values(
-          state.tasks.map((t) => ({
-            id: t.id,
-            caseNo: state.caseNo,
-            matter: t.matter,
-            department: t.department,
-            status: t.status,
-            openedOn: t.openedOn,
-            due: t.due,
-            decidedAt: t.decidedAt ?? null,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: reviewTasks.id,
-          set: { status: sql`excluded.status`, due: sql`excluded.due`, decidedAt: sql`excluded.decided_at` },
-        });
-    }
-  });
+  const rows = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, at: e.at, actor: e.actor, data: e.data }));
+  const issued = events.flatMap((e) => (e.type === 'certificate_issued' ? [e.data] : []));
+  const tasks = state.tasks.map((t) => ({
+    id: t.id,
+    matter: t.matter,
+    department: t.department,
+    status: t.status,
+    openedOn: t.openedOn,
+    due: t.due,
+    decidedAt: t.decidedAt ?? null,
+  }));
+  await sql`
+    WITH new_events AS (
+      INSERT INTO case_events (case_no, seq, type, at, actor, data)
+      SELECT ${state.caseNo}, e.seq, e.type, e.at, e.actor, e.data
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS e(seq int, type text, at timestamptz, actor jsonb, data jsonb)
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), new_certificates AS (
+      INSERT INTO certificates (certificate_no, case_no, matter, name, holder_name, holder_id_number, issued_on)
+      SELECT c."certificateNo", ${state.caseNo}, c.matter, c.name, c."holderName", c."holderIdNumber", c."issuedOn"
+      FROM jsonb_to_recordset(${JSON.stringify(issued)}::jsonb)
+        AS c("certificateNo" text, matter text, name text, "holderName" text, "holderIdNumber" text, "issuedOn" date)
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), case_row AS (
+      INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,
+                         accepted_on, statutory_due, promised_due, last_seq, snapshot)
+      VALUES (${state.caseNo}, ${state.queryCode}, ${state.status}, ${state.applicant.idNumber},
+              ${state.applicant.name}, ${state.receivedBy.window}, ${state.receivedAt}::timestamptz,
+              ${state.acceptedOn ?? null}::date, ${state.deadlines.statutoryDue ?? null}::date,
+              ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${JSON.stringify(state)}::jsonb)
+      ON CONFLICT (case_no) DO UPDATE SET
+        status = excluded.status, accepted_on = excluded.accepted_on, statutory_due = excluded.statutory_due,
+        promised_due = excluded.promised_due, last_seq = excluded.last_seq, snapshot = excluded.snapshot
+      WHERE cases.last_seq <= excluded.last_seq
+      RETURNING 1
+    ), task_rows AS (
+      INSERT INTO review_tasks (id, case_no, matter, department, status, opened_on, due, decided_at)
+      SELECT t.id, ${state.caseNo}, t.matter, t.department, t.status, t."openedOn", t.due, t."decidedAt"
+      FROM jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)
+        AS t(id text, matter text, department text, status text, "openedOn" date, due date, "decidedAt" timestamptz)
+      ON CONFLICT (id) DO UPDATE SET
+        status = excluded.status, opened_on = excluded.opened_on, due = excluded.due, decided_at = excluded.decided_at
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM new_events) AS events`;
 }

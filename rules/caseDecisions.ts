@@ -217,7 +217,11 @@ export function decide(state: CaseState | undefined, command: CaseCommand, nowMs
   const buffer = new EventBuffer(state, new Date(nowMs).toISOString());
   const today = chinaDate(nowMs);
   if (command.type === 'submit') return submit(buffer, command, today);
-  if (!state) return violation(404, 'case_not_found', '办件不存在', 'caseNo');
+  if (!state) {
+    return 'taskId' in command
+      ? violation(404, 'task_not_found', `审查任务 ${command.taskId} 不存在`, 'taskId')
+      : violation(404, 'case_not_found', '办件不存在', 'caseNo');
+  }
   switch (command.type) {
     case 'decide_acceptance':
       return decideAcceptance(buffer, command, today);
