@@ -88,7 +88,7 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps) {
     return { ok: true, case: state };
   }
 
-  /** Send a delayed `timerFired` for each pending deadline not yet scheduled; returns the ids now scheduled. */
+  /** Send a delayed `timerFired` for the earliest pending deadline unless already sent; returns the ids in flight. */
   function nextTimers(
     ctx: restate.ObjectContext,
     state: CaseState,
@@ -100,7 +100,10 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps) {
     const scheduled = new Set(alreadyScheduled);
     // A timer that fired early (the clock's speed changed since it was set) is sent again for the rest of its wait.
     if (command.type === 'timer_fired') scheduled.delete(command.timerId);
-    for (const timer of pending) {
+    // Only the earliest deadline is in flight: when it fires (or the state changes), the next one is sent. One delayed
+    // message per case at a time instead of one per deadline keeps the engine's timer work small.
+    const earliest = [...pending].sort((a, b) => a.dueAt - b.dueAt).slice(0, 1);
+    for (const timer of earliest) {
       if (scheduled.has(timer.id)) continue;
       ctx
         .objectSendClient(CaseWorkflow, state.caseNo)
