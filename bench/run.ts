@@ -2,7 +2,7 @@
  * `npm run bench`: N applications (a matter with two departments) pushed concurrently through
  * submit → accept → 2 opinions → certificate over the HTTP API, then the same number of signals through a minimal
  * Restate workflow on the same server (the engine's ceiling). Prints throughput, p50/p99 per call, and the ratio.
- * Env: BENCH_APPLICATIONS (300), BENCH_CONCURRENCY (32).
+ * Env: BENCH_APPLICATIONS (300), BENCH_CONCURRENCY (32), BENCH_WARMUP (100, not measured).
  */
 import '../infra/polyfills.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { ceilingWorkflow, serveCeiling } from './ceiling.ts';
 
 const N = Number(process.env.BENCH_APPLICATIONS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 
 const latencies = new Map<string, number[]>();
 async function timed<T>(name: string, fn: () => PromiseLike<T>): Promise<T> {
@@ -55,10 +56,10 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return json;
 }
 
-async function runApplications(apiUrl: string) {
+async function runApplications(apiUrl: string, n = N) {
   let certificates = 0;
   const start = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
+  await pool(n, CONCURRENCY, async (i) => {
     const submitted = await timed('POST /applications', () =>
       post(
         `${apiUrl}/applications`,
@@ -87,13 +88,13 @@ async function runApplications(apiUrl: string) {
     certificates += last.certificates.length;
   });
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, perSecond: N / seconds, certificates };
+  return { seconds, perSecond: n / seconds, certificates };
 }
 
-async function runCeiling(ingressUrl: string) {
+async function runCeiling(ingressUrl: string, n = N) {
   const ingress = clients.connect({ url: ingressUrl });
   const start = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
+  await pool(n, CONCURRENCY, async (i) => {
     const id = `ceiling-${i}-${randomUUID()}`;
     const wf = ingress.workflowClient(ceilingWorkflow, id);
     await timed('ceiling submit', () => wf.workflowSubmit());
@@ -106,7 +107,7 @@ async function runCeiling(ingressUrl: string) {
     if (result !== 'approved') throw new Error(`ceiling workflow ${id} returned ${result}`);
   });
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, perSecond: N / seconds };
+  return { seconds, perSecond: n / seconds };
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-bench-'));
@@ -115,7 +116,11 @@ const ceilingPort = await freePort();
 const stopCeiling = await serveCeiling(ceilingPort);
 try {
   await registerDeployment(stack.adminUrl, `http://127.0.0.1:${ceilingPort}`);
-  console.log(`benchmark: ${N} applications, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`);
+  console.log(`benchmark: ${N} applications, concurrency ${CONCURRENCY}, warm-up ${WARMUP}, ${os.cpus().length} cores`);
+  // Warm both paths (JIT, connection pools) so that neither pays for it in the measured run.
+  await runApplications(stack.apiUrl, WARMUP);
+  await runCeiling(stack.ingressUrl, WARMUP);
+  latencies.clear();
   const apps = await runApplications(stack.apiUrl);
   const ceiling = await runCeiling(stack.ingressUrl);
   console.log('\nper call latency (ms)');
