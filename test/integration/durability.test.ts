@@ -3,32 +3,24 @@
  * restarted. Each case still finishes with exactly one certificate per matter and a gap-free, duplicate-free record.
  * This file runs its own stack so that killing processes cannot disturb the other tests.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { useOwnStack } from './ownStack.ts';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/ports.ts';
-import { startStack, type Stack } from '../../infra/stack.ts';
-import { caseInReview, client, type Client } from './http.ts';
-import { TEST_CLOCK_START } from './clock.ts';
+import type { Stack } from '../../infra/stack.ts';
+import { caseInReview, type Client } from './http.ts';
 
+const own = useOwnStack('crash');
 let stack: Stack;
-let dataDir: string;
 let api: Client;
 let sql: postgres.Sql;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-crash-'));
-  stack = await startStack({ dataDir, apiPort: await freePort(), env: { CLOCK_START: TEST_CLOCK_START } });
-  api = client(stack.apiUrl);
+beforeAll(() => {
+  ({ stack, api } = own);
   sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
 });
 
 afterAll(async () => {
   await sql?.end();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 async function expectCleanRecord(caseNo: string, matters: string[]) {

@@ -3,37 +3,20 @@
  * acceptance, supplement expiry, warnings and clock pauses happen for real (delayed messages in Restate).
  * This file runs its own stack, started at Monday 2 March 2026 09:00 China time.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/ports.ts';
-import { startStack, type Stack } from '../../infra/stack.ts';
+import { useOwnStack } from './ownStack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, chinaDate, workingDaysBetween } from '../../rules/workingDays.ts';
-import { applicationBody, caseInReview, client, newKey, type Client } from './http.ts';
-import { TEST_CLOCK_START } from './clock.ts';
+import { applicationBody, caseInReview, newKey, type Client } from './http.ts';
 
 /** Virtual seconds per real second: one virtual day ≈ 0.72 s. */
 const SPEED = 120_000;
 const realMsForDays = (days: number) => (days * 86_400_000) / SPEED;
 
-let stack: Stack;
-let dataDir: string;
+const own = useOwnStack('clock', { CLOCK_SPEED: String(SPEED) });
 let api: Client;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-clock-'));
-  stack = await startStack({
-    dataDir,
-    apiPort: await freePort(),
-    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: String(SPEED) },
-  });
-  api = client(stack.apiUrl);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+beforeAll(() => {
+  api = own.api;
 });
 
 async function waitForCase(caseNo: string, until: (view: any) => boolean, timeoutMs = 40_000) {

@@ -4,38 +4,27 @@
  * prefix `V2`, a rule that shows in new events) is registered as a new deployment and the old one is stopped.
  * Every case finishes, and the events written after the upgrade come from the new code.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { useOwnStack } from './ownStack.ts';
+import { freePort } from '../../infra/ports.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { freePort } from '../../infra/ports.ts';
-import { spawnTs, startStack, type Stack } from '../../infra/stack.ts';
+import { spawnTs, type Stack } from '../../infra/stack.ts';
 import { stopChild, waitUntil } from '../../infra/restate.ts';
-import { applicationBody, caseInReview, client, newKey, type Client } from './http.ts';
-import { TEST_CLOCK_START } from './clock.ts';
+import { applicationBody, caseInReview, newKey, type Client } from './http.ts';
 
 const SPEED = 60_000; // a virtual day ≈ 1.4 s: the deemed-acceptance timer fires some seconds after the upgrade
 
+const own = useOwnStack('upgrade', { CLOCK_SPEED: String(SPEED) });
 let stack: Stack;
-let dataDir: string;
 let api: Client;
 let v2: ChildProcess | undefined;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-upgrade-'));
-  stack = await startStack({
-    dataDir,
-    apiPort: await freePort(),
-    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: String(SPEED) },
-  });
-  api = client(stack.apiUrl);
+beforeAll(() => {
+  ({ stack, api } = own);
 });
 
 afterAll(async () => {
   if (v2) await stopChild(v2);
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 async function waitForStatus(caseNo: string, status: string) {
