@@ -1,10 +1,10 @@
 /** Loading the catalogue seed into PostgreSQL and reading it back. */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { departments, materials, matters, themes } from './schema.ts';
-import { catalogueProblems, type Catalogue, type Matter, type Theme } from '../rules/catalogue.ts';
+import { catalogueProblems, type Catalogue } from '../rules/catalogue.ts';
 
 export const defaultCataloguePath = fileURLToPath(new URL('./seed/catalogue.json', import.meta.url));
 
@@ -57,20 +57,4 @@ export async function fetchCatalogue(db: Database): Promise<Catalogue> {
     matters: m.map((row) => row.definition),
     themes: t,
   };
-}
-
-export async function fetchMatter(db: Database, code: string): Promise<Matter | undefined> {
-  const [row] = await db.select().from(matters).where(eq(matters.code, code));
-  return row?.definition;
-}
-
-export async function fetchTheme(db: Database, code: string): Promise<Theme | undefined> {
-  const [row] = await db.select().from(themes).where(eq(themes.code, code));
-  return row;
-}
-
-export async function fetchMatters(db: Database, codes: string[]): Promise<Matter[]> {
-  if (codes.length === 0) return [];
-  const rows = await db.select().from(matters).where(inArray(matters.code, codes));
-  return rows.map((r) => r.definition);
 }

@@ -265,8 +265,6 @@ export type CaseEvent = EventBase &
       }
   );
 
-export type CaseEventType = CaseEvent['type'];
-
 /** The review due dates, moved by every paused working day and any extension. */
 export function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue' | 'promisedDue'> {
   if (!state.acceptedOn) return {};

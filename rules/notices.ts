@@ -13,6 +13,11 @@ function caseTitle(state: Pick<CaseState, 'caseNo' | 'theme' | 'matters'>): stri
   return state.theme?.name ?? state.matters.map((m) => m.name).join('、');
 }
 
+/** How every notice begins: the applicant, the case title and its number. */
+function opening(state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>): string {
+  return `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）`;
+}
+
 function formatDate(date: IsoDate): string {
   const [y, m, d] = date.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
@@ -32,7 +37,7 @@ export function supplementNotice(
     sentAt,
     title: '补正材料一次性告知书',
     body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）申请材料不齐全。` +
+      `${opening(state)}申请材料不齐全。` +
       `根据《中华人民共和国行政许可法》第三十二条，现一次性告知您需要补正的全部材料：\n${lines.join('\n')}\n` +
       `请于${formatDate(due)}前补正。逾期未补正的，视为放弃申请，本申请不予受理。`,
     items: missing,
@@ -56,7 +61,7 @@ export function acceptedNotice(
     kind: 'accepted',
     sentAt,
     title: '受理通知书',
-    body: `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）${how}承诺办结时间：${formatDate(promisedDue)}。`,
+    body: `${opening(state)}${how}承诺办结时间：${formatDate(promisedDue)}。`,
     due: promisedDue,
   };
 }
@@ -72,9 +77,7 @@ export function notAcceptedNotice(
     kind: 'not_accepted',
     sentAt,
     title: '不予受理决定书',
-    body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）不予受理。理由：${reason}\n` +
-      `如不服本决定，可以依法申请行政复议或者提起行政诉讼。`,
+    body: `${opening(state)}不予受理。理由：${reason}\n` + `如不服本决定，可以依法申请行政复议或者提起行政诉讼。`,
   };
 }
 
@@ -90,7 +93,7 @@ export function refusedNotice(
     sentAt,
     title: '不予许可决定书',
     body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经审查，决定不予许可。理由：\n` +
+      `${opening(state)}经审查，决定不予许可。理由：\n` +
       reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') +
       `\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。`,
   };
@@ -106,9 +109,7 @@ export function approvedNotice(
     kind: 'approved',
     sentAt,
     title: '准予许可决定书',
-    body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经审查，符合法定条件，决定准予许可。` +
-      `相关证照将依法在十个工作日内向您颁发、送达。`,
+    body: `${opening(state)}经审查，符合法定条件，决定准予许可。` + `相关证照将依法在十个工作日内向您颁发、送达。`,
   };
 }
 
@@ -123,7 +124,7 @@ export function withdrawnNotice(
     kind: 'withdrawn',
     sentAt,
     title: '撤回申请确认书',
-    body: `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）已按您的要求撤回，审查终止。撤回原因：${reason}`,
+    body: `${opening(state)}已按您的要求撤回，审查终止。撤回原因：${reason}`,
   };
 }
 
@@ -138,9 +139,7 @@ export function terminatedNotice(
     kind: 'terminated',
     sentAt,
     title: '终止审查通知书',
-    body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）终止审查。理由：${reason}\n` +
-      `如不服，可以依法申请行政复议或者提起行政诉讼。`,
+    body: `${opening(state)}终止审查。理由：${reason}\n` + `如不服，可以依法申请行政复议或者提起行政诉讼。`,
   };
 }
 
@@ -158,7 +157,7 @@ export function extensionNotice(
     sentAt,
     title: '延长审查期限告知书',
     body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）经本机关负责人批准，` +
+      `${opening(state)}经本机关负责人批准，` +
       `依照《中华人民共和国行政许可法》第四十二条，审查期限延长 ${days} 个工作日` +
       (newDue ? `，至${formatDate(newDue)}` : '') +
       `。延期理由：${reason}`,
@@ -191,7 +190,7 @@ export function specialProcedureNotice(
     sentAt,
     title: '特别程序告知书',
     body:
-      `${state.applicant.name}：\n您申请的“${caseTitle(state)}”（办件编号 ${state.caseNo}）需要进行${procedureNames[procedure] ?? procedure}，` +
+      `${opening(state)}需要进行${procedureNames[procedure] ?? procedure}，` +
       `预计需要 ${expectedWorkingDays} 个工作日。理由：${reason}\n依照《中华人民共和国行政许可法》第四十五条，所需时间不计算在审查期限内。`,
   };
 }

@@ -96,13 +96,8 @@ async function certificatesOnFile(db: Database, catalogue: Catalogue, matters: M
   });
 }
 
-async function requireCase(deps: ApiDeps, caseNo: string) {
-  const state = await loadCase(deps.db, caseNo);
-  if (!state) throw new ApiError(404, 'case_not_found', `办件 ${caseNo} 不存在`, 'caseNo');
-  return state;
-}
-
-// Commands go straight to the case's workflow, which answers `case_not_found` itself for an unknown case number.
+// Commands go straight to the case's workflow, which answers `case_not_found` itself for an unknown case number;
+// only reads go to PostgreSQL.
 
 export const applicationRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
@@ -206,7 +201,8 @@ export const applicationRoutes =
       '/applications/:caseNo',
       { schema: { summary: '办件详情（含事件日志）', params: CaseNoParams } },
       async (request) => {
-        const state = await requireCase(deps, request.params.caseNo);
+        const state = await loadCase(deps.db, request.params.caseNo);
+        if (!state) throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
         return { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) };
       },
     );
