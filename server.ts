@@ -1,20 +1,23 @@
 /**
  * The HTTP API (Fastify). Runs on its own (`npm run server`) or under the launcher.
- * Env: DATABASE_URL, RESTATE_INGRESS_URL (required); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
- * CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED.
+ * Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
+ * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
+ * CERTIFICATE_PREFIX (ZZ); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_HISTORY_LIMIT (test-only).
  */
-import './infra/polyfills.ts';
-import * as clients from '@restatedev/restate-sdk-clients';
+import { Client } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { buildApp } from './api/app.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
 import { createDatabase, runMigrations } from './db/client.ts';
 import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
+import { cases } from './db/schema.ts';
 import { clockFromEnv } from './infra/clock.ts';
 import { requireEnv } from './infra/env.ts';
+import { connectClient, engineTimeoutMs, temporalSettings } from './infra/temporalConfig.ts';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   const databaseUrl = requireEnv(env, 'DATABASE_URL');
-  const ingressUrl = requireEnv(env, 'RESTATE_INGRESS_URL');
+  const settings = temporalSettings(env);
   if (env.MIGRATE_ON_START !== 'false') {
     await runMigrations(databaseUrl);
   }
@@ -22,13 +25,21 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   if (env.MIGRATE_ON_START !== 'false') {
     await loadCatalogue(database.db, await readCatalogueFile(env.CATALOGUE_FILE || undefined));
   }
+  const connection = await connectClient(settings);
+  const temporal = new Client({ connection, namespace: settings.namespace });
+  const db = database.db;
   const app = await buildApp(
     {
-      db: database.db,
-      ingress: clients.connect({ url: ingressUrl }),
-      ingressUrl,
+      db,
+      temporal,
+      taskQueue: settings.taskQueue,
+      engineTimeoutMs: engineTimeoutMs(env),
       clock: clockFromEnv(env),
-      catalogue: new CatalogueCache(database.db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
+      certificatePrefix: env.CERTIFICATE_PREFIX || 'ZZ',
+      ...(env.CASE_HISTORY_LIMIT ? { historyLimit: Number(env.CASE_HISTORY_LIMIT) } : {}),
+      caseExists: async (caseNo) =>
+        (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
+      catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
     },
     { logger: env.LOG_REQUESTS === 'true' },
   );
@@ -39,6 +50,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
     url: `http://${host}:${port}`,
     close: async () => {
       await app.close();
+      await connection.close();
       await database.close();
     },
   };

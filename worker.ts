@@ -1,49 +1,66 @@
 /**
- * The Restate service endpoint hosting the case workflows. Runs on its own (`npm run worker`) or under the launcher.
- * Env: DATABASE_URL (required), WORKER_PORT (9080), WORKER_HOST (127.0.0.1), RESTATE_ADMIN_URL and WORKER_URL to
- * register itself, CERTIFICATE_PREFIX (ZZ), CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED.
+ * The Temporal worker hosting the case workflows and their activities. Runs on its own (`npm run worker`) or under the
+ * launcher. Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
+ * (infra/temporalConfig.ts); WORKER_DB_POOL (10), WORKER_CACHE_SIZE, WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS,
+ * WORKER_LOG_LEVEL (WARN); WORKFLOWS_PATH (test-only: another workflow module, e.g. the upgrade test's v2).
  */
-import './infra/polyfills.ts';
-import http2 from 'node:http2';
-import * as restate from '@restatedev/restate-sdk';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
-import { clockFromEnv } from './infra/clock.ts';
-import { registerDeployment } from './infra/restate.ts';
-import { createCaseWorkflow } from './workflows/caseWorkflow.ts';
 import { requireEnv } from './infra/env.ts';
+import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
+
+export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
+
+const optionalNumber = (value: string | undefined) => (value ? Number(value) : undefined);
 
 export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
+  const settings = temporalSettings(env);
   const database = createDatabase(requireEnv(env, 'DATABASE_URL'), { max: Number(env.WORKER_DB_POOL ?? 10) });
-  const clock = clockFromEnv(env);
-  const handler = restate.createEndpointHandler({
-    services: [createCaseWorkflow({ db: database.db, clock, certificatePrefix: env.CERTIFICATE_PREFIX || 'ZZ' })],
+  const connection = await NativeConnection.connect(connectionOptions(settings));
+  const cache = optionalNumber(env.WORKER_CACHE_SIZE);
+  const workflowSlots = optionalNumber(env.WORKER_WORKFLOW_SLOTS);
+  const activitySlots = optionalNumber(env.WORKER_ACTIVITY_SLOTS);
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    workflowsPath: env.WORKFLOWS_PATH || defaultWorkflowsPath,
+    activities: createActivities(database.db),
+    identity: `worker-${process.pid}`,
+    ...(cache !== undefined ? { maxCachedWorkflows: cache } : {}),
+    ...(workflowSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: workflowSlots } : {}),
+    ...(activitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: activitySlots } : {}),
+    shutdownGraceTime: '5 seconds',
   });
-  const server = http2.createServer(handler);
-  const port = Number(env.WORKER_PORT ?? 9080);
-  const host = env.WORKER_HOST ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const url = env.WORKER_URL ?? `http://${host}:${port}`;
-  if (env.RESTATE_ADMIN_URL) await registerDeployment(env.RESTATE_ADMIN_URL, url);
+  const running = worker.run();
   return {
-    url,
+    worker,
+    running,
     close: async () => {
-      // Restate keeps its HTTP/2 sessions open, so close() would wait for them: stop listening and move on.
-      server.close();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
       await database.close();
     },
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const worker = await startWorker();
-  console.log(`worker listening on ${worker.url}`);
+  Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel) || 'WARN') });
+  const started = await startWorker();
+  console.log(`worker polling task queue ${temporalSettings().taskQueue}`);
+  // The launcher waits for this message before it sends work.
+  process.send?.('ready');
   const stop = async () => {
-    await worker.close();
+    await started.close();
     process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  started.running.catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -2,8 +2,9 @@
  * Append a handler's events to the case's legal record, file issued certificates in the certificate library and
  * bring the read models up to date: one SQL statement (data-modifying CTEs), so it is atomic and costs a single
  * round trip to PostgreSQL (measured: round trips, not SQL, dominate a step's cost on these machines).
- * Restate may run this more than once before its result is journaled: events are keyed by (case, sequence number),
- * certificates by (case, matter), and the read models are upserts of the same snapshot, so a retry changes nothing.
+ * The engine may run this more than once (a retry, a worker crash before its result is recorded): events are keyed
+ * by (case, sequence number), certificates by (case, matter), and the read models are upserts of the same snapshot,
+ * so a retry changes nothing.
  */
 import type { Database } from '../db/client.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';

@@ -3,9 +3,8 @@ import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fasti
 import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Ingress } from '@restatedev/restate-sdk-clients';
 import type { Database } from '../db/client.ts';
-import type { Clock } from '../infra/clock.ts';
+import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
 import type { CatalogueCache } from './catalogueCache.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -13,11 +12,8 @@ import { catalogueRoutes } from './routes/catalogue.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
-export interface ApiDeps {
+export interface ApiDeps extends EngineDeps {
   db: Database;
-  ingress: Ingress;
-  ingressUrl: string;
-  clock: Clock;
   catalogue: CatalogueCache;
 }
 

@@ -3,8 +3,16 @@
  * (epoch ms of real time; the launcher sets it once so every process agrees, default: this process's start);
  * `CLOCK_SPEED` virtual seconds pass per real second. Unset: real time.
  */
+/** What fixes a clock: a case's workflow keeps these from its start, so its replays read the same times. */
+export interface ClockParams {
+  startMs: number;
+  anchorMs: number;
+  speed: number;
+}
+
 export interface Clock {
   readonly speed: number;
+  readonly params: ClockParams;
   /** Virtual now, epoch ms. */
   now(): number;
   /** The virtual instant that corresponds to a real one. */
@@ -21,6 +29,7 @@ export function createClock(options: { startMs?: number; anchorMs?: number; spee
   const toVirtual = (realMs: number) => start + (realMs - anchor) * speed;
   return {
     speed,
+    params: { startMs: start, anchorMs: anchor, speed },
     now: () => toVirtual(Date.now()),
     toVirtual,
     realDelayUntil: (virtualMs, nowVirtualMs = toVirtual(Date.now())) =>

@@ -1,28 +1,49 @@
 /** `npm start`: the whole system on this machine, data kept in ./.data across restarts. Ctrl-C stops everything. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireFreePort } from '../infra/ports.ts';
 import { startStack } from '../infra/stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
+
+const apiPort = port('PORT', 3000);
+const temporalPort = port('TEMPORAL_PORT', 7233);
+const temporalUiPort = port('TEMPORAL_UI_PORT', 8233);
+const external = Boolean(process.env.TEMPORAL_ADDRESS);
+try {
+  // Fixed ports, checked before anything starts: a second `npm start` must not collide silently with the first.
+  await requireFreePort(apiPort, 'PORT', 'API');
+  if (!external) {
+    await requireFreePort(temporalPort, 'TEMPORAL_PORT', 'Temporal');
+    await requireFreePort(temporalUiPort, 'TEMPORAL_UI_PORT', 'Temporal Web UI');
+  }
+  if (process.env.POSTGRES_PORT && !process.env.DATABASE_URL) {
+    await requireFreePort(Number(process.env.POSTGRES_PORT), 'POSTGRES_PORT', 'PostgreSQL');
+  }
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
 const stack = await startStack({
-  dataDir: process.env.DATA_DIR ?? path.join(root, '.data'),
+  dataDir: process.env.DATA_DIR || path.join(root, '.data'),
   inheritOutput: true,
-  // Fixed ports: the data kept in .data (Restate's deployments, its node address) refers to them.
-  workerPort: port('WORKER_PORT', 9080),
-  restatePorts: {
-    ingress: port('RESTATE_INGRESS_PORT', 8080),
-    admin: port('RESTATE_ADMIN_PORT', 9070),
-    node: port('RESTATE_NODE_PORT', 5122),
-  },
+  apiPort,
+  temporalPort,
+  temporalUiPort,
+}).catch((error: Error) => {
+  console.error(`start-up failed: ${error.message}`);
+  process.exit(1);
 });
 
 console.log(`
 政务服务中心 一门式审批 is running
-  API          ${stack.apiUrl}      (OpenAPI: ${stack.apiUrl}/openapi.json)
+  API          ${stack.apiUrl}
+  OpenAPI      ${stack.apiUrl}/openapi.json
+  Temporal     ${stack.temporalAddress} (namespace ${stack.namespace}, task queue ${stack.taskQueue})${external ? ' (external)' : ''}
+  Web UI       ${stack.uiUrl ?? (external ? 'the cluster’s own' : '(headless)')}
   PostgreSQL   ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
-  Restate      ingress ${stack.ingressUrl}, admin and UI ${stack.adminUrl}
-  Worker       ${stack.workerUrl}
 Press Ctrl-C to stop.`);
 
 let stopping = false;

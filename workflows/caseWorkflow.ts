@@ -1,162 +1,188 @@
 /**
- * The durable process of one application (办件): a Restate Virtual Object keyed by its case number.
+ * The durable process of one application (办件): one Temporal workflow per case, its id the case number.
  *
- * Every handler is short and exclusive (inputs of one case are serialised): load state, ask the pure rules what
- * happens, record events, certificates and read models in one transaction, save state, schedule the deadlines as
- * delayed messages to itself. Nothing sleeps here, so a case waiting weeks pins no code version (README, upgrades).
+ * Human commands arrive as Workflow Updates. The validator asks the pure rules (`decide`) and rejects a violation
+ * before anything is written; the handler decides again under the case's lock, records the events (an activity),
+ * evolves the state and answers with it. The main function holds one wake-up timer: the earliest pending deadline.
+ * Nothing here is a rule: the rules are in `rules/`.
  */
-import * as restate from '@restatedev/restate-sdk';
-import type { Database } from '../db/client.ts';
-import type { Clock } from '../infra/clock.ts';
-import { recordCase } from '../activities/recordCase.ts';
-import { evolve, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.ts';
+import { createClock } from '../infra/clock.ts';
 import {
   certificateFor,
   certificatesToIssue,
   decide,
   pendingTimers,
   type CaseCommand,
+  type Decision,
+  type PendingTimer,
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
+import { evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
+import {
+  caseStateQuery,
+  caseUpdates,
+  commandTypes,
+  type CaseUpdateName,
+  type CaseWorkflowInput,
+  type CaseWorkflowResult,
+} from './caseMessages.ts';
+import { RecentIds } from './recentIds.ts';
+import { serialised } from './serialised.ts';
 
-export type CaseResult = { ok: true; case: CaseState } | { ok: false; error: RuleViolation };
+// The record is written by a local activity: one step of the case costs no extra round trip through the engine, and
+// the activity is idempotent (events keyed by case and sequence number), so a re-run after a crash writes nothing twice.
+const { recordCase } = proxyLocalActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
+});
 
-/** Commands from people carry the instant the API received them (`at`, ISO); timers carry none. */
-type Input<T extends CaseCommand['type']> = Omit<Extract<CaseCommand, { type: T }>, 'type'> & { at: string };
+/** A submission that never arrived (its Update was rejected): the empty workflow ends after this long. */
+const SUBMIT_WAIT = '10 minutes';
+/** A finished case stays open this long so that a retried last command still gets its first answer. */
+const CLOSE_GRACE = '10 minutes';
 
-/** The input of each command handler, for callers. */
-export interface CaseInputs {
-  submit: Input<'submit'>;
-  decideAcceptance: Input<'decide_acceptance'>;
-  supplyMaterials: Input<'supply_materials'>;
-  giveOpinion: Input<'give_opinion'>;
-  withdraw: Input<'withdraw'>;
-  requestExtension: Input<'request_extension'>;
-  decideExtension: Input<'decide_extension'>;
-  startSpecialProcedure: Input<'start_special_procedure'>;
-  endSpecialProcedure: Input<'end_special_procedure'>;
-  deliver: Input<'deliver'>;
+/** What a variant of the workflow may change (the upgrade test's v2 worker changes the certificate prefix). */
+export interface CaseWorkflowHooks {
+  certificatePrefix?: (input: CaseWorkflowInput) => string;
 }
 
-export interface CaseWorkflowDeps {
-  db: Database;
-  clock: Clock;
-  /** Prefix of certificate numbers (the issuing authority's code); default `ZZ`. */
-  certificatePrefix?: string;
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
+  return runCase(input, {});
 }
 
-/** One state key: the case, and the ids of the timers already sent (technical, not part of the legal record). */
-interface Stored {
-  case: CaseState;
-  scheduledTimers: string[];
-}
-const STORED = 'case';
+export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks): Promise<CaseWorkflowResult> {
+  const clock = createClock(input.clock);
+  const recent = new RecentIds(input.carried?.recentUpdateIds);
+  const exclusive = serialised();
+  let state: CaseState | undefined = input.carried?.state;
+  let changed = false;
 
-export function createCaseWorkflow(deps: CaseWorkflowDeps) {
-  async function handle(ctx: restate.ObjectContext, command: CaseCommand, at?: string): Promise<CaseResult> {
-    const stored = (await ctx.get<Stored>(STORED)) ?? undefined;
-    const before = stored?.case;
-    // The time of a command is when the API received it (journaled with the input, so replays agree); a timer
-    // reads the clock itself. Never earlier than the last event: the record stays in order across API servers.
-    const given = at ? Date.parse(at) : deps.clock.toVirtual(await ctx.date.now());
-    const lastAt = before ? Date.parse(lastEventAt(before)) : 0;
-    const nowMs = Math.max(given, lastAt);
-    const decision = decide(before, command, nowMs);
-    if (!decision.ok) return { ok: false, error: decision.violation };
+  /** The time a command takes effect: the API's stamp, or the clock for timers; never before the last event. */
+  function effectiveTime(at: string | undefined): number {
+    const given = at ? Date.parse(at) : clock.now();
+    const last = state ? Date.parse(state.lastEventAt ?? state.receivedAt) : 0;
+    return Math.max(given, last);
+  }
 
+  async function apply(command: CaseCommand, at?: string): Promise<RuleViolation | undefined> {
+    const nowMs = effectiveTime(at);
+    const decision = decide(state, command, nowMs);
+    if (!decision.ok) return decision.violation;
     const events: CaseEvent[] = [...decision.events];
-    let state = events.reduce<CaseState | undefined>(evolve, before);
-    if (!state) return { ok: false, error: { status: 404, code: 'case_not_found', message: '办件不存在' } };
+    let next = events.reduce<CaseState | undefined>(evolve, state);
+    if (!next) return { status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
     // 同步发证: on approval every matter's certificate is issued in the same step (numbers derive from the case).
-    for (const matter of certificatesToIssue(state)) {
-      const event: CaseEvent = {
-        type: 'certificate_issued',
-        at: new Date(nowMs).toISOString(),
-        actor: { kind: 'system', id: 'system' },
-        data: certificateFor(state, matter, nowMs, deps.certificatePrefix),
-      };
-      events.push(event);
-      state = evolve(state, event);
+    if (certificatesToIssue(next).length > 0) {
+      const prefix = hooks.certificatePrefix?.(input) ?? input.certificatePrefix;
+      for (const matter of certificatesToIssue(next)) {
+        const event: CaseEvent = {
+          type: 'certificate_issued',
+          at: new Date(nowMs).toISOString(),
+          actor: { kind: 'system', id: 'system' },
+          data: certificateFor(next, matter, nowMs, prefix),
+        };
+        events.push(event);
+        next = evolve(next, event);
+      }
     }
-
-    const timers = nextTimers(ctx, state, stored?.scheduledTimers ?? [], nowMs, command);
     if (events.length > 0) {
-      const recorded: CaseState = state;
-      await ctx.run('record', () => recordCase(deps.db, events, recorded));
+      await recordCase(events, next);
+      state = next;
+      changed = true;
     }
-    if (events.length > 0 || timers.changed) ctx.set<Stored>(STORED, { case: state, scheduledTimers: timers.ids });
-    return { ok: true, case: state };
+    return undefined;
   }
 
-  /** Send a delayed `timerFired` for the earliest pending deadline unless already sent; returns the ids in flight. */
-  function nextTimers(
-    ctx: restate.ObjectContext,
-    state: CaseState,
-    alreadyScheduled: string[],
-    nowMs: number,
-    command: CaseCommand,
-  ): { ids: string[]; changed: boolean } {
-    const pending = pendingTimers(state);
-    const scheduled = new Set(alreadyScheduled);
-    // A timer that fired early (the clock's speed changed since it was set) is sent again for the rest of its wait.
-    if (command.type === 'timer_fired') scheduled.delete(command.timerId);
-    // Only the earliest deadline is in flight: when it fires (or the state changes), the next one is sent. One delayed
-    // message per case at a time instead of one per deadline keeps the engine's timer work small.
-    const earliest = [...pending].sort((a, b) => a.dueAt - b.dueAt).slice(0, 1);
-    for (const timer of earliest) {
-      if (scheduled.has(timer.id)) continue;
-      ctx
-        .objectSendClient(CaseWorkflow, state.caseNo)
-        .timerFired(
-          { timerId: timer.id },
-          restate.rpc.sendOpts({ delay: deps.clock.realDelayUntil(timer.dueAt, nowMs) }),
-        );
-      scheduled.add(timer.id);
-    }
-    const stillPending = new Set(pending.map((t) => t.id));
-    const ids = [...scheduled].filter((id) => stillPending.has(id));
-    const changed = ids.length !== alreadyScheduled.length || ids.some((id, i) => id !== alreadyScheduled[i]);
-    return { ids, changed };
+  for (const name of Object.keys(commandTypes) as CaseUpdateName[]) {
+    const type = commandTypes[name];
+    const command = ({ at: _at, ...rest }: { at: string }) => ({ type, ...rest }) as CaseCommand;
+    setHandler(
+      caseUpdates[name],
+      (input: { at: string }) =>
+        exclusive(async () => {
+          const id = currentUpdateInfo()?.id;
+          if (id && recent.has(id)) return requireState();
+          const violation = await apply(command(input), input.at);
+          if (violation) throw ruleFailure(violation);
+          if (id) recent.add(id);
+          return requireState();
+        }),
+      {
+        validator: (input: { at: string }) => {
+          const id = currentUpdateInfo()?.id;
+          if (id && recent.has(id)) return; // applied in an earlier run (before continue-as-new): answered as such
+          const decision: Decision = decide(state, command(input), effectiveTime(input.at));
+          if (!decision.ok) throw ruleFailure(decision.violation);
+        },
+      },
+    );
+  }
+  setHandler(caseStateQuery, () => state ?? null);
+
+  function requireState(): CaseState {
+    if (!state) throw ruleFailure({ status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
+    return state;
   }
 
-  return restate.object({
-    name: 'case',
-    handlers: {
-      submit: (ctx: restate.ObjectContext, { at, ...input }: Input<'submit'>) =>
-        handle(ctx, { type: 'submit', ...input }, at),
-      decideAcceptance: (ctx: restate.ObjectContext, { at, ...input }: Input<'decide_acceptance'>) =>
-        handle(ctx, { type: 'decide_acceptance', ...input }, at),
-      supplyMaterials: (ctx: restate.ObjectContext, { at, ...input }: Input<'supply_materials'>) =>
-        handle(ctx, { type: 'supply_materials', ...input }, at),
-      giveOpinion: (ctx: restate.ObjectContext, { at, ...input }: Input<'give_opinion'>) =>
-        handle(ctx, { type: 'give_opinion', ...input }, at),
-      withdraw: (ctx: restate.ObjectContext, { at, ...input }: Input<'withdraw'>) =>
-        handle(ctx, { type: 'withdraw', ...input }, at),
-      requestExtension: (ctx: restate.ObjectContext, { at, ...input }: Input<'request_extension'>) =>
-        handle(ctx, { type: 'request_extension', ...input }, at),
-      decideExtension: (ctx: restate.ObjectContext, { at, ...input }: Input<'decide_extension'>) =>
-        handle(ctx, { type: 'decide_extension', ...input }, at),
-      startSpecialProcedure: (ctx: restate.ObjectContext, { at, ...input }: Input<'start_special_procedure'>) =>
-        handle(ctx, { type: 'start_special_procedure', ...input }, at),
-      endSpecialProcedure: (ctx: restate.ObjectContext, { at, ...input }: Input<'end_special_procedure'>) =>
-        handle(ctx, { type: 'end_special_procedure', ...input }, at),
-      deliver: (ctx: restate.ObjectContext, { at, ...input }: Input<'deliver'>) =>
-        handle(ctx, { type: 'deliver', ...input }, at),
-      timerFired: (ctx: restate.ObjectContext, input: { timerId: string }) =>
-        handle(ctx, { type: 'timer_fired', ...input }),
-      /** The live state, straight from the workflow (the API reads PostgreSQL for lists). */
-      get: restate.handlers.object.shared(
-        async (ctx: restate.ObjectSharedContext) => (await ctx.get<Stored>(STORED))?.case ?? null,
-      ),
-    },
+  if (!state && !(await condition(() => state !== undefined, SUBMIT_WAIT))) {
+    return { caseNo: input.caseNo, status: 'never_submitted', lastSeq: 0 };
+  }
+
+  for (;;) {
+    const current = requireState();
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (input.historyLimit && info.historyLength >= input.historyLimit)) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof caseWorkflow>({
+        ...input,
+        carried: { state: requireState(), recentUpdateIds: recent.toArray() },
+      });
+    }
+    const next = earliest(pendingTimers(current));
+    changed = false;
+    if (!next) {
+      if (isClosed(current)) {
+        if (await condition(() => changed, CLOSE_GRACE)) continue;
+        await condition(allHandlersFinished);
+        return { caseNo: current.caseNo, status: current.status, lastSeq: current.seq };
+      }
+      await condition(() => changed);
+      continue;
+    }
+    // One wake-up per case: the earliest deadline. A moved deadline (pause, extension) just changes the next wait.
+    const delayMs = Math.max(1, clock.realDelayUntil(next.dueAt));
+    if (!(await condition(() => changed, delayMs))) {
+      await exclusive(() => apply({ type: 'timer_fired', timerId: next.id }));
+    }
+  }
+}
+
+function earliest(timers: PendingTimer[]): PendingTimer | undefined {
+  return timers.reduce<PendingTimer | undefined>((a, t) => (!a || t.dueAt < a.dueAt ? t : a), undefined);
+}
+
+/** Nothing can happen to the case any more: decided for good, and an approval's certificate delivered. */
+function isClosed(state: CaseState): boolean {
+  return finalStatuses.includes(state.status) && (state.status !== 'approved' || state.delivery !== undefined);
+}
+
+/** A rule violation crosses to the API as a non-retryable failure whose type is the rule's code. */
+function ruleFailure(violation: RuleViolation): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: violation.code,
+    message: violation.message,
+    nonRetryable: true,
+    details: [violation],
   });
 }
-
-function lastEventAt(state: CaseState): string {
-  return state.lastEventAt ?? state.receivedAt;
-}
-
-export type CaseWorkflowDefinition = ReturnType<typeof createCaseWorkflow>;
-
-/** The name-only definition clients use to address the case object. */
-export const CaseWorkflow: CaseWorkflowDefinition = { name: 'case' } as CaseWorkflowDefinition;

@@ -9,7 +9,7 @@ import { cases, certificates } from '../../db/schema.ts';
 import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from '../../rules/catalogue.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
-import { callCase } from '../caseClient.ts';
+import { callCase, queryCase, submitCase } from '../caseClient.ts';
 import { caseView, loadCase, loadEvents } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -130,11 +130,7 @@ export const applicationRoutes =
             'Idempotency-Key',
           );
         }
-        const state = await callCase(
-          deps,
-          reservation.caseNo,
-          'submit',
-          {
+        const submitted = await submitCase(deps, reservation.caseNo, {
             caseNo: reservation.caseNo,
             queryCode: reservation.queryCode,
             applicant: body.applicant,
@@ -146,9 +142,10 @@ export const applicationRoutes =
             channel: body.channel ?? 'window',
             form: body.form ?? {},
             receivedBy: body.receivedBy,
-          },
-          reservation.caseNo,
-        );
+        });
+        // A retry after the case has closed: the case is answered from its record.
+        const state = submitted === 'closed' ? await loadCase(deps.db, reservation.caseNo) : submitted;
+        if (!state) throw new ApiError(503, 'engine_unavailable', '审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试');
         if (reservation.replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(201).send({
           caseNo: state.caseNo,
@@ -204,6 +201,16 @@ export const applicationRoutes =
         const state = await loadCase(deps.db, request.params.caseNo);
         if (!state) throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
         return { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) };
+      },
+    );
+
+    app.get(
+      '/applications/:caseNo/state',
+      { schema: { summary: '办件实时状态（直接查询该办件的工作流）', params: CaseNoParams } },
+      async (request) => {
+        const state = await queryCase(deps, request.params.caseNo);
+        if (!state) throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
+        return caseView(state);
       },
     );
 

@@ -7,20 +7,22 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/health',
-      { schema: { summary: '健康检查：PostgreSQL 与 Restate 均可用时为 ok' } },
+      { schema: { summary: '健康检查：PostgreSQL 与 Temporal 均可用时为 ok' } },
       async (_request, reply) => {
         const [database, engine] = await Promise.all([
           deps.db.execute(sql`SELECT 1`).then(
             () => true,
             () => false,
           ),
-          fetch(`${deps.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(2000) }).then(
-            (r) => r.ok,
-            () => false,
-          ),
+          deps.temporal
+            .withDeadline(Date.now() + 2000, () => deps.temporal.workflowService.getSystemInfo({}))
+            .then(
+              () => true,
+              () => false,
+            ),
         ]);
         if (database && engine) return { status: 'ok' };
-        return reply.status(503).send({ status: 'unavailable', postgres: database, restate: engine });
+        return reply.status(503).send({ status: 'unavailable', postgres: database, temporal: engine });
       },
     );
   };

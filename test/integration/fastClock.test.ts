@@ -1,6 +1,6 @@
 /**
  * Deadlines on the working-day clock, with the fast clock: a virtual day passes in under a second, so deemed
- * acceptance, supplement expiry, warnings and clock pauses happen for real (delayed messages in Restate).
+ * acceptance, supplement expiry, warnings and clock pauses happen for real (the case workflow's own timer in Temporal).
  * This file runs its own stack, started at Monday 2 March 2026 09:00 China time.
  */
 import { useOwnStack } from './ownStack.ts';

@@ -1,4 +1,4 @@
-/** Starts the real stack once for the integration suite: embedded PostgreSQL, a Restate server, worker, API. */
+/** Starts the real stack once for the integration suite: embedded PostgreSQL, the Temporal dev server, worker, API. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     databaseUrl: string;
-    adminUrl: string;
+    temporalAddress: string;
   }
 }
 
@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
   });
   project.provide('apiUrl', stack.apiUrl);
   project.provide('databaseUrl', stack.databaseUrl);
-  project.provide('adminUrl', stack.adminUrl);
+  project.provide('temporalAddress', stack.temporalAddress);
   return async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-/** One application through its life, over HTTP, against the real stack (PostgreSQL + Restate + worker + API). */
+/** One application through its life, over HTTP, against the real stack (PostgreSQL + Temporal + worker + API). */
 import { describe, expect, it, inject } from 'vitest';
 import postgres from 'postgres';
 import { addWorkingDays } from '../../rules/workingDays.ts';
@@ -9,7 +9,7 @@ import { TEST_TODAY } from './clock.ts';
 const api = client(inject('apiUrl'));
 
 describe('health and catalogue', () => {
-  it('reports ok when PostgreSQL and Restate answer', async () => {
+  it('reports ok when PostgreSQL and Temporal answer', async () => {
     const health = await api.get('/health');
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: 'ok' });

@@ -1,0 +1,56 @@
+/**
+ * The messages a case workflow answers: one Workflow Update per human command, a Query for the live state, and the
+ * workflow's input. Shared by the workflow (handlers) and the API (callers); definitions only, no behaviour.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseCommand } from '../rules/caseDecisions.ts';
+import type { CaseState } from '../rules/caseModel.ts';
+import type { ClockParams } from '../infra/clock.ts';
+
+/** Commands from people carry the instant the API received them (`at`, ISO): the history keeps it, replays agree. */
+export type CommandInput<T extends CaseCommand['type']> = Omit<Extract<CaseCommand, { type: T }>, 'type'> & {
+  at: string;
+};
+
+/** Update name → the rule command it carries. The names are part of every recorded history: never rename one. */
+export const commandTypes = {
+  submit: 'submit',
+  decideAcceptance: 'decide_acceptance',
+  supplyMaterials: 'supply_materials',
+  giveOpinion: 'give_opinion',
+  withdraw: 'withdraw',
+  requestExtension: 'request_extension',
+  decideExtension: 'decide_extension',
+  startSpecialProcedure: 'start_special_procedure',
+  endSpecialProcedure: 'end_special_procedure',
+  deliver: 'deliver',
+} as const satisfies Record<string, Exclude<CaseCommand['type'], 'timer_fired'>>;
+
+export type CaseUpdateName = keyof typeof commandTypes;
+export type CaseInputs = { [K in CaseUpdateName]: CommandInput<(typeof commandTypes)[K]> };
+
+export const caseUpdates = Object.fromEntries(
+  Object.keys(commandTypes).map((name) => [name, defineUpdate<CaseState, [unknown]>(name)]),
+) as { [K in CaseUpdateName]: ReturnType<typeof defineUpdate<CaseState, [CaseInputs[K]]>> };
+
+/** The live state of the case, straight from the workflow (lists and the record are read from PostgreSQL). */
+export const caseStateQuery = defineQuery<CaseState | null>('caseState');
+
+export interface CaseWorkflowInput {
+  caseNo: string;
+  /** The virtual clock, fixed when the case starts so every replay of this case reads the same times. */
+  clock: ClockParams;
+  /** Prefix of certificate numbers (the issuing authority's code). */
+  certificatePrefix: string;
+  /** Test-only: continue-as-new once the history has this many events (the engine's own suggestion always counts). */
+  historyLimit?: number;
+  /** Set by continue-as-new: the case so far and the ids of recent Updates (a retry across runs applies once). */
+  carried?: { state: CaseState; recentUpdateIds: string[] };
+}
+
+/** How a case workflow ends (the legal outcome is in the state and in PostgreSQL). */
+export interface CaseWorkflowResult {
+  caseNo: string;
+  status: CaseState['status'] | 'never_submitted';
+  lastSeq: number;
+}
