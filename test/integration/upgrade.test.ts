@@ -1,15 +1,15 @@
 /**
  * Upgrading while cases are in flight: cases wait at every stage (a deemed-acceptance timer pending, a one-time
- * notice unanswered, review open, approved awaiting delivery); a changed worker (certificate numbers now carry the
- * prefix `V2`, a rule that shows in new events) is registered as a new deployment and the old one is stopped.
- * Every case finishes, and the events written after the upgrade come from the new code.
+ * notice unanswered, review open, approved awaiting delivery); the worker is stopped and a changed one started
+ * (upgrade/caseWorkflowV2.ts: certificate numbers carry the prefix `V2`, behind `patched()`). The new worker has an
+ * empty cache, so every old case replays its history on the new code. Every case finishes: old ones as their history
+ * requires (certificates issued before the upgrade keep `ZZ`), steps taken after it on the new path.
  */
 import { useOwnStack } from './ownStack.ts';
-import { freePort } from '../../infra/ports.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { spawnTs, type Stack } from '../../infra/stack.ts';
-import { stopChild, waitUntil } from '../../infra/restate.ts';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../infra/stack.ts';
+import { waitUntil } from '../../infra/processes.ts';
 import { applicationBody, caseInReview, newKey, type Client } from './http.ts';
 
 const SPEED = 60_000; // a virtual day ≈ 1.4 s: the deemed-acceptance timer fires some seconds after the upgrade
@@ -17,14 +17,10 @@ const SPEED = 60_000; // a virtual day ≈ 1.4 s: the deemed-acceptance timer fi
 const own = useOwnStack('upgrade', { CLOCK_SPEED: String(SPEED) });
 let stack: Stack;
 let api: Client;
-let v2: ChildProcess | undefined;
+const v2Workflows = fileURLToPath(new URL('./upgrade/caseWorkflowV2.ts', import.meta.url));
 
 beforeAll(() => {
   ({ stack, api } = own);
-});
-
-afterAll(async () => {
-  if (v2) await stopChild(v2);
 });
 
 async function waitForStatus(caseNo: string, status: string) {
@@ -47,7 +43,7 @@ async function approveAll(caseNo: string) {
   return last.body;
 }
 
-describe('a new worker deployment while cases are in flight', () => {
+describe('a new worker version while cases are in flight', () => {
   it('every waiting case finishes, on the new code', async () => {
     // v1: cases at each stage
     const waitingForTimer = (await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() })).body
@@ -63,18 +59,9 @@ describe('a new worker deployment while cases are in flight', () => {
     const approved = await approveAll(approvedBefore);
     expect(approved.certificates[0].certificateNo).toMatch(/^ZZ/);
 
-    // the upgrade: register v2 at a new URL, then stop v1
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    v2 = spawnTs('worker.ts', { ...stack.env, WORKER_PORT: String(port), CERTIFICATE_PREFIX: 'V2' }, 'inherit');
-    await waitUntil(
-      async () => {
-        const body = (await (await fetch(`${stack.adminUrl}/deployments`)).json()) as any;
-        return body.deployments.some((d: any) => d.uri.replace(/\/$/, '') === url);
-      },
-      { what: 'v2 deployment', child: v2 },
-    );
+    // the upgrade: stop v1, start v2 on the same task queue
     await stack.killWorker('SIGTERM');
+    await stack.startWorker({ WORKFLOWS_PATH: v2Workflows });
     // still waiting: the deemed-acceptance timer v1 scheduled has not fired yet
     expect((await api.get(`/applications/${waitingForTimer}`)).body.status).toBe('received');
 
@@ -95,7 +82,11 @@ describe('a new worker deployment while cases are in flight', () => {
     expect(delivered.body.delivery.method).toBe('pickup');
     expect(delivered.body.certificates[0].certificateNo).toMatch(/^ZZ/); // issued before the upgrade, kept
 
-    for (const caseNo of [waitingForTimer, incomplete, inReview]) {
+    // a case started after the upgrade runs the new code from its start
+    const fresh = (await caseInReview(api)).caseNo;
+    expect((await approveAll(fresh)).certificates[0].certificateNo).toMatch(/^V2/);
+
+    for (const caseNo of [waitingForTimer, incomplete, inReview, fresh]) {
       const view = (await api.get(`/applications/${caseNo}`)).body;
       expect(view.status).toBe('approved');
       expect(view.events.map((e: any) => e.seq)).toEqual(view.events.map((_: any, i: number) => i + 1));
