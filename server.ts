@@ -2,7 +2,7 @@
  * The HTTP API (Fastify). Runs on its own (`npm run server`) or under the launcher.
  * Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
- * CERTIFICATE_PREFIX (ZZ); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_HISTORY_LIMIT (test-only).
+ * CERTIFICATE_PREFIX (ZZ); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only).
  */
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
@@ -37,6 +37,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       clock: clockFromEnv(env),
       certificatePrefix: env.CERTIFICATE_PREFIX || 'ZZ',
       ...(env.CASE_HISTORY_LIMIT ? { historyLimit: Number(env.CASE_HISTORY_LIMIT) } : {}),
+      ...(env.CASE_CLOSE_GRACE_MS ? { closeGraceMs: Number(env.CASE_CLOSE_GRACE_MS) } : {}),
       caseExists: async (caseNo) =>
         (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),

@@ -33,6 +33,8 @@ export interface EngineDeps {
   certificatePrefix: string;
   /** Test-only: continue-as-new after this many history events. */
   historyLimit?: number;
+  /** How long a finished case's workflow stays open for retried commands. */
+  closeGraceMs?: number;
   /** Whether a case number has a record in PostgreSQL (tells a finished case from an unknown one). */
   caseExists(caseNo: string): Promise<boolean>;
 }
@@ -82,6 +84,7 @@ export async function submitCase(
     clock: deps.clock.params,
     certificatePrefix: deps.certificatePrefix,
     ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
+    ...(deps.closeGraceMs ? { closeGraceMs: deps.closeGraceMs } : {}),
   };
   const start = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseNo,

@@ -25,6 +25,9 @@ export interface StackOptions {
   /** The dev server's gRPC port (default: a free one) and Web UI port (default: none, headless). */
   temporalPort?: number;
   temporalUiPort?: number;
+  /** Dev server tuning (the benchmark): SQLite pragmas instead of DEV_SERVER_PRAGMAS, extra `start-dev` arguments. */
+  devServerPragmas?: string[];
+  devServerExtraArgs?: string[];
   /** Environment for the whole stack over process.env: DATABASE_URL, TEMPORAL_ADDRESS, CLOCK_*, ENGINE_TIMEOUT_MS... */
   env?: Record<string, string>;
   /** Where child output goes; default: files in dataDir/logs. */
@@ -111,6 +114,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         port: temporalPort,
         ...(options.temporalUiPort ? { uiPort: options.temporalUiPort } : {}),
         namespace,
+        ...(options.devServerPragmas ? { pragmas: options.devServerPragmas } : {}),
+        ...(options.devServerExtraArgs ? { extraArgs: options.devServerExtraArgs } : {}),
       });
     let temporalAddress = outer.TEMPORAL_ADDRESS;
     if (!temporalAddress) {

@@ -20,6 +20,10 @@ export interface DevServerOptions {
   /** The Web UI's port; none: headless. */
   uiPort?: number;
   namespace?: string;
+  /** SQLite pragmas (`name=value`) instead of DEV_SERVER_PRAGMAS (the benchmark tries others). */
+  pragmas?: string[];
+  /** More `start-dev` arguments, e.g. `--dynamic-config-value KEY=JSON` (the benchmark's BENCH_DEV_SERVER_ARGS). */
+  extraArgs?: string[];
 }
 
 /**
@@ -40,7 +44,8 @@ export function devServerArgs(options: DevServerOptions): string[] {
     path.join(options.dataDir, 'temporal.sqlite'),
     '--log-level',
     'warn',
-    ...DEV_SERVER_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
+    ...(options.pragmas ?? DEV_SERVER_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
+    ...(options.extraArgs ?? []),
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');

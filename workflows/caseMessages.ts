@@ -42,6 +42,8 @@ export interface CaseWorkflowInput {
   clock: ClockParams;
   /** Prefix of certificate numbers (the issuing authority's code). */
   certificatePrefix: string;
+  /** How long a finished case stays open for retried commands (default 10 minutes); CASE_CLOSE_GRACE_MS. */
+  closeGraceMs?: number;
   /** Test-only: continue-as-new once the history has this many events (the engine's own suggestion always counts). */
   historyLimit?: number;
   /** Set by continue-as-new: the case so far and the ids of recent Updates (a retry across runs applies once). */

@@ -50,7 +50,7 @@ const { recordCase } = proxyLocalActivities<ReturnType<typeof createActivities>>
 /** A submission that never arrived (its Update was rejected): the empty workflow ends after this long. */
 const SUBMIT_WAIT = '10 minutes';
 /** A finished case stays open this long so that a retried last command still gets its first answer. */
-const CLOSE_GRACE = '10 minutes';
+const CLOSE_GRACE_MS = 10 * 60_000;
 
 /** What a variant of the workflow may change (the upgrade test's v2 worker changes the certificate prefix). */
 export interface CaseWorkflowHooks {
@@ -153,7 +153,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     changed = false;
     if (!next) {
       if (isClosed(current)) {
-        if (await condition(() => changed, CLOSE_GRACE)) continue;
+        if (await condition(() => changed, input.closeGraceMs ?? CLOSE_GRACE_MS)) continue;
         await condition(allHandlersFinished);
         return { caseNo: current.caseNo, status: current.status, lastSeq: current.seq };
       }

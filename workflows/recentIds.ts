@@ -8,7 +8,10 @@ export class RecentIds {
   private readonly ids: string[];
   private readonly set: Set<string>;
 
-  constructor(initial: string[] = [], private readonly limit = RECENT_UPDATE_IDS) {
+  constructor(
+    initial: string[] = [],
+    private readonly limit = RECENT_UPDATE_IDS,
+  ) {
     this.ids = initial.slice(-limit);
     this.set = new Set(this.ids);
   }

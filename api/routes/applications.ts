@@ -131,21 +131,22 @@ export const applicationRoutes =
           );
         }
         const submitted = await submitCase(deps, reservation.caseNo, {
-            caseNo: reservation.caseNo,
-            queryCode: reservation.queryCode,
-            applicant: body.applicant,
-            ...(theme ? { theme } : {}),
-            matters,
-            materials: body.materials,
-            ...(body.commitments?.length ? { commitments: body.commitments } : {}),
-            ...(fromLibrary.length ? { fromLibrary } : {}),
-            channel: body.channel ?? 'window',
-            form: body.form ?? {},
-            receivedBy: body.receivedBy,
+          caseNo: reservation.caseNo,
+          queryCode: reservation.queryCode,
+          applicant: body.applicant,
+          ...(theme ? { theme } : {}),
+          matters,
+          materials: body.materials,
+          ...(body.commitments?.length ? { commitments: body.commitments } : {}),
+          ...(fromLibrary.length ? { fromLibrary } : {}),
+          channel: body.channel ?? 'window',
+          form: body.form ?? {},
+          receivedBy: body.receivedBy,
         });
         // A retry after the case has closed: the case is answered from its record.
         const state = submitted === 'closed' ? await loadCase(deps.db, reservation.caseNo) : submitted;
-        if (!state) throw new ApiError(503, 'engine_unavailable', '审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试');
+        if (!state)
+          throw new ApiError(503, 'engine_unavailable', '审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试');
         if (reservation.replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(201).send({
           caseNo: state.caseNo,
