@@ -1,0 +1,551 @@
+/**
+ * `npm run replay:record [path-name…]`: records the workflow histories that the replay test
+ * (`test/replay/replay.test.ts`) replays against the current workflow code.
+ *
+ * Starts real stacks in temp dirs (embedded PostgreSQL, the Temporal dev server, the worker and the API, as
+ * `npm start` does), drives one case per path through the HTTP API, waits until each has reached the state its path
+ * ends in, fetches the history of every run of its workflow and writes them to `test/replay/histories/`. Three
+ * stacks, so that each path is driven under the clock it needs:
+ * - `steady`: the clock at 1× from Monday 2 March 2026 09:00 (China): no deadline passes while the commands arrive;
+ * - `fast`: the same start at 120 000× (a virtual day in 0.72 s): deadlines pass by themselves (timers fire);
+ * - `long`: the clock at 1× and CASE_HISTORY_LIMIT, so the case continues as new several times.
+ * Given path names, records only those (and leaves the other files alone). Ends by replaying what it wrote.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON replies of the API, whose shape the checks read (as in test/) */
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { freePort } from '../infra/ports.ts';
+import { startStack, type Stack } from '../infra/stack.ts';
+import { applicationBody, client, newKey, type Client, type Reply } from '../test/integration/http.ts';
+import {
+  caseWorkflowPath,
+  historiesDir,
+  historyFileName,
+  historyToJson,
+  installQuietRuntime,
+  isSettled,
+  replayHistoryFiles,
+  summarise,
+  type HistoryFile,
+  type HistoryJson,
+} from '../test/replay/histories.ts';
+
+const CLOCK_START = '2026-03-02T09:00:00+08:00';
+const FAST_SPEED = 120_000;
+/** Small enough that the `long` case continues as new every few commands. */
+const HISTORY_LIMIT = 20;
+
+type StackName = 'steady' | 'fast' | 'long';
+const stackEnv: Record<StackName, Record<string, string>> = {
+  steady: { CLOCK_START, CLOCK_SPEED: '1' },
+  fast: { CLOCK_START, CLOCK_SPEED: String(FAST_SPEED) },
+  long: { CLOCK_START, CLOCK_SPEED: '1', CASE_HISTORY_LIMIT: String(HISTORY_LIMIT) },
+};
+
+// The recorder always runs stacks of its own: settings meant for another stack must not leak into these.
+for (const name of [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'CLOCK_ANCHOR',
+  'CLOCK_START',
+  'CLOCK_SPEED',
+  'CASE_HISTORY_LIMIT',
+]) {
+  delete process.env[name];
+}
+
+const JOINT = 'CONSTRUCTION_COMPLETION_ACCEPTANCE';
+const ESCALATED = 'LABOUR_DISPATCH_LICENCE';
+const AD = 'OUTDOOR_AD_PERMIT';
+const FOOD = 'FOOD_BUSINESS_LICENCE';
+const IMMEDIATE = 'BUSINESS_REGISTRATION';
+const THEME = 'OPEN_RESTAURANT';
+
+interface Task {
+  id: string;
+  department: string;
+  status: string;
+}
+
+/** Commands over HTTP; every one must succeed, or the recording stops with the API's answer. */
+function driver(api: Client, temporal: TemporalClient) {
+  const required = new Map<string, string[]>();
+
+  function expectReply(reply: Reply, what: string, status = 200): any {
+    if (reply.status !== status) throw new Error(`${what}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+  const post = async (url: string, body: unknown, what: string, status = 200, key: string = newKey()) =>
+    expectReply(await api.post(url, body, { 'idempotency-key': key }), what, status);
+
+  const d = {
+    expectReply,
+    async requiredMaterials(matter: string): Promise<string[]> {
+      const known = required.get(matter);
+      if (known) return known;
+      const guide = expectReply(await api.get(`/matters/${matter}`), `guide of ${matter}`);
+      const codes = (guide.materials as any[]).filter((m) => m.required).map((m) => m.code as string);
+      required.set(matter, codes);
+      return codes;
+    },
+    async allRequired(matters: string[]): Promise<string[]> {
+      return [...new Set((await Promise.all(matters.map((m) => d.requiredMaterials(m)))).flat())];
+    },
+    async submit(overrides: Record<string, unknown>): Promise<string> {
+      const body = await post('/applications', applicationBody(overrides), 'submit', 201);
+      return body.caseNo as string;
+    },
+    acceptance: (caseNo: string, body: Record<string, unknown>) =>
+      post(`/applications/${caseNo}/acceptance`, { clerkId: 'clerk-01', ...body }, `acceptance ${body.decision}`),
+    supply: (caseNo: string, body: Record<string, unknown>) =>
+      post(`/applications/${caseNo}/supplements`, body, 'supplements'),
+    /** Submit with every required material and accept: the case is in review. */
+    async inReview(matters: string[], overrides: Record<string, unknown> = {}): Promise<string> {
+      const caseNo = await d.submit({ matters, materials: await d.allRequired(matters), ...overrides });
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      return caseNo;
+    },
+    async tasks(caseNo: string): Promise<Task[]> {
+      return expectReply(await api.get(`/tasks?caseNo=${caseNo}`), 'tasks') as Task[];
+    },
+    async task(caseNo: string, department: string): Promise<Task> {
+      const task = (await d.tasks(caseNo)).find((t) => t.department === department);
+      if (!task) throw new Error(`no task of ${department} on ${caseNo}`);
+      return task;
+    },
+    opinion: (taskId: string, body: Record<string, unknown>, key?: string) =>
+      post(`/tasks/${taskId}/opinion`, { reviewerId: 'reviewer-01', ...body }, `opinion ${body.decision}`, 200, key),
+    approve: (taskId: string, key?: string) => d.opinion(taskId, { decision: 'approve' }, key),
+    /** Approve every open task, repeatedly (a joint or escalated matter opens the next stage after the first). */
+    async approveAll(caseNo: string): Promise<any> {
+      let last: any;
+      for (;;) {
+        const open = (await d.tasks(caseNo)).filter((t) => t.status === 'open');
+        if (open.length === 0) return last;
+        for (const task of open) last = await d.approve(task.id);
+      }
+    },
+    post,
+    async themeMatters(code: string): Promise<string[]> {
+      const themes = expectReply(await api.get('/themes'), 'themes') as any[];
+      const theme = themes.find((t) => t.code === code);
+      if (!theme) throw new Error(`no theme ${code}`);
+      return (theme.matters as any[]).map((m) => m.code as string);
+    },
+    async view(caseNo: string): Promise<any> {
+      return expectReply(await api.get(`/applications/${caseNo}`), `case ${caseNo}`);
+    },
+    async waitFor(caseNo: string, what: string, until: (view: any) => boolean, timeoutMs = 60_000): Promise<any> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const view = await d.view(caseNo);
+        if (until(view)) return view;
+        if (Date.now() > deadline) throw new Error(`case ${caseNo} never reached "${what}": ${view.status}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    expectStatus(state: any, status: string): any {
+      if (state?.status !== status) throw new Error(`expected ${status}, got ${state?.status} (${state?.caseNo})`);
+      return state;
+    },
+    /** The run of the case's workflow that commands reach now. */
+    async currentRun(caseNo: string): Promise<string> {
+      return (await temporal.workflow.getHandle(caseNo).describe()).runId;
+    },
+    check(condition: boolean, what: string): void {
+      if (!condition) throw new Error(`expected: ${what}`);
+    },
+  };
+  return d;
+}
+
+type Driver = ReturnType<typeof driver>;
+
+interface RecordedPath {
+  name: string;
+  stack: StackName;
+  /** Drives one case to the end of its path and returns its case number. */
+  drive(d: Driver): Promise<string>;
+}
+
+const paths: RecordedPath[] = [
+  {
+    name: 'supplement-at-acceptance',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [AD], materials: ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING'] });
+      const notice = d.expectStatus(await d.acceptance(caseNo, { decision: 'supplement' }), 'awaiting_supplement');
+      d.check(notice.notices.at(-1).kind === 'supplement', 'a one-time notice');
+      d.expectStatus(await d.supply(caseNo, { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }), 'received');
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      return caseNo;
+    },
+  },
+  {
+    name: 'rejected-at-acceptance',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [AD] });
+      const state = await d.acceptance(caseNo, { decision: 'reject', reason: '申请事项不属于本机关职权范围' });
+      d.expectStatus(state, 'not_accepted');
+      return caseNo;
+    },
+  },
+  {
+    name: 'accept-with-deficiencies',
+    stack: 'steady',
+    async drive(d) {
+      const matters = [AD, FOOD];
+      const deficiencies = ['OWNER_CONSENT', 'FOOD_SAFETY_RULES'];
+      const materials = (await d.allRequired(matters)).filter((m) => !deficiencies.includes(m));
+      const caseNo = await d.submit({ matters, materials });
+      const accepted = await d.acceptance(caseNo, { decision: 'accept_with_deficiencies', deficiencies });
+      d.expectStatus(accepted, 'in_review');
+      const approved = d.expectStatus(await d.approveAll(caseNo), 'approved');
+      d.check(approved.certificates.length === 0, 'certificates withheld while materials are missing');
+      const supplied = d.expectStatus(await d.supply(caseNo, { materials: deficiencies }), 'approved');
+      d.check(supplied.certificates.length === matters.length, 'every certificate issued once supplied');
+      return caseNo;
+    },
+  },
+  {
+    name: 'commitments',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.submit({
+        matters: [AD],
+        materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'],
+        commitments: ['OWNER_CONSENT'],
+      });
+      const accepted = d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      d.check(accepted.commitments.includes('OWNER_CONSENT'), 'accepted on a commitment');
+      return caseNo;
+    },
+  },
+  {
+    name: 'joint-review',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([JOINT]);
+      d.check((await d.task(caseNo, 'HOUSING')).status === 'waiting', 'the lead waits for the co-departments');
+      await d.approve((await d.task(caseNo, 'NATURAL_RESOURCES')).id);
+      await d.approve((await d.task(caseNo, 'CIVIL_AIR_DEFENCE')).id);
+      const lead = await d.task(caseNo, 'HOUSING');
+      d.check(lead.status === 'open', 'the lead opens after the co-departments');
+      d.expectStatus(await d.approve(lead.id), 'approved');
+      return caseNo;
+    },
+  },
+  {
+    name: 'escalated-review',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([ESCALATED]);
+      d.check((await d.task(caseNo, 'HRSS')).status === 'waiting', 'the higher level waits for the lower');
+      await d.approve((await d.task(caseNo, 'DISTRICT_HRSS')).id);
+      d.expectStatus(await d.approve((await d.task(caseNo, 'HRSS')).id), 'approved');
+      return caseNo;
+    },
+  },
+  {
+    name: 'consolidated-notice',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      const cm = await d.task(caseNo, 'CITY_MANAGEMENT');
+      const tp = await d.task(caseNo, 'TRAFFIC_POLICE');
+      const first = await d.opinion(cm.id, {
+        decision: 'supplement',
+        materials: ['AD_STRUCTURE_SAFETY'],
+        reason: '招牌面积较大，需补充结构安全说明',
+      });
+      d.expectStatus(first, 'in_review');
+      const second = await d.opinion(tp.id, {
+        decision: 'supplement',
+        materials: ['AD_DESIGN_DRAWING'],
+        reason: '设置位置示意图未标明与交通信号灯的距离',
+      });
+      d.expectStatus(second, 'awaiting_supplement');
+      d.check(second.clock.paused === true, 'the clock stops while the applicant supplies');
+      const supplied = await d.supply(caseNo, { materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] });
+      d.expectStatus(supplied, 'in_review');
+      d.expectStatus(await d.approveAll(caseNo), 'approved');
+      return caseNo;
+    },
+  },
+  {
+    name: 'special-procedure',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      const cm = await d.task(caseNo, 'CITY_MANAGEMENT');
+      const started = await d.post(
+        `/tasks/${cm.id}/special-procedures`,
+        {
+          type: 'expert_review',
+          expectedWorkingDays: 5,
+          reason: '大型招牌结构安全需组织专家评审',
+          reviewerId: 'cm-01',
+        },
+        'start special procedure',
+        201,
+      );
+      d.check(started.case.clock.paused === true, 'the clock stops during the procedure');
+      const ended = await d.post(
+        `/tasks/${cm.id}/special-procedures/${started.procedure.id}/end`,
+        { reviewerId: 'cm-01' },
+        'end special procedure',
+      );
+      d.check(ended.clock.paused === false, 'the clock runs again');
+      d.expectStatus(await d.approveAll(caseNo), 'approved');
+      return caseNo;
+    },
+  },
+  {
+    name: 'extension',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      const requested = await d.post(
+        `/applications/${caseNo}/extensions`,
+        { department: 'CITY_MANAGEMENT', reason: '设置位置涉及主干道，需会同交通部门现场踏勘', reviewerId: 'cm-01' },
+        'request extension',
+        201,
+      );
+      const approved = await d.post(
+        `/applications/${caseNo}/extensions/${requested.extension.id}/approval`,
+        { decision: 'approve', headId: 'cm-head' },
+        'approve extension',
+      );
+      d.check(approved.extensions[0]?.status === 'approved', 'the extension is granted');
+      return caseNo;
+    },
+  },
+  {
+    name: 'refusal',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      const cm = await d.task(caseNo, 'CITY_MANAGEMENT');
+      const refused = await d.opinion(cm.id, { decision: 'refuse', reason: '设置位置遮挡交通标志' });
+      d.expectStatus(refused, 'refused');
+      d.check((await d.task(caseNo, 'TRAFFIC_POLICE')).status === 'cancelled', 'the other task is cancelled');
+      return caseNo;
+    },
+  },
+  {
+    name: 'withdrawal',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([JOINT]);
+      const withdrawn = await d.post(`/applications/${caseNo}/withdrawal`, { reason: '项目计划调整' }, 'withdraw');
+      d.expectStatus(withdrawn, 'withdrawn');
+      return caseNo;
+    },
+  },
+  {
+    name: 'delivery',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      d.expectStatus(await d.approveAll(caseNo), 'approved');
+      const delivered = await d.post(
+        `/applications/${caseNo}/delivery`,
+        { method: 'post', trackingNumber: 'EMS1234567890CN', clerkId: 'clerk-01' },
+        'deliver',
+      );
+      d.check(delivered.delivery?.method === 'post', 'delivered by post');
+      return caseNo;
+    },
+  },
+  {
+    name: 'theme',
+    stack: 'steady',
+    async drive(d) {
+      const matters = await d.themeMatters(THEME);
+      const caseNo = await d.submit({ matters: undefined, theme: THEME, materials: await d.allRequired(matters) });
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      const approved = d.expectStatus(await d.approveAll(caseNo), 'approved');
+      d.check(approved.certificates.length === matters.length, 'one certificate per matter of the theme');
+      return caseNo;
+    },
+  },
+  {
+    name: 'immediate',
+    stack: 'steady',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [IMMEDIATE], materials: await d.requiredMaterials(IMMEDIATE) });
+      const decided = d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'approved');
+      d.check(decided.tasks.length === 0 && decided.certificates.length === 1, 'decided at the window');
+      return caseNo;
+    },
+  },
+  {
+    name: 'deemed-acceptance',
+    stack: 'fast',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [AD] });
+      const view = await d.waitFor(caseNo, 'deemed accepted', (v) => v.status !== 'received');
+      d.expectStatus(view, 'in_review');
+      d.check(view.deemedAccepted === true, 'accepted by the deadline, not by a clerk');
+      // One command after it, so that the history also holds the state the timer made (in the Update's answer).
+      const cm = await d.task(caseNo, 'CITY_MANAGEMENT');
+      const answered = await d.approve(cm.id);
+      d.check(answered.deemedAccepted === true, 'the answer shows the deemed acceptance');
+      return caseNo;
+    },
+  },
+  {
+    name: 'supplement-expired',
+    stack: 'fast',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [AD], materials: ['OUTDOOR_AD_APPLICATION'] });
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'supplement' }), 'awaiting_supplement');
+      const view = await d.waitFor(caseNo, 'not accepted', (v) => v.status !== 'awaiting_supplement');
+      d.expectStatus(view, 'not_accepted');
+      return caseNo;
+    },
+  },
+  {
+    name: 'continue-as-new',
+    stack: 'long',
+    async drive(d) {
+      const caseNo = await d.submit({ matters: [AD], materials: ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING'] });
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'supplement' }), 'awaiting_supplement');
+      d.expectStatus(await d.supply(caseNo, { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }), 'received');
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      const cm = await d.task(caseNo, 'CITY_MANAGEMENT');
+      const tp = await d.task(caseNo, 'TRAFFIC_POLICE');
+      const retried = newKey();
+      const runOfFirst = await d.currentRun(caseNo);
+      d.expectStatus(await d.approve(cm.id, retried), 'in_review');
+      const procedure = await d.post(
+        `/tasks/${tp.id}/special-procedures`,
+        { type: 'testing', expectedWorkingDays: 3, reason: '需对招牌结构进行检测', reviewerId: 'tp-01' },
+        'start special procedure',
+        201,
+      );
+      await d.post(
+        `/tasks/${tp.id}/special-procedures/${procedure.procedure.id}/end`,
+        { reviewerId: 'tp-01' },
+        'end special procedure',
+      );
+      d.expectStatus(await d.approve(tp.id), 'approved');
+      // The first opinion again with the same Idempotency-Key, now in a later run (the engine deduplicates an
+      // Update id within one run only): the case recognises it and answers without applying it twice.
+      d.check((await d.currentRun(caseNo)) !== runOfFirst, 'the case has continued as new since the first opinion');
+      d.expectStatus(await d.approve(cm.id, retried), 'approved');
+      const opinions = (await d.view(caseNo)).events.filter((e: any) => e.type === 'opinion_given');
+      d.check(opinions.length === 2, 'the retried opinion was recorded once');
+      const delivered = await d.post(
+        `/applications/${caseNo}/delivery`,
+        { method: 'pickup', clerkId: 'clerk-02' },
+        'deliver',
+      );
+      d.check(delivered.delivery?.method === 'pickup', 'delivered at the window');
+      return caseNo;
+    },
+  },
+];
+
+/** Every run of the case's workflow, first to last, each once it has settled. */
+async function fetchRuns(temporal: TemporalClient, workflowId: string): Promise<HistoryJson[]> {
+  const runs: HistoryJson[] = [];
+  let runId: string | undefined = (await temporal.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const handle = temporal.workflow.getHandle(workflowId, runId);
+    const deadline = Date.now() + 30_000;
+    let history: HistoryJson;
+    for (;;) {
+      history = historyToJson(await handle.fetchHistory());
+      if (isSettled(history)) break;
+      if (Date.now() > deadline) throw new Error(`${workflowId} run ${runId} did not settle`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    runs.unshift(history);
+    runId = summarise(history).continuedFrom;
+  }
+  return runs;
+}
+
+async function withStack<T>(name: StackName, use: (stack: Stack) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `approvals-replay-${name}-`));
+  console.log(`starting the ${name} stack in ${dataDir}`);
+  let stack: Stack | undefined;
+  let failed = true;
+  try {
+    stack = await startStack({ dataDir, apiPort: await freePort(), env: stackEnv[name] });
+    const result = await use(stack);
+    failed = false;
+    return result;
+  } finally {
+    await stack?.stop();
+    // A failed recording keeps its stack's logs for a look.
+    if (failed) console.error(`logs kept in ${path.join(dataDir, 'logs')}`);
+    else await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  installQuietRuntime();
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !paths.some((p) => p.name === name));
+  if (unknown.length)
+    throw new Error(`unknown paths: ${unknown.join(', ')} (known: ${paths.map((p) => p.name).join(', ')})`);
+  const selected = paths.filter((p) => only.length === 0 || only.includes(p.name));
+  const recorded = new Map<string, HistoryJson[]>();
+
+  for (const stackName of ['steady', 'long', 'fast'] as const) {
+    const group = selected.filter((p) => p.stack === stackName);
+    if (group.length === 0) continue;
+    await withStack(stackName, async (stack) => {
+      const connection = await Connection.connect({ address: stack.temporalAddress });
+      try {
+        const temporal = new TemporalClient({ connection, namespace: stack.namespace });
+        const d = driver(client(stack.apiUrl), temporal);
+        // Paths on the fast clock wait for deadlines: drive them side by side; the others one after another.
+        const cases = new Map<string, string>();
+        const drive = async (p: RecordedPath) => {
+          cases.set(p.name, await p.drive(d));
+          console.log(`  ${p.name}: case ${cases.get(p.name)} reached the end of its path`);
+        };
+        if (stackName === 'fast') await Promise.all(group.map(drive));
+        else for (const p of group) await drive(p);
+        for (const p of group) recorded.set(p.name, await fetchRuns(temporal, cases.get(p.name) as string));
+      } finally {
+        await connection.close();
+      }
+    });
+  }
+
+  // What was recorded must replay against the code that recorded it, or it is no fixture: checked before writing.
+  const files: HistoryFile[] = [...recorded].flatMap(([pathName, runs]) =>
+    runs.map((history, i) => ({ file: historyFileName(pathName, i + 1, runs.length), pathName, run: i + 1, history })),
+  );
+  const failures = (await replayHistoryFiles(files, { workflowsPath: caseWorkflowPath })).filter((o) => o.error);
+  for (const failure of failures) console.error(`${failure.file}: ${failure.error?.name}: ${failure.error?.message}`);
+  if (failures.length) throw new Error(`${failures.length} recorded histories do not replay; nothing written`);
+  console.log(`replayed ${files.length} recorded histories against the current code: all deterministic`);
+
+  await mkdir(historiesDir, { recursive: true });
+  const replaced = (await readdir(historiesDir)).filter(
+    (file) =>
+      file.endsWith('.json') &&
+      (only.length === 0 || selected.some((p) => file === `${p.name}.json` || file.startsWith(`${p.name}.run-`))),
+  );
+  for (const file of replaced) await rm(path.join(historiesDir, file));
+  for (const { file, history } of files) {
+    await writeFile(path.join(historiesDir, file), `${JSON.stringify(history, null, 2)}\n`);
+    console.log(`wrote ${file} (${history.events.length} events)`);
+  }
+}
+
+await main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
