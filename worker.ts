@@ -33,6 +33,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
     ...(workflowSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: workflowSlots } : {}),
     ...(activitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: activitySlots } : {}),
     shutdownGraceTime: '5 seconds',
+    // A case's next task goes first to the worker that cached it; if that worker died, the engine moves the task to
+    // the shared queue after this long (default 10 s, during which the case answers nothing).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
   });
   const running = worker.run();
   return {

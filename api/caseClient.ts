@@ -18,6 +18,7 @@ import type { CaseState } from '../rules/caseModel.ts';
 import {
   caseStateQuery,
   caseUpdates,
+  type CaseAnswer,
   type CaseInputs,
   type CaseUpdateName,
   type CaseWorkflowInput,
@@ -55,7 +56,7 @@ export async function callCase<H extends CaseUpdateName>(
   name: H,
   input: Input<H>,
   idempotencyKey?: string,
-): Promise<CaseState> {
+): Promise<CaseAnswer> {
   const handle = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo);
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
@@ -94,13 +95,14 @@ export async function submitCase(
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
   try {
-    return await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
+    const answer = await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
       deps.temporal.workflow.executeUpdateWithStart(caseUpdates.submit, {
         args: [stamp(deps, input)],
         updateId: `submit:${caseNo}`,
         startWorkflowOperation: start,
       }),
     );
+    return answer.state;
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return 'closed';
     throw await engineError(deps, caseNo, error, false);

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { caseEvents, cases } from '../db/schema.ts';
 import type { CaseState } from '../rules/caseModel.ts';
+import type { CaseAnswer } from '../workflows/caseMessages.ts';
 
 export function caseView(state: CaseState) {
   return {
@@ -41,6 +42,11 @@ export function caseView(state: CaseState) {
     reasons: state.reasons,
     lastSeq: state.seq,
   };
+}
+
+/** The case view of a command's answer. */
+export function answerView(answer: CaseAnswer) {
+  return caseView(answer.state);
 }
 
 export async function loadCase(db: Database, caseNo: string): Promise<CaseState | undefined> {

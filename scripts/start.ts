@@ -32,8 +32,8 @@ const stack = await startStack({
   apiPort,
   temporalPort,
   temporalUiPort,
-}).catch((error: Error) => {
-  console.error(`start-up failed: ${error.message}`);
+}).catch((error: unknown) => {
+  console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 

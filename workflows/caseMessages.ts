@@ -29,9 +29,15 @@ export const commandTypes = {
 export type CaseUpdateName = keyof typeof commandTypes;
 export type CaseInputs = { [K in CaseUpdateName]: CommandInput<(typeof commandTypes)[K]> };
 
+/** An Update's answer: the case after the command, and the id of what the command created (procedure, extension). */
+export interface CaseAnswer {
+  state: CaseState;
+  created?: string;
+}
+
 export const caseUpdates = Object.fromEntries(
-  Object.keys(commandTypes).map((name) => [name, defineUpdate<CaseState, [unknown]>(name)]),
-) as { [K in CaseUpdateName]: ReturnType<typeof defineUpdate<CaseState, [CaseInputs[K]]>> };
+  Object.keys(commandTypes).map((name) => [name, defineUpdate<CaseAnswer, [unknown]>(name)]),
+) as { [K in CaseUpdateName]: ReturnType<typeof defineUpdate<CaseAnswer, [CaseInputs[K]]>> };
 
 /** The live state of the case, straight from the workflow (lists and the record are read from PostgreSQL). */
 export const caseStateQuery = defineQuery<CaseState | null>('caseState');
@@ -47,7 +53,7 @@ export interface CaseWorkflowInput {
   /** Test-only: continue-as-new once the history has this many events (the engine's own suggestion always counts). */
   historyLimit?: number;
   /** Set by continue-as-new: the case so far and the ids of recent Updates (a retry across runs applies once). */
-  carried?: { state: CaseState; recentUpdateIds: string[] };
+  carried?: { state: CaseState; recentUpdateIds: string[]; createdBy?: Record<string, string> };
 }
 
 /** How a case workflow ends (the legal outcome is in the state and in PostgreSQL). */

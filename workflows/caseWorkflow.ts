@@ -33,6 +33,7 @@ import {
   caseStateQuery,
   caseUpdates,
   commandTypes,
+  type CaseAnswer,
   type CaseUpdateName,
   type CaseWorkflowInput,
   type CaseWorkflowResult,
@@ -63,7 +64,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
 export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks): Promise<CaseWorkflowResult> {
   const clock = createClock(input.clock);
-  const recent = new RecentIds(input.carried?.recentUpdateIds);
+  const recent = new RecentIds(input.carried?.recentUpdateIds, input.carried?.createdBy);
   const exclusive = serialised();
   let state: CaseState | undefined = input.carried?.state;
   let changed = false;
@@ -112,11 +113,13 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       (input: { at: string }) =>
         exclusive(async () => {
           const id = currentUpdateInfo()?.id;
-          if (id && recent.has(id)) return requireState();
+          if (id && recent.has(id)) return answer(recent.created(id));
+          const before = state;
           const violation = await apply(command(input), input.at);
           if (violation) throw ruleFailure(violation);
-          if (id) recent.add(id);
-          return requireState();
+          const created = createdItem(before, requireState());
+          if (id) recent.add(id, created);
+          return answer(created);
         }),
       {
         validator: (input: { at: string }) => {
@@ -129,6 +132,10 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     );
   }
   setHandler(caseStateQuery, () => state ?? null);
+
+  function answer(created: string | undefined): CaseAnswer {
+    return { state: requireState(), ...(created ? { created } : {}) };
+  }
 
   function requireState(): CaseState {
     if (!state) throw ruleFailure({ status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
@@ -146,7 +153,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       await condition(allHandlersFinished);
       return continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state: requireState(), recentUpdateIds: recent.toArray() },
+        carried: { state: requireState(), recentUpdateIds: recent.toArray(), createdBy: recent.createdEntries() },
       });
     }
     const next = earliest(pendingTimers(current));
@@ -166,6 +173,14 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       await exclusive(() => apply({ type: 'timer_fired', timerId: next.id }));
     }
   }
+}
+
+/** The special procedure or extension a command added, if it added one. */
+function createdItem(before: CaseState | undefined, after: CaseState): string | undefined {
+  if (after.specialProcedures.length > (before?.specialProcedures.length ?? 0))
+    return after.specialProcedures.at(-1)?.id;
+  if (after.extensions.length > (before?.extensions.length ?? 0)) return after.extensions.at(-1)?.id;
+  return undefined;
 }
 
 function earliest(timers: PendingTimer[]): PendingTimer | undefined {

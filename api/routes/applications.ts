@@ -10,7 +10,7 @@ import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase, queryCase, submitCase } from '../caseClient.ts';
-import { caseView, loadCase, loadEvents } from '../caseView.ts';
+import { answerView, caseView, loadCase, loadEvents } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import {
   AcceptanceBody,
@@ -226,7 +226,7 @@ export const applicationRoutes =
         },
       },
       async (request) => {
-        const state = await callCase(
+        const { state } = await callCase(
           deps,
           request.params.caseNo,
           'decideAcceptance',
@@ -243,7 +243,7 @@ export const applicationRoutes =
         schema: { summary: '申请人补正材料', params: CaseNoParams, body: SupplementBody, headers: IdempotencyHeaders },
       },
       async (request) => {
-        const state = await callCase(
+        const { state } = await callCase(
           deps,
           request.params.caseNo,
           'supplyMaterials',
@@ -260,7 +260,7 @@ export const applicationRoutes =
         schema: { summary: '申请人撤回申请', params: CaseNoParams, body: WithdrawalBody, headers: IdempotencyHeaders },
       },
       async (request) =>
-        caseView(
+        answerView(
           await callCase(
             deps,
             request.params.caseNo,
@@ -282,14 +282,16 @@ export const applicationRoutes =
         },
       },
       async (request, reply) => {
-        const state = await callCase(
+        const { state, created } = await callCase(
           deps,
           request.params.caseNo,
           'requestExtension',
           request.body,
           request.headers['idempotency-key'],
         );
-        return reply.status(201).send({ extension: state.extensions.at(-1), case: caseView(state) });
+        return reply
+          .status(201)
+          .send({ extension: state.extensions.find((x) => x.id === created), case: caseView(state) });
       },
     );
 
@@ -304,7 +306,7 @@ export const applicationRoutes =
         },
       },
       async (request) =>
-        caseView(
+        answerView(
           await callCase(
             deps,
             request.params.caseNo,
@@ -326,7 +328,7 @@ export const applicationRoutes =
         },
       },
       async (request) =>
-        caseView(
+        answerView(
           await callCase(deps, request.params.caseNo, 'deliver', request.body, request.headers['idempotency-key']),
         ),
     );

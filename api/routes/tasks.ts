@@ -4,7 +4,7 @@ import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { reviewTasks } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
-import { caseView } from '../caseView.ts';
+import { answerView, caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import {
   IdempotencyHeaders,
@@ -56,7 +56,7 @@ export const taskRoutes =
       { schema: { summary: '提交审查意见', params: TaskParams, body: OpinionBody, headers: IdempotencyHeaders } },
       async (request) => {
         const task = taskRef(request.params.id);
-        const state = await callCase(
+        const { state } = await callCase(
           deps,
           task.caseNo,
           'giveOpinion',
@@ -80,14 +80,16 @@ export const taskRoutes =
       async (request, reply) => {
         const task = taskRef(request.params.id);
         const { type, ...rest } = request.body;
-        const state = await callCase(
+        const { state, created } = await callCase(
           deps,
           task.caseNo,
           'startSpecialProcedure',
           { taskId: task.id, procedure: type, ...rest },
           request.headers['idempotency-key'],
         );
-        return reply.status(201).send({ procedure: state.specialProcedures.at(-1), case: caseView(state) });
+        return reply
+          .status(201)
+          .send({ procedure: state.specialProcedures.find((p) => p.id === created), case: caseView(state) });
       },
     );
 
@@ -103,7 +105,7 @@ export const taskRoutes =
       },
       async (request) => {
         const task = taskRef(request.params.id);
-        return caseView(
+        return answerView(
           await callCase(
             deps,
             task.caseNo,

@@ -148,8 +148,8 @@ describe('continue-as-new', () => {
       'idempotency-key': procedureKey,
     });
     expect(procedureRetry.status, JSON.stringify(procedureRetry.body)).toBe(201);
-    // Not asserted: across runs the answer is the case as it is now, so its `procedure` is the latest one, not
-    // necessarily the one this key started (within one run the engine returns the first answer itself).
+    // The first answer's procedure, not the latest one: the workflow carries what each recent Update created.
+    expect(procedureRetry.body.procedure.id).toBe(firstProcedure);
     expect(procedureRetry.body.case.caseNo).toBe(caseNo);
     expect(await countEvents(caseNo, 'special_procedure_started')).toBe(startedBefore);
     const opinionRetry = await api.post(`/tasks/${airDefence}/opinion`, opinionBody, {

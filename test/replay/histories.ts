@@ -150,6 +150,11 @@ export function isSettled(history: HistoryJson): boolean {
   return types.filter((t) => taskEvents.has(t)).at(-1) === EVENT.taskCompleted;
 }
 
+/** Updates answered with the case state at first, then with `{ state, created }` (the id of what they created). */
+function caseStateOf(answer: any): any {
+  return answer && typeof answer === 'object' && 'state' in answer && !('caseNo' in answer) ? answer.state : answer;
+}
+
 export interface UpdateRecord {
   id: string;
   name: string;
@@ -214,7 +219,7 @@ export function summarise(history: HistoryJson): RunSummary {
         const record = updates.get(`${attrs.meta?.updateId}`);
         if (!record) break;
         if (attrs.outcome?.failure) record.failed = true;
-        else record.result = firstPayload(attrs.outcome?.success);
+        else record.result = caseStateOf(firstPayload(attrs.outcome?.success));
         break;
       }
       case EVENT.marker: {
