@@ -5,7 +5,14 @@
  * WORKER_LOG_LEVEL (WARN); WORKFLOWS_PATH (test-only: another workflow module, e.g. the upgrade test's v2).
  */
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
 import { requireEnv } from './infra/env.ts';
@@ -15,13 +22,25 @@ export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkf
 
 const optionalNumber = (value: string | undefined) => (value ? Number(value) : undefined);
 
+/** The worker's capacity and scheduling settings (the benchmark gives its ceiling Worker the same). */
+export function workerTuning(env: NodeJS.ProcessEnv = process.env) {
+  const cache = optionalNumber(env.WORKER_CACHE_SIZE);
+  const workflowSlots = optionalNumber(env.WORKER_WORKFLOW_SLOTS);
+  const activitySlots = optionalNumber(env.WORKER_ACTIVITY_SLOTS);
+  return {
+    ...(cache !== undefined ? { maxCachedWorkflows: cache } : {}),
+    ...(workflowSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: workflowSlots } : {}),
+    ...(activitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: activitySlots } : {}),
+    // A case's next task goes first to the worker that cached it; if that worker died, the engine moves the task to
+    // the shared queue after this long (default 10 s, during which the case answers nothing).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
+  } satisfies Partial<WorkerOptions>;
+}
+
 export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
   const settings = temporalSettings(env);
   const database = createDatabase(requireEnv(env, 'DATABASE_URL'), { max: Number(env.WORKER_DB_POOL ?? 10) });
   const connection = await NativeConnection.connect(connectionOptions(settings));
-  const cache = optionalNumber(env.WORKER_CACHE_SIZE);
-  const workflowSlots = optionalNumber(env.WORKER_WORKFLOW_SLOTS);
-  const activitySlots = optionalNumber(env.WORKER_ACTIVITY_SLOTS);
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
@@ -29,13 +48,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
     workflowsPath: env.WORKFLOWS_PATH || defaultWorkflowsPath,
     activities: createActivities(database.db),
     identity: `worker-${process.pid}`,
-    ...(cache !== undefined ? { maxCachedWorkflows: cache } : {}),
-    ...(workflowSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: workflowSlots } : {}),
-    ...(activitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: activitySlots } : {}),
+    ...workerTuning(env),
     shutdownGraceTime: '5 seconds',
-    // A case's next task goes first to the worker that cached it; if that worker died, the engine moves the task to
-    // the shared queue after this long (default 10 s, during which the case answers nothing).
-    stickyQueueScheduleToStartTimeout: '3 seconds',
   });
   const running = worker.run();
   return {

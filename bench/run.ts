@@ -1,26 +1,78 @@
 /**
- * `npm run bench`: N applications (a matter with two departments) pushed concurrently through
- * submit → accept → 2 opinions → certificate over the HTTP API, then the same number of signals through a minimal
- * Restate workflow on the same server (the engine's ceiling). Prints throughput, p50/p99 per call, and the ratio.
- * Env: BENCH_APPLICATIONS (300), BENCH_CONCURRENCY (32), BENCH_WARMUP (100, not measured).
+ * `npm run bench`: the system's throughput against the engine's ceiling, in one run on one Temporal dev server.
+ *
+ * 1. A fresh stack in a temp dir (embedded PostgreSQL, Temporal dev server, case worker, API: infra/stack.ts).
+ * 2. Applications: BENCH_APPLICATIONS applications of the two-department matter OUTDOOR_AD_PERMIT, BENCH_CONCURRENCY
+ *    in flight, each through submit → accept → two opinions (at once) → certificate over the HTTP API.
+ * 3. Ceiling: the same number of applications' worth of Updates (submit by update-with-start, accept, two opinions at
+ *    once), each answered, through a minimal workflow that does nothing else (bench/ceilingWorkflow.ts) on its own task
+ *    queue (`bench-ceiling`) of the same dev server, served by a Worker inside this process and called straight
+ *    through @temporalio/client.
+ * Both paths are warmed first (BENCH_WARMUP applications each, not measured). The measured applications are split
+ * into BENCH_ROUNDS rounds and the two paths alternate (applications, ceiling, applications, ...), so that a burst of
+ * other work on the machine hits both; figures are totals over the rounds. Prints applications per second for both
+ * paths and their ratio (goal ≥ 0.5), p50/p99 per call type, the dev server's and the workers' settings, the load
+ * average, and the CPU each process of the stack used per application (far steadier than throughput on a shared
+ * machine).
+ *
+ * Env (all optional):
+ *   BENCH_APPLICATIONS (600)    measured applications per path (in total over the rounds)
+ *   BENCH_CONCURRENCY (32)      applications in flight
+ *   BENCH_WARMUP (100)          applications per path before measuring
+ *   BENCH_ROUNDS (3)            measured rounds, each: applications, then ceiling
+ *   BENCH_SQLITE_PRAGMAS        comma-separated SQLite pragmas instead of DEV_SERVER_PRAGMAS (infra/temporalServer.ts);
+ *                               `none`: SQLite's own defaults
+ *   BENCH_DEV_SERVER_ARGS       extra `temporal server start-dev` arguments, whitespace-separated, e.g.
+ *                               `--dynamic-config-value matching.numTaskqueueReadPartitions=1`
+ *   BENCH_KEEP_DATA             set: keep the temp dir (logs of every process, the SQLite and PostgreSQL files)
+ * The stack reads its usual environment (worker.ts, server.ts). The ceiling's Worker takes the case worker's settings
+ * (worker.ts workerTuning: WORKER_CACHE_SIZE, WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS, whose local activities
+ * only the case worker has, and the sticky queue timeout); WORKER_DB_POOL and API_DB_POOL size the PostgreSQL pools of
+ * the case worker and the API.
  */
-import '../infra/polyfills.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import * as clients from '@restatedev/restate-sdk-clients';
+import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogEntry } from '@temporalio/worker';
 import { freePort } from '../infra/ports.ts';
-import { registerDeployment } from '../infra/restate.ts';
 import { startStack } from '../infra/stack.ts';
-import { ceilingWorkflow, serveCeiling } from './ceiling.ts';
+import { TEMPORAL_CLI_VERSION, cliVersion, findTemporalCli } from '../infra/temporalCli.ts';
+import { DEV_SERVER_PRAGMAS } from '../infra/temporalServer.ts';
+import { workerTuning } from '../worker.ts';
+import { ceilingId, startCeiling, type Ceiling } from './ceiling.ts';
+import { difference, formatCpu, snapshot, sumReports, type CpuReport } from './cpu.ts';
 
-const N = Number(process.env.BENCH_APPLICATIONS ?? 300);
+const N = Number(process.env.BENCH_APPLICATIONS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+const ROUNDS = Math.max(1, Math.min(N, Number(process.env.BENCH_ROUNDS ?? 3)));
+const PRAGMAS =
+  process.env.BENCH_SQLITE_PRAGMAS === 'none'
+    ? []
+    : process.env.BENCH_SQLITE_PRAGMAS
+      ? process.env.BENCH_SQLITE_PRAGMAS.split(',').map((p) => p.trim())
+      : DEV_SERVER_PRAGMAS;
+const EXTRA_ARGS = (process.env.BENCH_DEV_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+
+// The ceiling's Worker runs with the case worker's settings (worker.ts reads the same environment).
+const tuning = workerTuning(process.env);
+
+/**
+ * The SDK core's warning when the server no longer has the workflow task a worker completes: the worker then evicts
+ * the workflow and replays its history on its next task. Counted for both workers rather than printed each time.
+ */
+const TASK_NOT_FOUND = 'Task not found when completing';
+let ceilingTasksNotFound = 0;
+function log(entry: LogEntry) {
+  if (entry.message.includes(TASK_NOT_FOUND)) ceilingTasksNotFound++;
+  else if (!entry.message.startsWith('No activities registered')) {
+    console.error(`[${entry.level}] ${entry.message}`, entry.meta ?? '');
+  }
+}
 
 const latencies = new Map<string, number[]>();
-async function timed<T>(name: string, fn: () => PromiseLike<T>): Promise<T> {
+async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
   try {
     return await fn();
@@ -56,7 +108,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return json;
 }
 
-async function runApplications(apiUrl: string, n = N) {
+async function runApplications(apiUrl: string, n: number, round: string) {
   let certificates = 0;
   const start = performance.now();
   await pool(n, CONCURRENCY, async (i) => {
@@ -65,7 +117,7 @@ async function runApplications(apiUrl: string, n = N) {
         `${apiUrl}/applications`,
         {
           matters: ['OUTDOOR_AD_PERMIT'],
-          applicant: { type: 'organisation', name: `压测企业${i}`, idNumber: `BENCH${i}` },
+          applicant: { type: 'organisation', name: `压测企业${round}-${i}`, idNumber: `BENCH${round}-${i}` },
           materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
           receivedBy: { clerkId: 'bench', window: 'W01' },
         },
@@ -87,57 +139,127 @@ async function runApplications(apiUrl: string, n = N) {
     if (!last) throw new Error(`case ${submitted.caseNo} not approved`);
     certificates += last.certificates.length;
   });
-  const seconds = (performance.now() - start) / 1000;
-  return { seconds, perSecond: n / seconds, certificates };
+  return { seconds: (performance.now() - start) / 1000, certificates };
 }
 
-async function runCeiling(ingressUrl: string, n = N) {
-  const ingress = clients.connect({ url: ingressUrl });
+async function runCeiling(ceiling: Ceiling, n: number, round: string) {
   const start = performance.now();
-  await pool(n, CONCURRENCY, async (i) => {
-    const id = `ceiling-${i}-${randomUUID()}`;
-    const wf = ingress.workflowClient(ceilingWorkflow, id);
-    await timed('ceiling submit', () => wf.workflowSubmit());
-    await timed('ceiling signal', () => wf.signal('accept'));
-    await Promise.all([
-      timed('ceiling signal', () => wf.signal('opinion1')),
-      timed('ceiling signal', () => wf.signal('opinion2')),
-    ]);
-    const result = await timed('ceiling attach', () => wf.workflowAttach());
-    if (result !== 'approved') throw new Error(`ceiling workflow ${id} returned ${result}`);
-  });
-  const seconds = (performance.now() - start) / 1000;
-  return { seconds, perSecond: n / seconds };
+  await pool(n, CONCURRENCY, (i) => ceiling.runOne(ceilingId(round, i), timed));
+  return { seconds: (performance.now() - start) / 1000 };
 }
 
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+Runtime.install({
+  logger: new DefaultLogger('WARN', log),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-bench-'));
-const stack = await startStack({ dataDir, apiPort: await freePort() });
-const ceilingPort = await freePort();
-const stopCeiling = await serveCeiling(ceilingPort);
+const cli = await findTemporalCli();
+const stack = await startStack({
+  dataDir,
+  apiPort: await freePort(),
+  devServerPragmas: PRAGMAS,
+  devServerExtraArgs: EXTRA_ARGS,
+});
+let ceiling: Ceiling | undefined;
 try {
-  await registerDeployment(stack.adminUrl, `http://127.0.0.1:${ceilingPort}`);
-  console.log(`benchmark: ${N} applications, concurrency ${CONCURRENCY}, warm-up ${WARMUP}, ${os.cpus().length} cores`);
-  // Warm both paths (JIT, connection pools) so that neither pays for it in the measured run.
-  await runApplications(stack.apiUrl, WARMUP);
-  await runCeiling(stack.ingressUrl, WARMUP);
+  ceiling = await startCeiling(stack.temporalAddress, stack.namespace, tuning);
+  const devServerPid = stack.temporal?.process.pid;
+  const workerPid = stack.worker.pid;
+  const label = (p: { pid: number; comm: string }) =>
+    p.pid === process.pid
+      ? 'bench (load, ceiling worker)'
+      : p.pid === devServerPid
+        ? 'temporal'
+        : p.pid === workerPid
+          ? 'case worker'
+          : p.comm === 'node'
+            ? 'api'
+            : p.comm.startsWith('postgres')
+              ? 'postgres'
+              : p.comm;
+
+  const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+  console.log(
+    [
+      `benchmark: ${N} applications per path in ${ROUNDS} round(s), concurrency ${CONCURRENCY}, warm-up ${WARMUP}, ` +
+        `${os.cpus().length} cores, load average at start ${load()}`,
+      `dev server: Temporal CLI ${cliVersion(cli) ?? '?'} (pinned ${TEMPORAL_CLI_VERSION}), ` +
+        `SQLite pragmas ${PRAGMAS.join(' ') || 'none (SQLite defaults)'}` +
+        (EXTRA_ARGS.length ? `, extra args: ${EXTRA_ARGS.join(' ')}` : ''),
+      `workers: cache ${ceiling.settings.maxCachedWorkflows} workflows (WORKER_CACHE_SIZE ${env('WORKER_CACHE_SIZE', 'unset')}), ` +
+        `workflow task slots ${ceiling.settings.workflowSlots} (WORKER_WORKFLOW_SLOTS ${env('WORKER_WORKFLOW_SLOTS', 'unset')}), ` +
+        `case worker local activity slots ${env('WORKER_ACTIVITY_SLOTS', `${ceiling.settings.localActivitySlots} (default)`)}, ` +
+        `sticky queue timeout ${tuning.stickyQueueScheduleToStartTimeout}`,
+      `PostgreSQL pools: worker ${env('WORKER_DB_POOL', '10 (default)')}, API ${env('API_DB_POOL', '10 (default)')}`,
+    ].join('\n'),
+  );
+
+  // Warm both paths (JIT, connection pools, workflow bundles) so that neither pays for it in the measured run.
+  await runApplications(stack.apiUrl, WARMUP, 'w');
+  await runCeiling(ceiling, WARMUP, 'w');
   latencies.clear();
-  const apps = await runApplications(stack.apiUrl);
-  const ceiling = await runCeiling(stack.ingressUrl);
+
+  const totals = { apps: 0, ceiling: 0, certificates: 0 };
+  const cpu: { apps: CpuReport[]; ceiling: CpuReport[] } = { apps: [], ceiling: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const n = Math.round((N * round) / ROUNDS) - Math.round((N * (round - 1)) / ROUNDS);
+    let before = snapshot(label);
+    const apps = await runApplications(stack.apiUrl, n, String(round));
+    cpu.apps.push(difference(before, snapshot(label)));
+    before = snapshot(label);
+    const top = await runCeiling(ceiling, n, String(round));
+    cpu.ceiling.push(difference(before, snapshot(label)));
+    totals.apps += apps.seconds;
+    totals.ceiling += top.seconds;
+    totals.certificates += apps.certificates;
+    if (ROUNDS > 1) {
+      console.log(
+        `round ${round}: applications ${(n / apps.seconds).toFixed(1)}/s, ceiling ${(n / top.seconds).toFixed(1)}/s, ` +
+          `ratio ${(top.seconds / apps.seconds).toFixed(2)}, load ${load()}`,
+      );
+    }
+  }
+
   console.log('\nper call latency (ms)');
   for (const [name, values] of latencies) {
     console.log(
       `  ${name.padEnd(40)} n=${String(values.length).padStart(5)}  p50=${percentile(values, 50).toFixed(1).padStart(7)}  p99=${percentile(values, 99).toFixed(1).padStart(7)}`,
     );
   }
+  const appsPerSecond = N / totals.apps;
+  const ceilingPerSecond = N / totals.ceiling;
+  const appsCpu = sumReports(cpu.apps);
+  const ceilingCpu = sumReports(cpu.ceiling);
   console.log(
-    `\napplications end to end: ${apps.perSecond.toFixed(1)}/s (${N} in ${apps.seconds.toFixed(1)} s, ${apps.certificates} certificates)`,
+    `\napplications end to end: ${appsPerSecond.toFixed(1)}/s (${N} in ${totals.apps.toFixed(1)} s, ${totals.certificates} certificates)`,
   );
+  console.log(`  ${formatCpu(appsCpu, N)}`);
   console.log(
-    `engine ceiling (minimal workflow, same signals): ${ceiling.perSecond.toFixed(1)}/s (${N} in ${ceiling.seconds.toFixed(1)} s)`,
+    `engine ceiling (minimal workflow, same Updates): ${ceilingPerSecond.toFixed(1)}/s (${N} in ${totals.ceiling.toFixed(1)} s)`,
   );
-  console.log(`ratio: ${(apps.perSecond / ceiling.perSecond).toFixed(2)} of the ceiling (goal >= 0.5)`);
+  console.log(`  ${formatCpu(ceilingCpu, N)}`);
+  console.log(`ratio: ${(appsPerSecond / ceilingPerSecond).toFixed(2)} of the ceiling (goal >= 0.5)`);
+  const perApp = (r: CpuReport) => (r.ours * 1000) / N;
+  console.log(
+    `cpu per application (all processes of the stack): ${perApp(appsCpu).toFixed(1)} ms end to end, ` +
+      `${perApp(ceilingCpu).toFixed(1)} ms ceiling; cpu ratio ${(perApp(ceilingCpu) / perApp(appsCpu)).toFixed(2)}`,
+  );
+  console.log(`load average at end: ${load()}`);
 } finally {
-  await stopCeiling();
+  await ceiling?.stop();
   await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  const workerLog = await readFile(path.join(dataDir, 'logs', 'worker.log'), 'utf8').catch(() => '');
+  const caseTasksNotFound = workerLog.split(TASK_NOT_FOUND).length - 1;
+  console.log(
+    `workflow tasks the server no longer had at completion (evicted, replayed; warm-up included): ` +
+      `case worker ${caseTasksNotFound}, ceiling worker ${ceilingTasksNotFound}`,
+  );
+  if (process.env.BENCH_KEEP_DATA) console.log(`data and logs kept in ${dataDir}`);
+  else await rm(dataDir, { recursive: true, force: true });
 }
