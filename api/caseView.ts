@@ -25,6 +25,8 @@ export function caseView(state: CaseState) {
     deemedAccepted: state.deemedAccepted,
     decidedAt: state.decidedAt ?? null,
     deadlines: state.deadlines,
+    /** For a finished case: the due dates it had and whether it met them (限时办结). */
+    timeliness: state.timeliness ?? null,
     clock: state.clock,
     warnings: state.warnings,
     visits: state.visits,

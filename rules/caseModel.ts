@@ -3,7 +3,7 @@
  * folding it yields, so an auditor's replay and the live case can be compared.
  */
 import type { MatterSnapshot } from './catalogue.ts';
-import { addWorkingDays, type IsoDate } from './workingDays.ts';
+import { addWorkingDays, chinaDate, type IsoDate } from './workingDays.ts';
 
 export type CaseStatus =
   | 'received'
@@ -131,6 +131,19 @@ export interface SpecialProcedure {
 
 export type Channel = 'window' | 'online' | 'post';
 
+/**
+ * Was the case on time (限时办结)? Measured on the China calendar date of the decision: on time when it is no later
+ * than the due date. `sameDay` only for a case of immediate matters (即办件): decided on the day it was received.
+ */
+export interface Timeliness {
+  decidedOn: IsoDate;
+  statutoryDue?: IsoDate;
+  promisedDue?: IsoDate;
+  decidedOnTime?: boolean;
+  withinStatutoryLimit?: boolean;
+  sameDay?: boolean;
+}
+
 export interface CaseState {
   caseNo: string;
   queryCode: string;
@@ -146,6 +159,8 @@ export interface CaseState {
   acceptedOn?: IsoDate;
   deemedAccepted: boolean;
   decidedAt?: string;
+  /** Set when the case ends: its due dates as they stood (moved by pauses and extensions) and whether it met them. */
+  timeliness?: Timeliness;
   deadlines: Deadlines;
   tasks: ReviewTask[];
   outcomes: Record<string, MatterOutcome>;
@@ -275,7 +290,20 @@ export function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue
   };
 }
 
+function timelinessAt(s: CaseState, at: string): Timeliness {
+  const decidedOn = chinaDate(Date.parse(at));
+  const { statutoryDue, promisedDue } = s.deadlines;
+  const immediate = s.matters.length > 0 && s.matters.every((m) => m.kind === 'immediate');
+  return {
+    decidedOn,
+    ...(statutoryDue ? { statutoryDue, withinStatutoryLimit: decidedOn <= statutoryDue } : {}),
+    ...(promisedDue ? { promisedDue, decidedOnTime: decidedOn <= promisedDue } : {}),
+    ...(immediate ? { sameDay: decidedOn === s.receivedOn } : {}),
+  };
+}
+
 function endCase(s: CaseState, at: string, status: CaseStatus, reasons: string[]): void {
+  s.timeliness = timelinessAt(s, at);
   s.status = status;
   s.reasons = reasons;
   s.decidedAt = at;
@@ -496,6 +524,7 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       s.outcomes = { ...s.outcomes, [event.data.matter]: event.data.outcome };
       break;
     case 'case_approved':
+      s.timeliness = timelinessAt(s, event.at);
       s.status = 'approved';
       s.decidedAt = event.at;
       s.deadlines = {

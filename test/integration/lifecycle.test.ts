@@ -102,6 +102,13 @@ describe('an application through its life', () => {
 
     const view = await api.get(`/applications/${caseNo}`);
     expect(view.body.status).toBe('approved');
+    // decided the day it was accepted: on time, and the due dates stay on the finished case
+    expect(view.body.timeliness).toMatchObject({
+      decidedOn: view.body.acceptedAt,
+      decidedOnTime: true,
+      withinStatutoryLimit: true,
+    });
+    expect(view.body.timeliness.promisedDue > view.body.acceptedAt).toBe(true);
     expect(view.body.certificates).toHaveLength(1);
     expect(view.body.certificates[0]).toMatchObject({ matter: 'OUTDOOR_AD_PERMIT', holderName: body.applicant.name });
     expect(view.body.certificates[0].certificateNo).toBe(`ZZ${caseNo.slice(2)}-01`);
