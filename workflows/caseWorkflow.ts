@@ -84,9 +84,10 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     let next = events.reduce<CaseState | undefined>(evolve, state);
     if (!next) return { status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
     // 同步发证: on approval every matter's certificate is issued in the same step (numbers derive from the case).
-    if (certificatesToIssue(next).length > 0) {
+    const toIssue = certificatesToIssue(next);
+    if (toIssue.length > 0) {
       const prefix = hooks.certificatePrefix?.(input) ?? input.certificatePrefix;
-      for (const matter of certificatesToIssue(next)) {
+      for (const matter of toIssue) {
         const event: CaseEvent = {
           type: 'certificate_issued',
           at: new Date(nowMs).toISOString(),
