@@ -2,7 +2,8 @@
  * The Temporal worker hosting the case workflows and their activities. Runs on its own (`npm run worker`) or under the
  * launcher. Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
  * (infra/temporalConfig.ts); WORKER_DB_POOL (10), WORKER_CACHE_SIZE, WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS,
- * WORKER_LOG_LEVEL (WARN); WORKFLOWS_PATH (test-only: another workflow module, e.g. the upgrade test's v2).
+ * WORKER_LOG_LEVEL (WARN); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts);
+ * WORKFLOWS_PATH (test-only: another workflow module, e.g. the upgrade test's v2).
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,6 +17,7 @@ import {
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
 import { requireEnv } from './infra/env.ts';
+import { signingKeyFromEnv } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
@@ -46,7 +48,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowsPath: env.WORKFLOWS_PATH || defaultWorkflowsPath,
-    activities: createActivities(database.db),
+    activities: createActivities(database.db, signingKeyFromEnv(env)),
     identity: `worker-${process.pid}`,
     ...workerTuning(env),
     shutdownGraceTime: '5 seconds',

@@ -6,15 +6,46 @@
  * by (case, sequence number), certificates by (case, matter), and the read models are upserts of the same snapshot,
  * so a retry changes nothing.
  */
+import { sign } from 'node:crypto';
 import type { Database } from '../db/client.ts';
+import type { SigningKey } from '../infra/signingKey.ts';
+import { certificatePayload } from '../rules/certificateSignature.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
 
-export async function recordCase(db: Database, events: CaseEvent[], state: CaseState): Promise<void> {
+/** An event with its place in the case's hash chain (computed by the workflow, rules/hashChain.ts). */
+export type ChainedCaseEvent = CaseEvent & { seq?: number; prevHash?: string; hash?: string };
+
+export async function recordCase(
+  db: Database,
+  key: SigningKey,
+  events: ChainedCaseEvent[],
+  state: CaseState,
+): Promise<void> {
   if (events.length === 0) return;
   const sql = db.$client;
   const firstSeq = state.seq - events.length + 1;
-  const rows = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, at: e.at, actor: e.actor, data: e.data }));
-  const issued = events.flatMap((e) => (e.type === 'certificate_issued' ? [e.data] : []));
+  const rows = events.map((e, i) => ({
+    seq: e.seq ?? firstSeq + i,
+    type: e.type,
+    at: e.at,
+    actor: e.actor,
+    data: e.data,
+    prevHash: e.prevHash ?? null,
+    hash: e.hash ?? null,
+  }));
+  // Ed25519 signatures are deterministic: a retried step signs the same bytes to the same signature.
+  const issued = events.flatMap((e) => {
+    if (e.type !== 'certificate_issued') return [];
+    const lead = state.matters.find((m) => m.code === e.data.matter)?.departments.find((d) => d.lead);
+    const fields = {
+      ...e.data,
+      caseNo: state.caseNo,
+      issuerCode: lead?.code ?? '',
+      issuerName: lead?.name ?? '',
+    };
+    const signature = sign(null, Buffer.from(certificatePayload(fields), 'utf8'), key.privateKey).toString('base64');
+    return [{ ...fields, signature, keyId: key.keyId }];
+  });
   const tasks = state.tasks.map((t) => ({
     id: t.id,
     matter: t.matter,
@@ -26,17 +57,20 @@ export async function recordCase(db: Database, events: CaseEvent[], state: CaseS
   }));
   await sql`
     WITH new_events AS (
-      INSERT INTO case_events (case_no, seq, type, at, actor, data)
-      SELECT ${state.caseNo}, e.seq, e.type, e.at, e.actor, e.data
+      INSERT INTO case_events (case_no, seq, type, at, actor, data, prev_hash, hash)
+      SELECT ${state.caseNo}, e.seq, e.type, e.at, e.actor, e.data, e."prevHash", e.hash
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS e(seq int, type text, at timestamptz, actor jsonb, data jsonb)
+        AS e(seq int, type text, at timestamptz, actor jsonb, data jsonb, "prevHash" text, hash text)
       ON CONFLICT DO NOTHING
       RETURNING 1
     ), new_certificates AS (
-      INSERT INTO certificates (certificate_no, case_no, matter, name, holder_name, holder_id_number, issued_on)
-      SELECT c."certificateNo", ${state.caseNo}, c.matter, c.name, c."holderName", c."holderIdNumber", c."issuedOn"
+      INSERT INTO certificates (certificate_no, case_no, matter, name, holder_name, holder_id_number, issued_on,
+                                issuer_code, issuer_name, signature, key_id)
+      SELECT c."certificateNo", ${state.caseNo}, c.matter, c.name, c."holderName", c."holderIdNumber", c."issuedOn",
+             c."issuerCode", c."issuerName", c.signature, c."keyId"
       FROM jsonb_to_recordset(${JSON.stringify(issued)}::jsonb)
-        AS c("certificateNo" text, matter text, name text, "holderName" text, "holderIdNumber" text, "issuedOn" date)
+        AS c("certificateNo" text, matter text, name text, "holderName" text, "holderIdNumber" text, "issuedOn" date,
+             "issuerCode" text, "issuerName" text, signature text, "keyId" text)
       ON CONFLICT DO NOTHING
       RETURNING 1
     ), case_row AS (

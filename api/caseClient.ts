@@ -15,7 +15,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Clock } from '../infra/clock.ts';
 import type { RuleViolation } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
+import type { ChainHead } from '../rules/hashChain.ts';
 import {
+  caseChainHeadQuery,
   caseStateQuery,
   caseUpdates,
   type CaseAnswer,
@@ -143,4 +145,17 @@ async function engineError(deps: EngineDeps, caseNo: string, error: unknown, abo
 function isCompletedError(error: unknown): boolean {
   const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : '';
   return /workflow execution already completed/i.test(message);
+}
+
+/** The head of the case's hash chain as its workflow holds it; undefined when the engine has no such case. */
+export async function queryChainHead(deps: EngineDeps, caseNo: string): Promise<ChainHead | undefined> {
+  try {
+    const head = await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
+      deps.temporal.workflow.getHandle(caseNo).query(caseChainHeadQuery),
+    );
+    return head ?? undefined;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw await engineError(deps, caseNo, error, false);
+  }
 }

@@ -83,6 +83,9 @@ export const caseEvents = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
     actor: jsonb('actor').$type<Actor>().notNull(),
     data: jsonb('data').notNull(),
+    /** The hash chain (rules/hashChain.ts): the previous event's hash and this event's. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
     recordedAt: timestamp('recorded_at', { withTimezone: true })
       .notNull()
       .default(sql`clock_timestamp()`),
@@ -119,6 +122,15 @@ export const certificates = pgTable(
     holderName: text('holder_name').notNull(),
     holderIdNumber: text('holder_id_number').notNull(),
     issuedOn: date('issued_on').notNull(),
+    issuerCode: text('issuer_code'),
+    issuerName: text('issuer_name'),
+    /** Ed25519 over rules/certificateSignature.ts's payload, base64; keyId names the key (its fingerprint). */
+    signature: text('signature'),
+    keyId: text('key_id'),
+    /** 注销: set when the issuing department revokes it (the event is in the case's record). */
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
+    revokedBy: text('revoked_by'),
+    revocationReason: text('revocation_reason'),
   },
   (t) => [
     unique('certificates_case_matter_key').on(t.caseNo, t.matter),

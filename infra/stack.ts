@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { runMigrations, createDatabase } from '../db/client.ts';
 import { loadCatalogue, readCatalogueFile } from '../db/catalogue.ts';
 import { freePort } from './ports.ts';
+import { devKeyFile, ensureKeyFile } from './signingKey.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { stopChild, waitUntil } from './processes.ts';
 import { findTemporalCli } from './temporalCli.ts';
@@ -132,8 +133,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const apiPort = options.apiPort ?? Number(outer.PORT ?? 3000);
+    // The certificate key: configured, or a development key kept in the data folder (created here, once, so the
+    // worker that signs and the API that verifies read the same one).
+    const keyFile = outer.CERTIFICATE_SIGNING_KEY_FILE || devKeyFile(dataDir);
+    if (!outer.CERTIFICATE_SIGNING_KEY) ensureKeyFile(keyFile);
     const env: Record<string, string> = {
       ...(options.env ?? {}),
+      ...(outer.CERTIFICATE_SIGNING_KEY ? {} : { CERTIFICATE_SIGNING_KEY_FILE: keyFile }),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,

@@ -5,6 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseCommand } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
+import type { ChainHead } from '../rules/hashChain.ts';
 import type { ClockParams } from '../infra/clock.ts';
 
 /** Commands from people carry the instant the API received them (`at`, ISO): the history keeps it, replays agree. */
@@ -42,6 +43,9 @@ export const caseUpdates = Object.fromEntries(
 /** The live state of the case, straight from the workflow (lists and the record are read from PostgreSQL). */
 export const caseStateQuery = defineQuery<CaseState | null>('caseState');
 
+/** The last sequence number and hash of the case's event chain, as the workflow recorded them (null before any). */
+export const caseChainHeadQuery = defineQuery<ChainHead | null>('caseChainHead');
+
 export interface CaseWorkflowInput {
   caseNo: string;
   /** The virtual clock, fixed when the case starts so every replay of this case reads the same times. */
@@ -52,8 +56,11 @@ export interface CaseWorkflowInput {
   closeGraceMs?: number;
   /** Test-only: continue-as-new once the history has this many events (the engine's own suggestion always counts). */
   historyLimit?: number;
-  /** Set by continue-as-new: the case so far and the ids of recent Updates (a retry across runs applies once). */
-  carried?: { state: CaseState; recentUpdateIds: string[]; createdBy?: Record<string, string> };
+  /**
+   * Set by continue-as-new (or reopening): the case so far, the ids of recent Updates (a retry across runs applies
+   * once) and the chain head.
+   */
+  carried?: { state: CaseState; recentUpdateIds: string[]; createdBy?: Record<string, string>; chain?: ChainHead };
 }
 
 /** How a case workflow ends (the legal outcome is in the state and in PostgreSQL). */
@@ -61,4 +68,6 @@ export interface CaseWorkflowResult {
   caseNo: string;
   status: CaseState['status'] | 'never_submitted';
   lastSeq: number;
+  /** A closed case's final state, recent Update ids and chain head: what a reopened run starts from. */
+  carried?: NonNullable<CaseWorkflowInput['carried']>;
 }

@@ -29,7 +29,9 @@ import {
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
 import { evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
+import { extendChain, type ChainHead } from '../rules/hashChain.ts';
 import {
+  caseChainHeadQuery,
   caseStateQuery,
   caseUpdates,
   commandTypes,
@@ -67,6 +69,8 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   const recent = new RecentIds(input.carried?.recentUpdateIds, input.carried?.createdBy);
   const exclusive = serialised();
   let state: CaseState | undefined = input.carried?.state;
+  // The head of the case's hash chain, held here, outside PostgreSQL: the auditor's check against a rewritten record.
+  let chain: ChainHead | undefined = input.carried?.chain;
   let changed = false;
 
   /** The time a command takes effect: the API's stamp, or the clock for timers; never before the last event. */
@@ -99,8 +103,10 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       }
     }
     if (events.length > 0) {
-      await recordCase(events, next);
+      const extended = extendChain(next.caseNo, chain, next.seq - events.length + 1, events);
+      await recordCase(extended.chained, next);
       state = next;
+      chain = extended.head;
       changed = true;
     }
     return undefined;
@@ -133,9 +139,20 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     );
   }
   setHandler(caseStateQuery, () => state ?? null);
+  setHandler(caseChainHeadQuery, () => chain ?? null);
 
   function answer(created: string | undefined): CaseAnswer {
     return { state: requireState(), ...(created ? { created } : {}) };
+  }
+
+  /** What a next run of this case starts from (continue-as-new, or reopening a closed case). */
+  function carried(): NonNullable<CaseWorkflowInput['carried']> {
+    return {
+      state: requireState(),
+      recentUpdateIds: recent.toArray(),
+      createdBy: recent.createdEntries(),
+      ...(chain ? { chain } : {}),
+    };
   }
 
   function requireState(): CaseState {
@@ -154,7 +171,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       await condition(allHandlersFinished);
       return continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state: requireState(), recentUpdateIds: recent.toArray(), createdBy: recent.createdEntries() },
+        carried: carried(),
       });
     }
     const next = earliest(pendingTimers(current));
@@ -163,7 +180,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
       if (isClosed(current)) {
         if (await condition(() => changed, input.closeGraceMs ?? CLOSE_GRACE_MS)) continue;
         await condition(allHandlersFinished);
-        return { caseNo: current.caseNo, status: current.status, lastSeq: current.seq };
+        return { caseNo: current.caseNo, status: current.status, lastSeq: current.seq, carried: carried() };
       }
       await condition(() => changed);
       continue;
