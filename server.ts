@@ -2,7 +2,7 @@
  * The HTTP API (Fastify). Runs on its own (`npm run server`) or under the launcher.
  * Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
- * CERTIFICATE_PREFIX (ZZ); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only).
+ * CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only).
  */
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
 import { cases } from './db/schema.ts';
 import { clockFromEnv } from './infra/clock.ts';
 import { requireEnv } from './infra/env.ts';
+import { signingKeyFromEnv } from './infra/signingKey.ts';
 import { connectClient, engineTimeoutMs, temporalSettings } from './infra/temporalConfig.ts';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env) {
@@ -40,6 +41,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       ...(env.CASE_CLOSE_GRACE_MS ? { closeGraceMs: Number(env.CASE_CLOSE_GRACE_MS) } : {}),
       caseExists: async (caseNo) =>
         (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
+      signingKey: signingKeyFromEnv(env),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
     },
     { logger: env.LOG_REQUESTS === 'true' },

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/client.ts';
+import type { SigningKey } from '../infra/signingKey.ts';
 import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
 import type { CatalogueCache } from './catalogueCache.ts';
@@ -15,6 +16,8 @@ import { taskRoutes } from './routes/tasks.ts';
 export interface ApiDeps extends EngineDeps {
   db: Database;
   catalogue: CatalogueCache;
+  /** The centre's Ed25519 key: the public half is published and verifies certificates; exports are signed with it. */
+  signingKey: SigningKey;
 }
 
 export type Api = FastifyInstance;
