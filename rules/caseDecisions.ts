@@ -57,6 +57,37 @@ export const SPECIAL_PROCEDURE_TYPES = [
 ] as const;
 export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
 
+// The limits below are the rules' single definitions: the decider uses them and so does the auditor's re-derivation
+// (rules/audit.ts), which must reach the same dates from the same events.
+
+/** The case's review limits in working days: the longest statutory and promised limits over its matters. */
+export function reviewLimits(matters: MatterSnapshot[]): { statutory: number; promised: number } {
+  return {
+    statutory: Math.max(...matters.map((m) => m.statutoryLimitDays)),
+    promised: Math.max(...matters.map((m) => m.promisedLimitDays)),
+  };
+}
+
+/** Working days given to supply missing material (one-time notice, 容缺): the longest over the case's matters. */
+export function supplementLimitDays(matters: MatterSnapshot[]): number {
+  return Math.max(...matters.map((m) => m.supplementLimitDays));
+}
+
+/** A review task's limit: 第43条's 20 days for a lower level's preliminary review, else the promised limit. */
+export function taskLimitDays(matter: MatterSnapshot, stage: 1 | 2): number {
+  return matter.kind === 'escalated' && stage === 1 ? ESCALATED_REVIEW_DAYS : matter.promisedLimitDays;
+}
+
+/** A second stage's due date when it opens: the higher level of an escalated matter gets its own promised limit. */
+export function secondStageDue(matter: MatterSnapshot, lead: Pick<ReviewTask, 'due'>, openedOn: IsoDate): IsoDate {
+  return matter.kind === 'escalated' ? addWorkingDays(openedOn, matter.promisedLimitDays) : lead.due;
+}
+
+/** 第42条: 20 days extend by 10; joint / centralised handling (45 days) by 15. */
+export function extensionDaysFor(limits: { statutory: number }): number {
+  return limits.statutory >= 45 ? 15 : 10;
+}
+
 export type CaseCommand =
   | {
       type: 'submit';
@@ -325,8 +356,7 @@ function decideAcceptance(
           'deficiencies',
         );
       }
-      const limit = Math.max(...state.matters.map((m) => m.supplementLimitDays));
-      const due = command.deficienciesDue ?? addWorkingDays(today, limit);
+      const due = command.deficienciesDue ?? addWorkingDays(today, supplementLimitDays(state.matters));
       if (due <= today) return violation(422, 'due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
       accept(buffer, clerk, today, today, false, { deficiencies, due });
       return buffer.ok();
@@ -353,8 +383,7 @@ function sendSupplementNotice(
   stage: 'acceptance' | 'review',
 ): void {
   const state = buffer.current;
-  const limit = Math.max(...state.matters.map((m) => m.supplementLimitDays));
-  const due = addWorkingDays(today, limit);
+  const due = addWorkingDays(today, supplementLimitDays(state.matters));
   const notice = supplementNotice(state, buffer.noticeId(), buffer.at, missing, due);
   buffer.push(actor, { type: 'notice_sent', data: notice });
   buffer.push(actor, {
@@ -372,10 +401,7 @@ function accept(
   deficiencies?: { deficiencies: string[]; due: IsoDate },
 ): void {
   const state = buffer.current;
-  const limits = {
-    statutory: Math.max(...state.matters.map((m) => m.statutoryLimitDays)),
-    promised: Math.max(...state.matters.map((m) => m.promisedLimitDays)),
-  };
+  const limits = reviewLimits(state.matters);
   const promisedDue = addWorkingDays(acceptedOn, limits.promised);
   buffer.push(actor, {
     type: deemed ? 'deemed_accepted' : 'accepted',
@@ -402,7 +428,7 @@ function accept(
     const staged = (matter.kind === 'joint' || matter.kind === 'escalated') && matter.departments.length > 1;
     for (const department of matter.departments) {
       const stage = staged && department.lead ? 2 : 1;
-      const limit = matter.kind === 'escalated' && stage === 1 ? ESCALATED_REVIEW_DAYS : matter.promisedLimitDays;
+      const limit = taskLimitDays(matter, stage);
       const task: Omit<ReviewTask, 'status' | 'history'> & { status: 'open' | 'waiting' } = {
         id: `${state.caseNo}-${matter.code}-${department.code}`,
         matter: matter.code,
@@ -609,7 +635,7 @@ function concludeIfDecided(buffer: EventBuffer, actor: Actor, today: IsoDate): v
       tasks.filter((t) => t.stage === 1).every((t) => ['approved', 'refused'].includes(t.status))
     ) {
       // The lead (or the higher level) decides with the first stage's opinions in front of it.
-      const due = matter.kind === 'escalated' ? addWorkingDays(today, matter.promisedLimitDays) : lead.due;
+      const due = secondStageDue(matter, lead, today);
       state = buffer.push(SYSTEM, {
         type: 'task_opened',
         data: { ...withoutRuntime(lead), openedOn: today, due, status: 'open' },
@@ -685,8 +711,7 @@ function requestExtension(buffer: EventBuffer, command: Extract<CaseCommand, { t
   if (state.extensions.some((x) => x.status === 'requested')) {
     return violation(409, 'extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
   }
-  // 第42条: 20 days extend by 10; joint / centralised handling (45 days) by 15.
-  const days = state.limits.statutory >= 45 ? 15 : 10;
+  const days = extensionDaysFor(state.limits);
   buffer.push(
     { kind: 'reviewer', id: command.reviewerId },
     {
