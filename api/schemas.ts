@@ -1,6 +1,7 @@
 /** Request schemas: Fastify validates every request against them and publishes them as OpenAPI. */
 import Type from 'typebox';
 import { SPECIAL_PROCEDURE_TYPES } from '../rules/caseDecisions.ts';
+import { ID_TYPES } from '../rules/identity.ts';
 
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
 const actorId = Type.String({ minLength: 1, maxLength: 64 });
@@ -13,7 +14,10 @@ export const Applicant = Type.Object(
   {
     type: Type.Union([Type.Literal('person'), Type.Literal('organisation')]),
     name: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Default: 居民身份证 for a person, 统一社会信用代码 for an organisation (rules/identity.ts checks the number). */
+    idType: Type.Optional(Type.Union(ID_TYPES.map((t) => Type.Literal(t)))),
     idNumber: Type.String({ minLength: 4, maxLength: 40 }),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   },
   strict,
 );

@@ -40,6 +40,7 @@ import { startStack } from '../infra/stack.ts';
 import { TEMPORAL_CLI_VERSION, cliVersion, findTemporalCli } from '../infra/temporalCli.ts';
 import { DEV_SERVER_PRAGMAS } from '../infra/temporalServer.ts';
 import { workerTuning } from '../worker.ts';
+import { randomUscc } from '../test/support/identity.ts';
 import { ceilingId, startCeiling, type Ceiling } from './ceiling.ts';
 import { difference, formatCpu, snapshot, sumReports, type CpuReport } from './cpu.ts';
 
@@ -117,7 +118,7 @@ async function runApplications(apiUrl: string, n: number, round: string) {
         `${apiUrl}/applications`,
         {
           matters: ['OUTDOOR_AD_PERMIT'],
-          applicant: { type: 'organisation', name: `压测企业${round}-${i}`, idNumber: `BENCH${round}-${i}` },
+          applicant: { type: 'organisation', name: `压测企业${round}-${i}`, idNumber: randomUscc() },
           materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
           receivedBy: { clerkId: 'bench', window: 'W01' },
         },

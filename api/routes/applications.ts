@@ -7,6 +7,7 @@ import Type from 'typebox';
 import { reserveCase } from '../../db/applicationRequests.ts';
 import { cases, certificates } from '../../db/schema.ts';
 import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from '../../rules/catalogue.ts';
+import { defaultIdType, idNumberProblem, idTypeNames, idTypesFor, phoneProblem } from '../../rules/identity.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase, queryCase, submitCase } from '../caseClient.ts';
@@ -25,6 +26,24 @@ import {
   WithdrawalBody,
   type Static,
 } from '../schemas.ts';
+
+/** The applicant's document number and phone, checked before anything is reserved (a 400 naming the field). */
+function checkApplicant(applicant: Static<typeof SubmitApplicationBody>['applicant'], today: string) {
+  const idType = applicant.idType ?? defaultIdType(applicant.type);
+  if (!(idTypesFor[applicant.type] as readonly string[]).includes(idType)) {
+    throw new ApiError(
+      400,
+      'invalid_id_type',
+      `${applicant.type === 'person' ? '自然人' : '法人或其他组织'}不能使用${idTypeNames[idType]}作为身份证件`,
+      'applicant.idType',
+    );
+  }
+  const problem = idNumberProblem(idType, applicant.idNumber, today);
+  if (problem) throw new ApiError(400, 'invalid_id_number', problem, 'applicant.idNumber');
+  const phone = applicant.phone === undefined ? undefined : phoneProblem(applicant.phone);
+  if (phone) throw new ApiError(400, 'invalid_phone', phone, 'applicant.phone');
+  return { ...applicant, idType, idNumber: applicant.idNumber.trim().toUpperCase() };
+}
 
 function resolveMatters(catalogue: Catalogue, body: Static<typeof SubmitApplicationBody>) {
   if (body.matters && body.theme) {
@@ -117,9 +136,10 @@ export const applicationRoutes =
           throw new ApiError(400, 'idempotency_key_required', '缺少请求头 Idempotency-Key', 'Idempotency-Key');
         }
         const body = request.body;
+        const applicant = checkApplicant(body.applicant, chinaDate(deps.clock.now()));
         const catalogue = await deps.catalogue.get();
         const { theme, matters } = resolveMatters(catalogue, body);
-        const fromLibrary = await certificatesOnFile(deps.db, catalogue, matters, body.applicant.idNumber);
+        const fromLibrary = await certificatesOnFile(deps.db, catalogue, matters, applicant.idNumber);
         const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
         const reservation = await reserveCase(deps.db, key, requestHash, chinaDate(deps.clock.now()));
         if (reservation.requestHash !== requestHash) {
@@ -133,7 +153,7 @@ export const applicationRoutes =
         const submitted = await submitCase(deps, reservation.caseNo, {
           caseNo: reservation.caseNo,
           queryCode: reservation.queryCode,
-          applicant: body.applicant,
+          applicant,
           ...(theme ? { theme } : {}),
           matters,
           materials: body.materials,

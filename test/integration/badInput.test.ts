@@ -14,6 +14,31 @@ async function counts() {
   return row;
 }
 
+describe('identity documents that pass', () => {
+  it('a person with a 居民身份证 (lower-case x) and a mobile is received, the number kept upper-case', async () => {
+    const reply = await api.post(
+      '/applications',
+      applicationBody({
+        applicant: { type: 'person', name: '王五', idNumber: '11010519491231002x', phone: '138 1234 5678' },
+      }),
+      { 'idempotency-key': newKey() },
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.body.case.applicant).toMatchObject({ idType: 'resident_id', idNumber: '11010519491231002X' });
+  });
+
+  it('a person with a 港澳居民来往内地通行证', async () => {
+    const reply = await api.post(
+      '/applications',
+      applicationBody({
+        applicant: { type: 'person', name: '陈大文', idType: 'hk_macao_permit', idNumber: 'H12345678' },
+      }),
+      { 'idempotency-key': newKey() },
+    );
+    expect(reply.status).toBe(201);
+  });
+});
+
 describe('submitting an application with bad input', () => {
   let before: Awaited<ReturnType<typeof counts>>;
   beforeAll(async () => {
@@ -58,6 +83,40 @@ describe('submitting an application with bad input', () => {
     const reply = await submit(applicationBody({ applicant: { type: 'robot', name: 'x', idNumber: '1234' } }));
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'invalid_field', field: 'applicant.type' });
+  });
+
+  it('an identity number with a wrong check character is refused in Chinese, naming the field', async () => {
+    const reply = await submit(
+      applicationBody({
+        applicant: { type: 'organisation', name: '张记餐饮有限公司', idNumber: '91350100M000100Y44' },
+      }),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'invalid_id_number', field: 'applicant.idNumber' });
+    expect(reply.body.message).toMatch(/统一社会信用代码校验码不正确/);
+  });
+
+  it('a 居民身份证 with an impossible birth date, a credit code for a person, a bad phone', async () => {
+    const person = { type: 'person', name: '李四' };
+    const feb30 = await submit(applicationBody({ applicant: { ...person, idNumber: '110105198502300011' } }));
+    expect(feb30.status).toBe(400);
+    expect(feb30.body).toMatchObject({ code: 'invalid_id_number', field: 'applicant.idNumber' });
+    expect(feb30.body.message).toMatch(/出生日期/);
+    const wrongType = await submit(
+      applicationBody({ applicant: { ...person, idType: 'uscc', idNumber: '91350100M000100Y43' } }),
+    );
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body).toMatchObject({ code: 'invalid_id_type', field: 'applicant.idType' });
+    const phone = await submit(
+      applicationBody({ applicant: { ...person, idNumber: '11010519491231002X', phone: '12345' } }),
+    );
+    expect(phone.status).toBe(400);
+    expect(phone.body).toMatchObject({ code: 'invalid_phone', field: 'applicant.phone' });
+    const unknownType = await submit(
+      applicationBody({ applicant: { ...person, idType: 'library_card', idNumber: '1' } }),
+    );
+    expect(unknownType.status).toBe(400);
+    expect(unknownType.body).toMatchObject({ code: 'invalid_field', field: 'applicant.idType' });
   });
 
   it('an unknown matter is named by its position', async () => {

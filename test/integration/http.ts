@@ -1,5 +1,6 @@
 /** A small HTTP client for the API under test. */
 import { randomUUID } from 'node:crypto';
+import { randomUscc } from '../support/identity.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -37,7 +38,7 @@ export const newKey = () => randomUUID();
 export function applicationBody(overrides: Record<string, unknown> = {}) {
   return {
     matters: ['OUTDOOR_AD_PERMIT'],
-    applicant: { type: 'organisation', name: '张记餐饮有限公司', idNumber: `91110000${randomUUID().slice(0, 8)}` },
+    applicant: { type: 'organisation', name: '张记餐饮有限公司', idNumber: randomUscc() },
     materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
     form: { signText: '张记餐馆', address: '人民路 1 号' },
     receivedBy: { clerkId: 'clerk-01', window: 'W01' },

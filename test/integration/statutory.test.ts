@@ -3,11 +3,11 @@
  * supplement requests (one consolidated one-time notice), special procedures, extensions, withdrawal, delivery,
  * 容缺受理, 告知承诺 and the certificate library.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it, inject } from 'vitest';
 import { addWorkingDays } from '../../rules/workingDays.ts';
 import { applicationBody, client, newKey, type Reply } from './http.ts';
 import { TEST_TODAY } from './clock.ts';
+import { randomUscc } from '../support/identity.ts';
 
 const api = client(inject('apiUrl'));
 
@@ -622,7 +622,7 @@ describe('告知承诺: a written commitment instead of a proof', () => {
 
 describe('certificate library (电子证照库): never ask for what the government issued', () => {
   it('a business licence issued earlier satisfies a later application by the same holder', async () => {
-    const idNumber = `91110000LIB${randomUUID().slice(0, 8)}`;
+    const idNumber = randomUscc();
     const applicant = { type: 'organisation', name: '李记小吃有限公司', idNumber };
     const registered = await submitted({
       matters: ['BUSINESS_REGISTRATION'],
