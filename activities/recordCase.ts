@@ -46,6 +46,12 @@ export async function recordCase(
     const signature = sign(null, Buffer.from(certificatePayload(fields), 'utf8'), key.privateKey).toString('base64');
     return [{ ...fields, signature, keyId: key.keyId }];
   });
+  // 注销: the library row follows the event; only a row not yet revoked changes, so a retry writes nothing again.
+  const revoked = events.flatMap((e) =>
+    e.type === 'certificate_revoked'
+      ? [{ certificateNo: e.data.certificateNo, at: e.at, department: e.data.department, reason: e.data.reason }]
+      : [],
+  );
   const tasks = state.tasks.map((t) => ({
     id: t.id,
     matter: t.matter,
@@ -72,6 +78,13 @@ export async function recordCase(
         AS c("certificateNo" text, matter text, name text, "holderName" text, "holderIdNumber" text, "issuedOn" date,
              "issuerCode" text, "issuerName" text, signature text, "keyId" text)
       ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), revoked_certificates AS (
+      UPDATE certificates SET revoked_at = r.at, revoked_by = r.department, revocation_reason = r.reason
+      FROM jsonb_to_recordset(${JSON.stringify(revoked)}::jsonb)
+        AS r("certificateNo" text, at timestamptz, department text, reason text)
+      WHERE certificates.certificate_no = r."certificateNo" AND certificates.case_no = ${state.caseNo}
+        AND certificates.revoked_at IS NULL
       RETURNING 1
     ), case_row AS (
       INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,

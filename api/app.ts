@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 
 export interface ApiDeps extends EngineDeps {
@@ -42,6 +43,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(catalogueRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
   return app;
 }

@@ -13,13 +13,14 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Clock } from '../infra/clock.ts';
-import type { RuleViolation } from '../rules/caseDecisions.ts';
+import { decide, type CaseCommand, type RuleViolation } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
 import type { ChainHead } from '../rules/hashChain.ts';
 import {
   caseChainHeadQuery,
   caseStateQuery,
   caseUpdates,
+  commandTypes,
   type CaseAnswer,
   type CaseInputs,
   type CaseUpdateName,
@@ -52,24 +53,124 @@ function stamp<T extends object>(deps: EngineDeps, input: T): T & { at: string }
 /** Update ids are scoped by command, so one key reused for another command is not mistaken for a retry. */
 const updateId = (name: CaseUpdateName, key: string | undefined) => (key ? { updateId: `${name}:${key}` } : {});
 
+export interface CallOptions {
+  /**
+   * The command may come after the case has closed (revoking a certificate): a closed workflow is reopened, a new
+   * run of the same id starting from the closed run's final state. Other commands answer 409 case_closed.
+   */
+  reopen?: boolean;
+}
+
 export async function callCase<H extends CaseUpdateName>(
   deps: EngineDeps,
   caseNo: string,
   name: H,
   input: Input<H>,
   idempotencyKey?: string,
+  options: CallOptions = {},
 ): Promise<CaseAnswer> {
   const handle = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo);
+  const args = stamp(deps, input) as CaseInputs[H];
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
-      handle.executeUpdate(caseUpdates[name], {
-        args: [stamp(deps, input) as CaseInputs[H]],
-        ...updateId(name, idempotencyKey),
-      }),
+      handle.executeUpdate(caseUpdates[name], { args: [args], ...updateId(name, idempotencyKey) }),
     );
   } catch (error) {
+    if (options.reopen && (error instanceof WorkflowNotFoundError || isCompletedError(error))) {
+      try {
+        const answer = await reopenCase(deps, caseNo, name, args, idempotencyKey);
+        if (answer) return answer;
+      } catch (reopenError) {
+        throw reopenError instanceof ApiError ? reopenError : await engineError(deps, caseNo, reopenError, false);
+      }
+    }
     throw await engineError(deps, caseNo, error, 'taskId' in input);
   }
+}
+
+/** What a closed run leaves for the next one: its input (the case's clock and settings) and its final case. */
+interface ClosedRun {
+  input: CaseWorkflowInput;
+  carried: NonNullable<CaseWorkflowInput['carried']>;
+}
+
+/**
+ * Reopen a closed case for one command: a new run of the same workflow id (update-with-start, ALLOW_DUPLICATE)
+ * whose input is the closed run's with `carried` = its final state, recent Update ids and chain head. Undefined when
+ * the engine holds no closed run of this case (never existed, or its history is past retention).
+ */
+async function reopenCase<H extends CaseUpdateName>(
+  deps: EngineDeps,
+  caseNo: string,
+  name: H,
+  args: CaseInputs[H],
+  idempotencyKey: string | undefined,
+): Promise<CaseAnswer | undefined> {
+  const closed = await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () => closedRun(deps, caseNo));
+  if (!closed) return undefined;
+  const id = updateId(name, idempotencyKey).updateId;
+  // A retry of a command the closed run already applied: its answer, without opening the case again.
+  if (id && closed.carried.recentUpdateIds.includes(id)) {
+    const created = closed.carried.createdBy?.[id];
+    return { state: closed.carried.state, ...(created ? { created } : {}) };
+  }
+  // The rules decide first, here: a rejected command must not leave a new run behind (the validator would reject it
+  // too, but only after the run had started).
+  const { at, ...rest } = args as { at: string };
+  const state = closed.carried.state;
+  const nowMs = Math.max(Date.parse(at), Date.parse(state.lastEventAt ?? state.receivedAt));
+  const decision = decide(state, { type: commandTypes[name], ...rest } as CaseCommand, nowMs);
+  if (!decision.ok) {
+    const v = decision.violation;
+    throw new ApiError(v.status, v.code, v.message, v.field);
+  }
+  const start = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+    workflowId: caseNo,
+    taskQueue: deps.taskQueue,
+    args: [{ ...closed.input, carried: closed.carried }],
+    // Another request may have reopened it a moment ago: then this command joins that run.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+  return deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
+    deps.temporal.workflow.executeUpdateWithStart(caseUpdates[name], {
+      args: [args],
+      ...(id ? { updateId: id } : {}),
+      startWorkflowOperation: start,
+    }),
+  );
+}
+
+/** The latest run of the case, if it has closed: its input and what it carried out (or its state, asked by Query). */
+async function closedRun(deps: EngineDeps, caseNo: string): Promise<ClosedRun | undefined> {
+  const handle = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo);
+  let runId: string;
+  try {
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') return undefined;
+    runId = description.runId;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  const run = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo, runId);
+  const first = await deps.temporal.workflowService.getWorkflowExecutionHistory({
+    namespace: deps.temporal.options.namespace,
+    execution: { workflowId: caseNo, runId },
+    maximumPageSize: 1,
+  });
+  const started = first.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+  if (!started?.input?.payloads?.length) return undefined;
+  const converter = deps.temporal.options.loadedDataConverter;
+  let payloads = started.input.payloads;
+  for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  const input = converter.payloadConverter.fromPayload<CaseWorkflowInput>(payloads[0]!);
+  const result = await run.result().catch(() => undefined); // failed or terminated runs have no result
+  if (result?.carried) return { input, carried: result.carried };
+  // A run that ended without carrying its case out (an older version, or terminated): ask the closed run itself.
+  const [state, chain] = await Promise.all([run.query(caseStateQuery), run.query(caseChainHeadQuery)]);
+  if (!state) return undefined;
+  return { input, carried: { state, recentUpdateIds: [], ...(chain ? { chain } : {}) } };
 }
 
 /**

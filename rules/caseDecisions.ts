@@ -134,6 +134,7 @@ export type CaseCommand =
     }
   | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string }
   | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
+  | { type: 'revoke_certificate'; certificateNo: string; department: string; reason: string; reviewerId: string }
   | { type: 'timer_fired'; timerId: string };
 
 /** A rule that forbids the input; `status` is the HTTP status the API answers with. */
@@ -272,6 +273,8 @@ export function decide(state: CaseState | undefined, command: CaseCommand, nowMs
       return endSpecialProcedure(buffer, command, today);
     case 'deliver':
       return deliver(buffer, command, today);
+    case 'revoke_certificate':
+      return revokeCertificate(buffer, command);
     case 'timer_fired':
       return timerFired(buffer, command.timerId, nowMs, today);
   }
@@ -813,6 +816,48 @@ function endSpecialProcedure(
   const since = state.clock.pausedSince ?? procedure.startedOn;
   buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
   resumeClock(buffer, reviewer, `special_procedure:${procedure.id}`, since, today);
+  return buffer.ok();
+}
+
+/**
+ * 注销: only the department that issued the certificate (the matter's lead department, whose name it carries) may
+ * revoke it, once, with a reason. Allowed on a finished case: a certificate outlives its case.
+ */
+function revokeCertificate(
+  buffer: EventBuffer,
+  command: Extract<CaseCommand, { type: 'revoke_certificate' }>,
+): Decision {
+  const state = buffer.current;
+  const certificate = state.certificates.find((c) => c.certificateNo === command.certificateNo);
+  if (!certificate) {
+    return violation(404, 'certificate_not_found', `证照 ${command.certificateNo} 不属于本办件`, 'certificateNo');
+  }
+  const issuer = state.matters.find((m) => m.code === certificate.matter)?.departments.find((d) => d.lead);
+  if (!issuer || issuer.code !== command.department) {
+    return violation(
+      403,
+      'not_issuing_department',
+      `部门 ${command.department} 不是该证照的发证部门（${issuer?.name ?? '未知'}），不能注销`,
+      'department',
+    );
+  }
+  if (certificate.revoked) {
+    return violation(
+      409,
+      'certificate_already_revoked',
+      `证照 ${certificate.certificateNo} 已于 ${certificate.revoked.at} 注销`,
+      'certificateNo',
+    );
+  }
+  const reason = command.reason.trim();
+  if (!reason) return violation(422, 'reason_required', '注销证照必须说明理由', 'reason');
+  buffer.push(
+    { kind: 'reviewer', id: command.reviewerId },
+    {
+      type: 'certificate_revoked',
+      data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.reviewerId },
+    },
+  );
   return buffer.ok();
 }
 

@@ -78,6 +78,8 @@ export interface Certificate {
   holderName: string;
   holderIdNumber: string;
   issuedOn: IsoDate;
+  /** 注销: revoked by the issuing department (the matter's lead); the certificate then satisfies nothing. */
+  revoked?: { at: string; department: string; by: string; reason: string };
 }
 
 export type MatterOutcome = 'pending' | 'approved' | 'refused' | 'cancelled';
@@ -274,6 +276,10 @@ export type CaseEvent = EventBase &
     | { type: 'withdrawn'; data: { reason: string } }
     | { type: 'terminated'; data: { reason: string } }
     | { type: 'certificate_issued'; data: Certificate }
+    | {
+        type: 'certificate_revoked';
+        data: { certificateNo: string; department: string; reason: string; by: string };
+      }
     | {
         type: 'delivered';
         data: { method: 'pickup' | 'post'; trackingNumber?: string; on: IsoDate; by: string };
@@ -544,6 +550,13 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'certificate_issued':
       s.certificates = [...s.certificates, event.data];
       break;
+    case 'certificate_revoked': {
+      const { certificateNo, department, by: revokedBy, reason } = event.data;
+      s.certificates = s.certificates.map((c) =>
+        c.certificateNo === certificateNo ? { ...c, revoked: { at: event.at, department, by: revokedBy, reason } } : c,
+      );
+      break;
+    }
     case 'delivered':
       s.delivery = event.data;
       if (event.data.method === 'pickup') s.visits += 1;

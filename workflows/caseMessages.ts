@@ -25,6 +25,7 @@ export const commandTypes = {
   startSpecialProcedure: 'start_special_procedure',
   endSpecialProcedure: 'end_special_procedure',
   deliver: 'deliver',
+  revokeCertificate: 'revoke_certificate',
 } as const satisfies Record<string, Exclude<CaseCommand['type'], 'timer_fired'>>;
 
 export type CaseUpdateName = keyof typeof commandTypes;

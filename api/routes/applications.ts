@@ -1,7 +1,7 @@
 /** Applications (申请 / 办件): submission at a window, acceptance, supplements, and the case view. */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import Type from 'typebox';
 import { reserveCase } from '../../db/applicationRequests.ts';
@@ -103,6 +103,7 @@ async function certificatesOnFile(db: Database, catalogue: Catalogue, matters: M
     .where(
       and(
         eq(certificates.holderIdNumber, idNumber),
+        isNull(certificates.revokedAt), // a revoked (注销) certificate proves nothing any more
         inArray(
           certificates.matter,
           wanted.map((code) => issuingMatter.get(code) as string),

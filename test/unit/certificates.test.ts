@@ -1,0 +1,214 @@
+/**
+ * Certificates: revocation (注销) as a case command, and the verification of a certificate against its signature and
+ * the case's record. OUTDOOR_AD_PERMIT: CITY_MANAGEMENT (lead, issues the licence) and TRAFFIC_POLICE.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { certificateFor, certificatesToIssue, decide, type CaseCommand } from '../../rules/caseDecisions.ts';
+import { replay, type CaseEvent } from '../../rules/caseModel.ts';
+import { certificatePayload } from '../../rules/certificateSignature.ts';
+import {
+  checkCertificate,
+  maskIdNumber,
+  signatureDigest,
+  type CertificateRecord,
+  type CertificateRow,
+} from '../../rules/certificateVerification.ts';
+import { Driver, cst, deepFreeze, snapshot, submitCommand, types, violationOf } from './fixtures.ts';
+
+const AD = snapshot('OUTDOOR_AD_PERMIT');
+const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
+const CASE_NO = 'YM-2026-000001';
+const CERT = 'ZZYM-2026-000001-01';
+
+function approvedWithCertificate(): Driver {
+  const d = new Driver();
+  d.run(submitCommand([AD], AD_MATERIALS), cst('2026-07-06 09:00'));
+  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, cst('2026-07-06 09:30'));
+  for (const department of ['CITY_MANAGEMENT', 'TRAFFIC_POLICE']) {
+    const taskId = `${CASE_NO}-OUTDOOR_AD_PERMIT-${department}`;
+    d.run(
+      { type: 'give_opinion', taskId, decision: 'approve', reviewerId: `${department}-r` },
+      cst('2026-07-08 10:00'),
+    );
+  }
+  const nowMs = cst('2026-07-08 10:00');
+  for (const matter of certificatesToIssue(d.current)) {
+    d.record({
+      type: 'certificate_issued',
+      at: new Date(nowMs).toISOString(),
+      actor: { kind: 'system', id: 'system' },
+      data: certificateFor(d.current, matter, nowMs),
+    });
+  }
+  return d;
+}
+
+const revoke = (overrides: Partial<Extract<CaseCommand, { type: 'revoke_certificate' }>> = {}): CaseCommand => ({
+  type: 'revoke_certificate',
+  certificateNo: CERT,
+  department: 'CITY_MANAGEMENT',
+  reason: '以欺骗手段取得许可，依法撤销',
+  reviewerId: 'cm-head',
+  ...overrides,
+});
+
+describe('revoke_certificate (注销)', () => {
+  it('the issuing department revokes it: one event, the certificate marked, nothing else changes', () => {
+    const d = approvedWithCertificate();
+    d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, cst('2026-07-09 10:00'));
+    const before = deepFreeze(d.current);
+    // a finished, delivered case still takes it: the certificate outlives the case
+    const events = d.run(revoke(), cst('2027-01-05 15:00'));
+    expect(types(events)).toEqual(['certificate_revoked']);
+    expect(events[0]).toMatchObject({
+      actor: { kind: 'reviewer', id: 'cm-head' },
+      data: {
+        certificateNo: CERT,
+        department: 'CITY_MANAGEMENT',
+        reason: '以欺骗手段取得许可，依法撤销',
+        by: 'cm-head',
+      },
+      at: '2027-01-05T07:00:00.000Z',
+    });
+    const after = d.current;
+    expect(after.certificates[0]!.revoked).toEqual({
+      at: '2027-01-05T07:00:00.000Z',
+      department: 'CITY_MANAGEMENT',
+      by: 'cm-head',
+      reason: '以欺骗手段取得许可，依法撤销',
+    });
+    expect({ ...after, certificates: before.certificates, seq: before.seq, lastEventAt: before.lastEventAt }).toEqual(
+      before,
+    );
+    // a revoked certificate is not issued again
+    expect(certificatesToIssue(after)).toEqual([]);
+    // replaying the log gives the same state
+    expect(replay(d.log as CaseEvent[])).toEqual(after);
+  });
+
+  it('another department: 403 not_issuing_department naming the field; nothing recorded', () => {
+    const d = approvedWithCertificate();
+    expect(violationOf(d.attempt(revoke({ department: 'TRAFFIC_POLICE' }), cst('2026-07-10 10:00')))).toMatchObject({
+      status: 403,
+      code: 'not_issuing_department',
+      field: 'department',
+    });
+    expect(violationOf(d.attempt(revoke({ department: 'SAMR' }), cst('2026-07-10 10:00'))).status).toBe(403);
+  });
+
+  it('unknown certificate 404, already revoked 409, blank reason 422', () => {
+    const d = approvedWithCertificate();
+    expect(violationOf(d.attempt(revoke({ certificateNo: 'ZZ-NOPE' }), cst('2026-07-10 10:00')))).toMatchObject({
+      status: 404,
+      code: 'certificate_not_found',
+      field: 'certificateNo',
+    });
+    expect(violationOf(d.attempt(revoke({ reason: '  ' }), cst('2026-07-10 10:00')))).toMatchObject({
+      status: 422,
+      code: 'reason_required',
+      field: 'reason',
+    });
+    d.run(revoke(), cst('2026-07-10 10:00'));
+    expect(violationOf(d.attempt(revoke(), cst('2026-07-11 10:00')))).toMatchObject({
+      status: 409,
+      code: 'certificate_already_revoked',
+    });
+  });
+
+  it('no case: 404 case_not_found', () => {
+    expect(violationOf(decide(undefined, revoke(), cst('2026-07-10 10:00'))).code).toBe('case_not_found');
+  });
+});
+
+describe('checkCertificate', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const key = { publicKey, keyId: 'k1' };
+  const d = approvedWithCertificate();
+  const issued = d.current.certificates[0]!;
+  const record: CertificateRecord = { matters: d.current.matters, issued };
+  const fields = {
+    ...issued,
+    caseNo: CASE_NO,
+    issuerCode: 'CITY_MANAGEMENT',
+    issuerName: AD.departments.find((x) => x.lead)!.name,
+  };
+  const { revoked: _r, ...signed } = fields;
+  const signature = sign(null, Buffer.from(certificatePayload(signed), 'utf8'), privateKey).toString('base64');
+  const row: CertificateRow = {
+    ...signed,
+    signature,
+    keyId: 'k1',
+    revokedAt: null,
+    revokedBy: null,
+    revocationReason: null,
+  };
+
+  it('genuine when the signature holds and the record agrees', () => {
+    const check = checkCertificate(row, record, key);
+    expect(check).toMatchObject({ status: 'genuine', problems: [] });
+    expect(check.signature).toEqual({
+      algorithm: 'Ed25519',
+      keyId: 'k1',
+      digest: signatureDigest(signature),
+      valid: true,
+    });
+    expect(check.signature.digest).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('altered: an edited field breaks the signature and disagrees with the record; the record is shown', () => {
+    const check = checkCertificate({ ...row, holderName: '冒名公司' }, record, key);
+    expect(check.status).toBe('altered');
+    expect(check.signature.valid).toBe(false);
+    expect(check.problems).toEqual(['持证人名称与签发记录不一致', '电子签名与证照内容不符']);
+    expect(check.shown.holderName).toBe(issued.holderName);
+  });
+
+  it('altered: a row the record never issued, a bad signature, a foreign key id', () => {
+    expect(checkCertificate(row, { matters: record.matters }, key).status).toBe('altered');
+    expect(checkCertificate({ ...row, signature: 'AAAA' }, record, key).status).toBe('altered');
+    expect(checkCertificate(row, record, { publicKey, keyId: 'other' }).problems).toContain(
+      '签名所用密钥不是本中心公布的证照签名密钥',
+    );
+  });
+
+  it('revoked when the record and the row agree on the revocation; altered when they do not', () => {
+    const revokedRecord = {
+      ...record,
+      revoked: { at: '2026-07-10T02:00:00.000Z', department: 'CITY_MANAGEMENT', reason: '撤销', by: 'cm' },
+    };
+    const revokedRow = {
+      ...row,
+      revokedAt: '2026-07-10T02:00:00.000Z',
+      revokedBy: 'CITY_MANAGEMENT',
+      revocationReason: '撤销',
+    };
+    const check = checkCertificate(revokedRow, revokedRecord, key);
+    expect(check.status).toBe('revoked');
+    expect(check.revocation).toEqual({
+      at: '2026-07-10T02:00:00.000Z',
+      department: { code: 'CITY_MANAGEMENT', name: fields.issuerName },
+      reason: '撤销',
+    });
+    // someone clears the row's revocation to make it look valid again
+    expect(checkCertificate(row, revokedRecord, key).status).toBe('altered');
+    // or marks a valid certificate revoked in the library only
+    expect(checkCertificate(revokedRow, record, key).status).toBe('altered');
+  });
+
+  it('unsigned (legacy) when there is no signature but the record agrees', () => {
+    const check = checkCertificate({ ...row, signature: null, keyId: null }, record, key);
+    expect(check.status).toBe('unsigned');
+    expect(check.signature.valid).toBeNull();
+    expect(checkCertificate({ ...row, signature: null, holderName: 'x' }, record, key).status).toBe('altered');
+  });
+});
+
+describe('maskIdNumber', () => {
+  it('keeps the first 3 and last 4 characters of a full number, less of a short one', () => {
+    expect(maskIdNumber('110101199003071234')).toBe('110***********1234');
+    expect(maskIdNumber('91440300MA5XXXXX0X')).toBe('914***********XX0X');
+    expect(maskIdNumber('AB12345')).toBe('A****45');
+    expect(maskIdNumber('1234')).toBe('***4');
+  });
+});
