@@ -12,14 +12,18 @@ import { healthRoutes } from './routes/health.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
+import { ratingRoutes } from './routes/ratings.ts';
 
 export interface ApiDeps extends EngineDeps {
   db: Database;
   catalogue: CatalogueCache;
   /** The centre's Ed25519 key: the public half is published and verifies certificates; exports are signed with it. */
   signingKey: SigningKey;
+  /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
+  followUpDays?: number;
 }
 
 export type Api = FastifyInstance;
@@ -43,8 +47,10 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(catalogueRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(auditRoutes(deps));
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
+  await app.register(ratingRoutes(deps));
   return app;
 }
 

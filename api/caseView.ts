@@ -9,6 +9,10 @@ export function caseView(state: CaseState) {
   return {
     caseNo: state.caseNo,
     status: state.status,
+    /** 急办件: who marked the case urgent, when and why (null when it is not). */
+    urgent: state.urgent ?? null,
+    /** The decision rules the case was received under: 2 = each matter of a theme its own outcome. */
+    rules: state.rulesVersion ?? 1,
     applicant: state.applicant,
     ...(state.theme ? { theme: state.theme } : {}),
     matters: state.matters.map((m) => ({

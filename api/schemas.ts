@@ -125,6 +125,9 @@ export const SpecialProcedureParams = Type.Object(
 
 export const SpecialProcedureEndBody = Type.Object({ reviewerId: actorId }, strict);
 
+/** 急办件: a supervisor marks a case urgent, with the reason. */
+export const UrgentBody = Type.Object({ reason, supervisorId: actorId }, strict);
+
 export const DeliveryBody = Type.Object(
   {
     method: Type.Union([Type.Literal('pickup'), Type.Literal('post')]),

@@ -20,6 +20,7 @@ import {
   SubmitApplicationBody,
   SupplementBody,
   DeliveryBody,
+  UrgentBody,
   ExtensionApprovalBody,
   ExtensionParams,
   ExtensionRequestBody,
@@ -163,6 +164,8 @@ export const applicationRoutes =
           channel: body.channel ?? 'window',
           form: body.form ?? {},
           receivedBy: body.receivedBy,
+          // Cases received from now on: each matter of a theme gets its own outcome (issue 9).
+          rules: 2,
         });
         // A retry after the case has closed: the case is answered from its record.
         const state = submitted === 'closed' ? await loadCase(deps.db, reservation.caseNo) : submitted;
@@ -207,6 +210,7 @@ export const applicationRoutes =
             acceptedOn: cases.acceptedOn,
             statutoryDue: cases.statutoryDue,
             promisedDue: cases.promisedDue,
+            urgent: cases.urgent,
           })
           .from(cases)
           .where(filters.length ? and(...filters) : undefined)
@@ -335,6 +339,22 @@ export const applicationRoutes =
             { extensionId: request.params.id, ...request.body },
             request.headers['idempotency-key'],
           ),
+        ),
+    );
+
+    app.post(
+      '/applications/:caseNo/urgent',
+      {
+        schema: {
+          summary: '电子监察：标记急办件（各部门优先办理）',
+          params: CaseNoParams,
+          body: UrgentBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) =>
+        answerView(
+          await callCase(deps, request.params.caseNo, 'markUrgent', request.body, request.headers['idempotency-key']),
         ),
     );
 

@@ -1,0 +1,164 @@
+/**
+ * Auditors (审计 / 纪检监察): the integrity check of a case's record, its timeline, and its state at any point.
+ * All three read the legal record (`case_events`); the audit also asks the engine for the chain head it holds.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { asc, eq } from 'drizzle-orm';
+import Type from 'typebox';
+import type { Database } from '../../db/client.ts';
+import { caseEvents } from '../../db/schema.ts';
+import { rederive } from '../../rules/audit.ts';
+import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
+import { verifyChain, type ChainHead } from '../../rules/hashChain.ts';
+import { caseHistory } from '../../rules/history.ts';
+import type { ApiDeps } from '../app.ts';
+import { queryChainHead } from '../caseClient.ts';
+import { caseView, loadCase } from '../caseView.ts';
+import { ApiError } from '../errors.ts';
+import { CaseNoParams } from '../schemas.ts';
+
+const ReplayQuery = Type.Object(
+  {
+    upTo: Type.Optional(Type.Integer({ minimum: 1, description: '重放到第几条事件（含）' })),
+    at: Type.Optional(Type.String({ maxLength: 40, description: '重放到该时刻（含），ISO 8601，须带时区' })),
+  },
+  { additionalProperties: false },
+);
+
+/** An instant with its time zone: a bare date or a local time would mean different instants to different readers. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** The case's events with their chain columns, times as ISO instants (as the workflow stamped them). */
+async function loadRecord(db: Database, caseNo: string) {
+  const rows = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    data: r.data,
+    prevHash: r.prevHash,
+    hash: r.hash,
+    recordedAt: r.recordedAt.toISOString(),
+  }));
+}
+
+type RecordRow = Awaited<ReturnType<typeof loadRecord>>[number];
+
+const notFound = (caseNo: string) => new ApiError(404, 'case_not_found', `办件 ${caseNo} 不存在`, 'caseNo');
+
+/** The chain head the engine holds: undefined when it has no such case, null when it does not answer. */
+async function engineHead(deps: ApiDeps, caseNo: string): Promise<ChainHead | undefined | null> {
+  try {
+    return await queryChainHead(deps, caseNo);
+  } catch (error) {
+    // The record is still checked on its own; the missing head is itself reported (head_unavailable).
+    if (error instanceof ApiError && error.statusCode === 503) return null;
+    throw error;
+  }
+}
+
+function fold(rows: RecordRow[]): CaseState {
+  let state: CaseState | undefined;
+  for (const r of rows) {
+    try {
+      state = evolve(state, { type: r.type, at: r.at, actor: r.actor, data: r.data } as CaseEvent);
+    } catch (error) {
+      throw new ApiError(
+        409,
+        'record_unfoldable',
+        `第 ${r.seq} 条事件无法按规则重放（${error instanceof Error ? error.message : String(error)}），请查看 /audit`,
+        'caseNo',
+      );
+    }
+  }
+  if (!state) throw new ApiError(409, 'record_unfoldable', '事件记录无法重放出办件，请查看 /audit', 'caseNo');
+  return state;
+}
+
+export const auditRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/applications/:caseNo/audit',
+      { schema: { summary: '审计：校验事件哈希链并按规则与日历重新推算各项期限', params: CaseNoParams } },
+      async (request) => {
+        const { caseNo } = request.params;
+        // The head first, then the rows: the workflow writes its rows before it moves its head, so rows read after
+        // the head are never behind it. Rows past the head may belong to a step in flight: ask once more.
+        let head = await engineHead(deps, caseNo);
+        const events = await loadRecord(deps.db, caseNo);
+        const last = events.at(-1);
+        if (head && last && last.seq > head.seq) head = await engineHead(deps, caseNo);
+        if (events.length === 0 && !head) throw notFound(caseNo);
+        const chainProblems = verifyChain(caseNo, events, head);
+        const derivation = rederive(events, (await loadCase(deps.db, caseNo)) ?? null);
+        const problems = [
+          ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
+          ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
+        ];
+        return {
+          caseNo,
+          intact: problems.length === 0,
+          checkedAt: new Date().toISOString(),
+          chain: { events: events.length, head: head ?? null, problems: chainProblems },
+          derivation: { problems: derivation.problems },
+          problems,
+        };
+      },
+    );
+
+    app.get(
+      '/applications/:caseNo/history',
+      {
+        schema: { summary: '办件全过程记录：每条事件的时间、经办人、内容、法律依据与告知书原文', params: CaseNoParams },
+      },
+      async (request) => {
+        const { caseNo } = request.params;
+        const events = await loadRecord(deps.db, caseNo);
+        if (events.length === 0) throw notFound(caseNo);
+        return { caseNo, entries: caseHistory(events) };
+      },
+    );
+
+    app.get(
+      '/applications/:caseNo/replay',
+      {
+        schema: {
+          summary: '重放：按事件记录折叠出某一条事件或某一时刻的办件状态（与办件视图同形）',
+          params: CaseNoParams,
+          querystring: ReplayQuery,
+        },
+      },
+      async (request) => {
+        const { caseNo } = request.params;
+        const { upTo, at } = request.query;
+        if (upTo !== undefined && at !== undefined) {
+          throw new ApiError(400, 'conflicting_fields', '只能提供 upTo 或 at 其中之一', 'at');
+        }
+        const instant = at === undefined ? undefined : Date.parse(at);
+        if (at !== undefined && (!INSTANT.test(at) || Number.isNaN(instant))) {
+          throw new ApiError(
+            400,
+            'invalid_field',
+            '字段 at 必须是带时区的 ISO 8601 时刻，例如 2026-03-02T09:00:00+08:00',
+            'at',
+          );
+        }
+        const events = await loadRecord(deps.db, caseNo);
+        const last = events.at(-1);
+        if (!last) throw notFound(caseNo);
+        if (upTo !== undefined && upTo > last.seq) {
+          throw new ApiError(400, 'invalid_field', `字段 upTo 超出范围：该办件最后一条事件为第 ${last.seq} 条`, 'upTo');
+        }
+        const upToHere = events.filter((e) =>
+          upTo !== undefined ? e.seq <= upTo : instant !== undefined ? Date.parse(e.at) <= instant : true,
+        );
+        const lastFolded = upToHere.at(-1);
+        if (!lastFolded) {
+          throw new ApiError(422, 'before_case_received', `办件 ${caseNo} 在 ${at} 尚未收件`, 'at');
+        }
+        return { ...caseView(fold(upToHere)), replayedUpTo: lastFolded.seq, at: lastFolded.at };
+      },
+    );
+  };
