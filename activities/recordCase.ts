@@ -60,6 +60,7 @@ export async function recordCase(
     openedOn: t.openedOn,
     due: t.due,
     decidedAt: t.decidedAt ?? null,
+    urgent: state.urgent !== undefined,
   }));
   await sql`
     WITH new_events AS (
@@ -88,23 +89,27 @@ export async function recordCase(
       RETURNING 1
     ), case_row AS (
       INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,
-                         accepted_on, statutory_due, promised_due, last_seq, snapshot)
+                         accepted_on, statutory_due, promised_due, last_seq, urgent, snapshot)
       VALUES (${state.caseNo}, ${state.queryCode}, ${state.status}, ${state.applicant.idNumber},
               ${state.applicant.name}, ${state.receivedBy.window}, ${state.receivedAt}::timestamptz,
               ${state.acceptedOn ?? null}::date, ${state.deadlines.statutoryDue ?? null}::date,
-              ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${JSON.stringify(state)}::jsonb)
+              ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${state.urgent !== undefined},
+              ${JSON.stringify(state)}::jsonb)
       ON CONFLICT (case_no) DO UPDATE SET
         status = excluded.status, accepted_on = excluded.accepted_on, statutory_due = excluded.statutory_due,
-        promised_due = excluded.promised_due, last_seq = excluded.last_seq, snapshot = excluded.snapshot
+        promised_due = excluded.promised_due, last_seq = excluded.last_seq, urgent = excluded.urgent,
+        snapshot = excluded.snapshot
       WHERE cases.last_seq <= excluded.last_seq
       RETURNING 1
     ), task_rows AS (
-      INSERT INTO review_tasks (id, case_no, matter, department, status, opened_on, due, decided_at)
-      SELECT t.id, ${state.caseNo}, t.matter, t.department, t.status, t."openedOn", t.due, t."decidedAt"
+      INSERT INTO review_tasks (id, case_no, matter, department, status, opened_on, due, decided_at, urgent)
+      SELECT t.id, ${state.caseNo}, t.matter, t.department, t.status, t."openedOn", t.due, t."decidedAt", t.urgent
       FROM jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)
-        AS t(id text, matter text, department text, status text, "openedOn" date, due date, "decidedAt" timestamptz)
+        AS t(id text, matter text, department text, status text, "openedOn" date, due date, "decidedAt" timestamptz,
+             urgent boolean)
       ON CONFLICT (id) DO UPDATE SET
-        status = excluded.status, opened_on = excluded.opened_on, due = excluded.due, decided_at = excluded.decided_at
+        status = excluded.status, opened_on = excluded.opened_on, due = excluded.due, decided_at = excluded.decided_at,
+        urgent = excluded.urgent
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM new_events) AS events`;

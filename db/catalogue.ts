@@ -17,6 +17,10 @@ export async function readCatalogueFile(file = defaultCataloguePath): Promise<Ca
 
 /** Upsert the catalogue (matters are versioned data; cases keep the snapshot they were received with). */
 export async function loadCatalogue(db: Database, catalogue: Catalogue): Promise<void> {
+  const problems = catalogueProblems(catalogue);
+  if (problems.length > 0) {
+    throw new Error(`catalogue version ${catalogue.version} is inconsistent:\n${problems.join('\n')}`);
+  }
   await db.transaction(async (tx) => {
     for (const d of catalogue.departments) {
       await tx

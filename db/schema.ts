@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   date,
   index,
   integer,
@@ -69,6 +70,8 @@ export const cases = pgTable(
     statutoryDue: date('statutory_due'),
     promisedDue: date('promised_due'),
     lastSeq: integer('last_seq').notNull(),
+    /** 急办件: marked urgent by a supervisor. */
+    urgent: boolean('urgent').notNull().default(false),
     snapshot: jsonb('snapshot').$type<CaseState>().notNull(),
   },
   (t) => [index('cases_status_idx').on(t.status, t.promisedDue), index('cases_applicant_idx').on(t.applicantIdNumber)],
@@ -104,6 +107,8 @@ export const reviewTasks = pgTable(
     openedOn: date('opened_on').notNull(),
     due: date('due').notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'string' }),
+    /** The task's case is urgent (急办件): the task comes first in every inbox. */
+    urgent: boolean('urgent').notNull().default(false),
   },
   (t) => [
     index('review_tasks_inbox_idx').on(t.department, t.status, t.due),

@@ -10,15 +10,17 @@ import type {
   Certificate,
   Channel,
   DeadlineName,
+  MatterResult,
   ReviewTask,
 } from './caseModel.ts';
-import { evolve, finalStatuses } from './caseModel.ts';
+import { deliverableStatuses, evolve, finalStatuses } from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
 import {
   acceptedNotice,
   approvedNotice,
   extensionNotice,
   notAcceptedNotice,
+  partiallyApprovedNotice,
   refusedNotice,
   specialProcedureNotice,
   supplementNotice,
@@ -78,9 +80,15 @@ export function taskLimitDays(matter: MatterSnapshot, stage: 1 | 2): number {
   return matter.kind === 'escalated' && stage === 1 ? ESCALATED_REVIEW_DAYS : matter.promisedLimitDays;
 }
 
-/** A second stage's due date when it opens: the higher level of an escalated matter gets its own promised limit. */
+/**
+ * A second stage's due date when it opens: the higher level of an escalated matter gets its own limit
+ * (`higherLevelLimitDays`; the catalogue guarantees 20 + it fits in the matter's limits). A snapshot taken before the
+ * field existed keeps the old rule, the matter's promised limit, so running cases keep their dates.
+ */
 export function secondStageDue(matter: MatterSnapshot, lead: Pick<ReviewTask, 'due'>, openedOn: IsoDate): IsoDate {
-  return matter.kind === 'escalated' ? addWorkingDays(openedOn, matter.promisedLimitDays) : lead.due;
+  return matter.kind === 'escalated'
+    ? addWorkingDays(openedOn, matter.higherLevelLimitDays ?? matter.promisedLimitDays)
+    : lead.due;
 }
 
 /** 第42条: 20 days extend by 10; joint / centralised handling (45 days) by 15. */
@@ -102,6 +110,8 @@ export type CaseCommand =
       channel?: Channel;
       form: Record<string, unknown>;
       receivedBy: { clerkId: string; window: string };
+      /** The decision rules (absent: 1, a refusal refuses the whole case; 2: each matter its own outcome). */
+      rules?: 2;
     }
   | {
       type: 'decide_acceptance';
@@ -135,6 +145,7 @@ export type CaseCommand =
   | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string }
   | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
   | { type: 'revoke_certificate'; certificateNo: string; department: string; reason: string; reviewerId: string }
+  | { type: 'mark_urgent'; reason: string; supervisorId: string }
   | { type: 'timer_fired'; timerId: string };
 
 /** A rule that forbids the input; `status` is the HTTP status the API answers with. */
@@ -207,7 +218,7 @@ function deadlineTimers(state: CaseState, name: DeadlineName, due: IsoDate | und
 }
 
 export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
-  if (!state || (finalStatuses.includes(state.status) && state.status !== 'approved')) return [];
+  if (!state || (finalStatuses.includes(state.status) && !deliverableStatuses.includes(state.status))) return [];
   const d = state.deadlines;
   const timers: PendingTimer[] = [];
   if (state.status === 'received') timers.push(...deadlineTimers(state, 'acceptance', d.acceptanceDue));
@@ -216,7 +227,9 @@ export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
     timers.push(...deadlineTimers(state, 'review', d.promisedDue));
     timers.push(...deadlineTimers(state, 'statutory', d.statutoryDue, false));
   }
-  if (state.status === 'approved' && !state.delivery) timers.push(...deadlineTimers(state, 'delivery', d.deliveryDue));
+  if (deliverableStatuses.includes(state.status) && !state.delivery) {
+    timers.push(...deadlineTimers(state, 'delivery', d.deliveryDue));
+  }
   if (state.deficiencies.length > 0) timers.push(...deadlineTimers(state, 'deficiencies', d.deficienciesDue));
   return timers;
 }
@@ -275,6 +288,8 @@ export function decide(state: CaseState | undefined, command: CaseCommand, nowMs
       return deliver(buffer, command, today);
     case 'revoke_certificate':
       return revokeCertificate(buffer, command);
+    case 'mark_urgent':
+      return markUrgent(buffer, command);
     case 'timer_fired':
       return timerFired(buffer, command.timerId, nowMs, today);
   }
@@ -304,6 +319,7 @@ function submit(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'subm
         receivedBy: command.receivedBy,
         receivedOn: today,
         acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
+        ...(command.rules ? { rules: command.rules } : {}),
       },
     },
   );
@@ -594,9 +610,20 @@ function giveOpinion(
       reviewerId: command.reviewerId,
     },
   });
-  consolidateSupplements(buffer, today);
-  concludeIfDecided(buffer, reviewer, today);
+  if (perMatterOutcomes(state)) {
+    // Rules 2: a refusal decides its matter first, so the consolidated notice leaves that matter's requests out.
+    concludeIfDecided(buffer, reviewer, today);
+    consolidateSupplements(buffer, today);
+  } else {
+    consolidateSupplements(buffer, today);
+    concludeIfDecided(buffer, reviewer, today);
+  }
   return buffer.ok();
+}
+
+/** Rules 2 (issue 9): each matter of a case gets its own outcome; a refusal refuses only its matter. */
+export function perMatterOutcomes(state: Pick<CaseState, 'rulesVersion'>): boolean {
+  return (state.rulesVersion ?? 1) >= 2;
 }
 
 /**
@@ -608,7 +635,12 @@ function consolidateSupplements(buffer: EventBuffer, today: IsoDate): void {
   if (state.status !== 'in_review') return;
   const requesting = state.tasks.filter((t) => t.status === 'supplement_requested');
   if (requesting.length === 0 || state.tasks.some((t) => t.status === 'open')) return;
-  if (state.tasks.some((t) => t.status === 'refused' && t.stage === 1 && !hasStages(state, t.matter))) return;
+  // A refusal still to decide its matter comes first (rules 1: it ends the case; rules 2: its matter is decided and
+  // that matter's requests cancelled before the notice goes out).
+  const undecided = (t: ReviewTask) => state.outcomes[t.matter] === 'pending';
+  if (state.tasks.some((t) => t.status === 'refused' && t.stage === 1 && !hasStages(state, t.matter) && undecided(t))) {
+    return;
+  }
   const items = new Map<string, MissingMaterial>();
   for (const task of requesting) {
     for (const code of task.supplementRequest?.materials ?? []) {
@@ -647,6 +679,10 @@ function concludeIfDecided(buffer: EventBuffer, actor: Actor, today: IsoDate): v
   }
   // A refusal decides its matter: by the lead where the matter has stages, by any department where all are equal.
   const deciding = state.tasks.filter((t) => t.status === 'refused' && (t.stage === 2 || !hasStages(state, t.matter)));
+  if (perMatterOutcomes(state)) {
+    concludePerMatter(buffer, actor, today, deciding);
+    return;
+  }
   if (deciding.length > 0) {
     const reasons = deciding.map((t) => `${t.departmentName}：${t.reason ?? ''}`);
     for (const matter of new Set(deciding.map((t) => t.matter))) {
@@ -679,9 +715,71 @@ function concludeIfDecided(buffer: EventBuffer, actor: Actor, today: IsoDate): v
   }
 }
 
-function cancelOpenTasks(buffer: EventBuffer, reason: string): void {
-  for (const task of buffer.current.tasks.filter((t) =>
-    ['open', 'waiting', 'supplement_requested'].includes(t.status),
+/**
+ * Rules 2: a refused matter is decided (its other tasks cancelled) and the others go on; the case ends once every
+ * matter is decided: approved when all were approved, refused when all were refused, partially approved otherwise.
+ */
+function concludePerMatter(buffer: EventBuffer, actor: Actor, today: IsoDate, deciding: ReviewTask[]): void {
+  let state = buffer.current;
+  for (const matter of state.matters) {
+    if (state.outcomes[matter.code] !== 'pending') continue;
+    if (deciding.some((t) => t.matter === matter.code)) {
+      buffer.push(actor, { type: 'matter_decided', data: { matter: matter.code, outcome: 'refused' } });
+      cancelOpenTasks(buffer, '该事项已不予许可', matter.code);
+      state = buffer.current;
+      continue;
+    }
+    const tasks = state.tasks.filter((t) => t.matter === matter.code);
+    const decidingTasks = hasStages(state, matter.code) ? tasks.filter((t) => t.stage === 2) : tasks;
+    if (decidingTasks.length > 0 && decidingTasks.every((t) => t.status === 'approved')) {
+      state = buffer.push(actor, { type: 'matter_decided', data: { matter: matter.code, outcome: 'approved' } });
+    }
+  }
+  const outcomes = state.matters.map((m) => state.outcomes[m.code]);
+  if (outcomes.some((o) => o === 'pending')) return;
+  const results = matterResults(state);
+  const reasons = results.filter((r) => r.outcome === 'refused').flatMap((r) => r.reasons);
+  if (outcomes.every((o) => o === 'approved')) {
+    state = buffer.push(actor, {
+      type: 'case_approved',
+      data: { deliveryDue: addWorkingDays(today, DELIVERY_LIMIT_DAYS) },
+    });
+    buffer.push(SYSTEM, { type: 'notice_sent', data: approvedNotice(state, buffer.noticeId(), buffer.at) });
+  } else if (outcomes.every((o) => o === 'refused')) {
+    state = buffer.push(actor, { type: 'case_refused', data: { reasons } });
+    buffer.push(SYSTEM, { type: 'notice_sent', data: refusedNotice(state, buffer.noticeId(), buffer.at, reasons) });
+  } else {
+    state = buffer.push(actor, {
+      type: 'case_partially_approved',
+      data: { deliveryDue: addWorkingDays(today, DELIVERY_LIMIT_DAYS), reasons },
+    });
+    buffer.push(SYSTEM, {
+      type: 'notice_sent',
+      data: partiallyApprovedNotice(state, buffer.noticeId(), buffer.at, results),
+    });
+  }
+}
+
+/** Each decided matter's result, with the deciding departments' reasons for a refusal. */
+export function matterResults(state: CaseState): MatterResult[] {
+  return state.matters.flatMap((m): MatterResult[] => {
+    const outcome = state.outcomes[m.code];
+    if (outcome !== 'approved' && outcome !== 'refused') return [];
+    const reasons =
+      outcome === 'refused'
+        ? state.tasks
+            .filter(
+              (t) => t.matter === m.code && t.status === 'refused' && (t.stage === 2 || !hasStages(state, m.code)),
+            )
+            .map((t) => `${t.departmentName}：${t.reason ?? ''}`)
+        : [];
+    return [{ matter: m.code, name: m.name, outcome, reasons }];
+  });
+}
+
+function cancelOpenTasks(buffer: EventBuffer, reason: string, matter?: string): void {
+  for (const task of buffer.current.tasks.filter(
+    (t) => ['open', 'waiting', 'supplement_requested'].includes(t.status) && (!matter || t.matter === matter),
   )) {
     buffer.push(SYSTEM, { type: 'task_cancelled', data: { taskId: task.id, reason } });
   }
@@ -863,7 +961,7 @@ function revokeCertificate(
 
 function deliver(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'deliver' }>, today: IsoDate): Decision {
   const state = buffer.current;
-  if (state.status !== 'approved') {
+  if (!deliverableStatuses.includes(state.status)) {
     return violation(409, 'not_decided', '办件尚未准予许可，没有可送达的证照', 'caseNo');
   }
   if (state.delivery) return violation(409, 'already_delivered', '证照已送达', 'caseNo');
@@ -884,6 +982,24 @@ function deliver(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'del
         by: command.clerkId,
       },
     },
+  );
+  return buffer.ok();
+}
+
+/** 急办件: a supervisor marks a running case urgent, with a reason; every inbox then lists its tasks first. */
+function markUrgent(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'mark_urgent' }>): Decision {
+  const state = buffer.current;
+  if (finalStatuses.includes(state.status)) {
+    return violation(409, 'already_decided', `办件已办结（${state.status}），不能标记为急办件`, 'caseNo');
+  }
+  if (state.urgent) {
+    return violation(409, 'already_urgent', `办件已于 ${state.urgent.at} 标记为急办件`, 'caseNo');
+  }
+  const reason = command.reason?.trim();
+  if (!reason) return violation(422, 'reason_required', '标记急办件必须说明理由', 'reason');
+  buffer.push(
+    { kind: 'supervisor', id: command.supervisorId },
+    { type: 'marked_urgent', data: { reason, by: command.supervisorId } },
   );
   return buffer.ok();
 }
@@ -948,7 +1064,8 @@ export function certificateFor(state: CaseState, matter: MatterSnapshot, nowMs: 
 
 /** Matters approved whose certificate has not been issued yet (withheld while 容缺 materials are outstanding). */
 export function certificatesToIssue(state: CaseState): MatterSnapshot[] {
-  if (state.status !== 'approved' || state.deficiencies.length > 0) return []; // results delivered together (同步发证)
+  // results delivered together (同步发证)
+  if (!deliverableStatuses.includes(state.status) || state.deficiencies.length > 0) return [];
   const issued = new Set(state.certificates.map((c) => c.matter));
   return state.matters.filter((m) => state.outcomes[m.code] === 'approved' && !issued.has(m.code));
 }

@@ -10,13 +10,15 @@ export type CaseStatus =
   | 'awaiting_supplement'
   | 'in_review'
   | 'approved'
+  /** Rules 2: a case of several matters where some were approved and some refused (each matter its own outcome). */
+  | 'partially_approved'
   | 'refused'
   | 'not_accepted'
   | 'withdrawn'
   | 'terminated';
 
 export interface Actor {
-  kind: 'clerk' | 'reviewer' | 'applicant' | 'system';
+  kind: 'clerk' | 'reviewer' | 'applicant' | 'supervisor' | 'system';
   id: string;
 }
 
@@ -54,6 +56,7 @@ export type NoticeKind =
   | 'accepted'
   | 'not_accepted'
   | 'approved'
+  | 'partially_approved'
   | 'refused'
   | 'withdrawn'
   | 'terminated'
@@ -68,7 +71,16 @@ export interface Notice {
   title: string;
   body: string;
   items?: Array<{ code: string; name: string; matters: string[] }>;
+  /** A decision on several matters (rules 2): each matter's result, with the reasons of a refusal. */
+  results?: MatterResult[];
   due?: IsoDate;
+}
+
+export interface MatterResult {
+  matter: string;
+  name: string;
+  outcome: 'approved' | 'refused';
+  reasons: string[];
 }
 
 export interface Certificate {
@@ -150,6 +162,13 @@ export interface CaseState {
   caseNo: string;
   queryCode: string;
   status: CaseStatus;
+  /**
+   * The decision rules the case was received under (absent: 1). 1: a refusal of any matter refuses the whole case.
+   * 2: each matter of a theme gets its own outcome (issue 9). Recorded in `received`, so a case keeps its rules.
+   */
+  rulesVersion?: number;
+  /** 急办件: marked urgent by a supervisor; its tasks come first in every inbox. */
+  urgent?: { reason: string; by: string; at: string };
   applicant: Applicant;
   theme?: { code: string; name: string };
   matters: MatterSnapshot[];
@@ -230,6 +249,8 @@ export type CaseEvent = EventBase &
           receivedBy: { clerkId: string; window: string };
           receivedOn: IsoDate;
           acceptanceDue: IsoDate;
+          /** The decision rules (absent: 1); see CaseState.rulesVersion. */
+          rules?: number;
         };
       }
     | { type: 'notice_sent'; data: Notice }
@@ -272,6 +293,8 @@ export type CaseEvent = EventBase &
     | { type: 'deadline_warning'; data: { deadline: DeadlineName; level: 'yellow' | 'red'; due: IsoDate } }
     | { type: 'matter_decided'; data: { matter: string; outcome: 'approved' | 'refused' } }
     | { type: 'case_approved'; data: { deliveryDue?: IsoDate } }
+    | { type: 'case_partially_approved'; data: { deliveryDue?: IsoDate; reasons: string[] } }
+    | { type: 'marked_urgent'; data: { reason: string; by: string } }
     | { type: 'case_refused'; data: { reasons: string[] } }
     | { type: 'withdrawn'; data: { reason: string } }
     | { type: 'terminated'; data: { reason: string } }
@@ -340,6 +363,7 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       caseNo: d.caseNo,
       queryCode: d.queryCode,
       status: 'received',
+      ...(d.rules ? { rulesVersion: d.rules } : {}),
       applicant: d.applicant,
       ...(d.theme ? { theme: d.theme } : {}),
       matters: d.matters,
@@ -538,6 +562,19 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
         ...(s.deadlines.deficienciesDue ? { deficienciesDue: s.deadlines.deficienciesDue } : {}),
       };
       break;
+    case 'case_partially_approved':
+      s.timeliness = timelinessAt(s, event.at);
+      s.status = 'partially_approved';
+      s.reasons = event.data.reasons;
+      s.decidedAt = event.at;
+      s.deadlines = {
+        ...(event.data.deliveryDue ? { deliveryDue: event.data.deliveryDue } : {}),
+        ...(s.deadlines.deficienciesDue ? { deficienciesDue: s.deadlines.deficienciesDue } : {}),
+      };
+      break;
+    case 'marked_urgent':
+      s.urgent = { reason: event.data.reason, by: event.data.by, at: event.at };
+      break;
     case 'case_refused':
       endCase(s, event.at, 'refused', event.data.reasons);
       break;
@@ -571,4 +608,14 @@ export function replay(events: CaseEvent[]): CaseState | undefined {
   return events.reduce<CaseState | undefined>(evolve, undefined);
 }
 
-export const finalStatuses: readonly CaseStatus[] = ['approved', 'refused', 'not_accepted', 'withdrawn', 'terminated'];
+export const finalStatuses: readonly CaseStatus[] = [
+  'approved',
+  'partially_approved',
+  'refused',
+  'not_accepted',
+  'withdrawn',
+  'terminated',
+];
+
+/** Decided with something to deliver: every matter approved, or some (rules 2). Certificates and delivery follow. */
+export const deliverableStatuses: readonly CaseStatus[] = ['approved', 'partially_approved'];

@@ -1,4 +1,5 @@
 /** The matter catalogue (事项目录) as data. Matters are versioned data, never code. */
+import { ESCALATED_REVIEW_DAYS } from './caseDecisions.ts';
 
 export type MatterKind = 'immediate' | 'promised' | 'joint' | 'escalated';
 
@@ -37,6 +38,11 @@ export interface Matter {
   materials: MatterMaterial[];
   statutoryLimitDays: number;
   promisedLimitDays: number;
+  /**
+   * Escalated matters (上报件) only: the working days the higher level (the lead) takes to decide once the lower level's
+   * preliminary review (at most 20, 第43条) is in. Both limits of the matter must cover the two stages.
+   */
+  higherLevelLimitDays?: number;
   supplementLimitDays: number;
   warningDays: number;
   result: { type: 'certificate' | 'licence' | 'reply'; name: string };
@@ -69,6 +75,8 @@ export interface MatterSnapshot {
   materials: Array<MatterMaterial & { name: string; issuedByMatter?: string }>;
   statutoryLimitDays: number;
   promisedLimitDays: number;
+  /** See Matter; absent in snapshots taken before it existed (the higher level then had the promised limit). */
+  higherLevelLimitDays?: number;
   supplementLimitDays: number;
   warningDays: number;
   result: { type: 'certificate' | 'licence' | 'reply'; name: string };
@@ -96,6 +104,7 @@ export function catalogueProblems(catalogue: Catalogue): string[] {
     if (matter.promisedLimitDays > matter.statutoryLimitDays) {
       problems.push(`${matter.code}: promised limit longer than statutory limit`);
     }
+    problems.push(...escalationProblems(matter));
   }
   for (const material of catalogue.materials) {
     if (material.issuedByMatter && !matters.has(material.issuedByMatter)) {
@@ -105,6 +114,42 @@ export function catalogueProblems(catalogue: Catalogue): string[] {
   for (const theme of catalogue.themes) {
     for (const code of theme.matters) {
       if (!matters.has(code)) problems.push(`theme ${theme.code}: unknown matter ${code}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * 上报件: the lower level reviews for up to ESCALATED_REVIEW_DAYS (第43条), then the higher level decides within its own
+ * limit (`higherLevelLimitDays`). The matter's statutory and promised limits are what the case is measured against,
+ * so each must be at least the sum of the two stages; a shorter one would make the case late by design.
+ */
+export function escalationProblems(matter: Matter): string[] {
+  const problems: string[] = [];
+  const higher = matter.higherLevelLimitDays;
+  if (matter.kind !== 'escalated') {
+    if (higher !== undefined) problems.push(`${matter.code}: higherLevelLimitDays is only for an escalated matter`);
+    return problems;
+  }
+  if (!matter.departments.some((d) => !d.lead)) {
+    problems.push(`${matter.code}: an escalated matter needs a lower-level department besides the lead (higher level)`);
+  }
+  if (higher === undefined || !Number.isInteger(higher) || higher < 1) {
+    problems.push(
+      `${matter.code}: an escalated matter needs higherLevelLimitDays, the higher level's own limit (a positive integer)`,
+    );
+    return problems;
+  }
+  const stages = ESCALATED_REVIEW_DAYS + higher;
+  for (const [name, days] of [
+    ['statutory', matter.statutoryLimitDays],
+    ['promised', matter.promisedLimitDays],
+  ] as const) {
+    if (days < stages) {
+      problems.push(
+        `${matter.code}: ${name} limit ${days} working days is shorter than its two stages: ` +
+          `${ESCALATED_REVIEW_DAYS} of lower-level review (第43条) + ${higher} of the higher level = ${stages}`,
+      );
     }
   }
   return problems;
@@ -126,6 +171,7 @@ export function snapshotMatter(catalogue: Catalogue, matter: Matter): MatterSnap
     })),
     statutoryLimitDays: matter.statutoryLimitDays,
     promisedLimitDays: matter.promisedLimitDays,
+    ...(matter.higherLevelLimitDays !== undefined ? { higherLevelLimitDays: matter.higherLevelLimitDays } : {}),
     supplementLimitDays: matter.supplementLimitDays,
     warningDays: matter.warningDays,
     result: matter.result,

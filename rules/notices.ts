@@ -1,5 +1,5 @@
 /** The written notices an applicant receives (zh-CN). Built once and stored exactly as sent. */
-import type { CaseState, Notice } from './caseModel.ts';
+import type { CaseState, MatterResult, Notice } from './caseModel.ts';
 import type { IsoDate } from './workingDays.ts';
 
 export interface MissingMaterial {
@@ -81,6 +81,10 @@ export function notAcceptedNotice(
   };
 }
 
+/** How a refusal notice words the applicant's remedies (行政复议 / 行政诉讼). */
+const REFUSAL_REMEDIES =
+  '如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。';
+
 export function refusedNotice(
   state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
   id: string,
@@ -95,7 +99,35 @@ export function refusedNotice(
     body:
       `${opening(state)}经审查，决定不予许可。理由：\n` +
       reasons.map((r, i) => `${i + 1}. ${r}`).join('\n') +
-      `\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。`,
+      `\n${REFUSAL_REMEDIES}`,
+  };
+}
+
+/**
+ * A theme case decided matter by matter (rules 2) with some matters approved and some refused: each matter's result,
+ * the reasons of each refusal, the delivery of the approved matters' certificates and the remedies against the refusals.
+ */
+export function partiallyApprovedNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  results: MatterResult[],
+): Notice {
+  const lines = results.map((r, i) =>
+    r.outcome === 'approved'
+      ? `${i + 1}. ${r.name}：准予许可。`
+      : `${i + 1}. ${r.name}：不予许可。理由：${r.reasons.join('；')}`,
+  );
+  return {
+    id,
+    kind: 'partially_approved',
+    sentAt,
+    title: '分项审批结果决定书',
+    body:
+      `${opening(state)}经审查，各事项办理结果如下：\n${lines.join('\n')}\n` +
+      `准予许可事项的证照将依法在十个工作日内向您颁发、送达。\n` +
+      `对不予许可的事项，${REFUSAL_REMEDIES}`,
+    results,
   };
 }
 

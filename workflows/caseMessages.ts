@@ -26,6 +26,7 @@ export const commandTypes = {
   endSpecialProcedure: 'end_special_procedure',
   deliver: 'deliver',
   revokeCertificate: 'revoke_certificate',
+  markUrgent: 'mark_urgent',
 } as const satisfies Record<string, Exclude<CaseCommand['type'], 'timer_fired'>>;
 
 export type CaseUpdateName = keyof typeof commandTypes;

@@ -28,7 +28,7 @@ import {
   type PendingTimer,
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
-import { evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
+import { deliverableStatuses, evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
 import { extendChain, type ChainHead } from '../rules/hashChain.ts';
 import {
   caseChainHeadQuery,
@@ -207,7 +207,10 @@ function earliest(timers: PendingTimer[]): PendingTimer | undefined {
 
 /** Nothing can happen to the case any more: decided for good, and an approval's certificate delivered. */
 function isClosed(state: CaseState): boolean {
-  return finalStatuses.includes(state.status) && (state.status !== 'approved' || state.delivery !== undefined);
+  return (
+    finalStatuses.includes(state.status) &&
+    (!deliverableStatuses.includes(state.status) || state.delivery !== undefined)
+  );
 }
 
 /** A rule violation crosses to the API as a non-retryable failure whose type is the rule's code. */

@@ -1,5 +1,6 @@
 /** The catalogue (事项目录) and each matter's service guide (办事指南) with its nine public elements. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ESCALATED_REVIEW_DAYS } from '../../rules/caseDecisions.ts';
 import type { Matter } from '../../rules/catalogue.ts';
 import type { ApiDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
@@ -17,10 +18,16 @@ function serviceGuide(matter: Matter, departmentName: (code: string) => string) 
     timeLimit: {
       statutoryWorkingDays: matter.statutoryLimitDays,
       promisedWorkingDays: matter.promisedLimitDays,
+      ...(matter.higherLevelLimitDays !== undefined
+        ? { lowerLevelWorkingDays: ESCALATED_REVIEW_DAYS, higherLevelWorkingDays: matter.higherLevelLimitDays }
+        : {}),
       text:
         matter.kind === 'immediate'
           ? '即时办结'
-          : `法定时限 ${matter.statutoryLimitDays} 个工作日，承诺时限 ${matter.promisedLimitDays} 个工作日`,
+          : `法定时限 ${matter.statutoryLimitDays} 个工作日，承诺时限 ${matter.promisedLimitDays} 个工作日` +
+            (matter.higherLevelLimitDays !== undefined
+              ? `（下级初审不超过 ${ESCALATED_REVIEW_DAYS} 个工作日，上级审查 ${matter.higherLevelLimitDays} 个工作日）`
+              : ''),
     },
     result: matter.result,
     feeBasis: matter.fee.basis,

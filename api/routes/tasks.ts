@@ -1,6 +1,6 @@
 /** Department review tasks (承办部门审查): inboxes and opinions. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { reviewTasks } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
@@ -35,6 +35,7 @@ export const taskRoutes =
       if (department) filters.push(eq(reviewTasks.department, department));
       if (status) filters.push(eq(reviewTasks.status, status));
       if (caseNo) filters.push(eq(reviewTasks.caseNo, caseNo));
+      // 急办件 first (every department gives them priority), then the earliest due.
       return deps.db
         .select({
           id: reviewTasks.id,
@@ -44,10 +45,11 @@ export const taskRoutes =
           status: reviewTasks.status,
           openedOn: reviewTasks.openedOn,
           due: reviewTasks.due,
+          urgent: reviewTasks.urgent,
         })
         .from(reviewTasks)
         .where(filters.length ? and(...filters) : undefined)
-        .orderBy(asc(reviewTasks.due), asc(reviewTasks.id))
+        .orderBy(desc(reviewTasks.urgent), asc(reviewTasks.due), asc(reviewTasks.id))
         .limit(limit ?? 200);
     });
 

@@ -4,7 +4,8 @@
  *   CONSTRUCTION_COMPLETION_ACCEPTANCE  joint      HOUSING (lead, stage 2), NATURAL_RESOURCES, CIVIL_AIR_DEFENCE
  *                                                  statutory 45, promised 15, supplement 15, warning 3
  *   LABOUR_DISPATCH_LICENCE             escalated  DISTRICT_HRSS (stage 1), HRSS (lead, stage 2)
- *                                                  statutory 20, promised 15, supplement 10, warning 3
+ *                                                  statutory 40, promised 30 (20 lower level + 10 higher level),
+ *                                                  supplement 10, warning 3
  *   OUTDOOR_AD_PERMIT                   promised   CITY_MANAGEMENT (lead), TRAFFIC_POLICE, both at stage 1
  *                                                  statutory 20, promised 10, supplement 10, warning 3
  *
@@ -160,7 +161,8 @@ describe('the demo matters used here', () => {
       m.warningDays,
     ];
     expect(summary(JOINT)).toEqual(['joint', ['HOUSING*', 'NATURAL_RESOURCES', 'CIVIL_AIR_DEFENCE'], 45, 15, 15, 3]);
-    expect(summary(ESCALATED)).toEqual(['escalated', ['DISTRICT_HRSS', 'HRSS*'], 20, 15, 10, 3]);
+    expect(summary(ESCALATED)).toEqual(['escalated', ['DISTRICT_HRSS', 'HRSS*'], 40, 30, 10, 3]);
+    expect(ESCALATED.higherLevelLimitDays).toBe(10);
     expect(summary(AD)).toEqual(['promised', ['CITY_MANAGEMENT*', 'TRAFFIC_POLICE'], 20, 10, 10, 3]);
     expect(AD.materials.filter((m) => m.commitmentAllowed).map((m) => m.code)).toEqual(['OWNER_CONSENT']);
     expect(AD.materials.find((m) => m.code === 'AD_STRUCTURE_SAFETY')?.required).toBe(false);
@@ -258,7 +260,8 @@ describe('joint matters (联办件): the lead decides after the co-departments',
 
 describe('escalated matters (上报件): the lower level reviews, the higher level decides', () => {
   // Accepted Mon 09-14. + 20 working days: 15..18 (4), Sun 09-20 (5), 21..24 (9), 28..30 (12), 10-08, 10-09 (14),
-  // Sat 10-10 (15), 12..16 (20) -> Fri 10-16. + 15 -> Sat 10-10 (the make-up working day).
+  // Sat 10-10 (15), 12..16 (20) -> Fri 10-16. + 30 (promised): 19..23 (25), 26..30 (30) -> Fri 10-30.
+  // + 40 (statutory): 11-02..06 (35), 11-09..13 (40) -> Fri 11-13.
   const T_ESC_ACCEPT = at('2026-09-14');
 
   function escalatedCase(): Driver {
@@ -268,22 +271,22 @@ describe('escalated matters (上报件): the lower level reviews, the higher lev
     return d;
   }
 
-  it('stage 1 is due 20 working days after acceptance; the higher level opens after it with its promised limit', () => {
+  it('stage 1 is due 20 working days after acceptance; the higher level opens after it with its own limit', () => {
     const d = escalatedCase();
-    expect(d.current.deadlines).toEqual({ statutoryDue: '2026-10-16', promisedDue: '2026-10-10' });
+    expect(d.current.deadlines).toEqual({ statutoryDue: '2026-11-13', promisedDue: '2026-10-30' });
     expect(d.current.tasks.map((t) => [t.id, t.lead, t.stage, t.status, t.due])).toEqual([
       [DISTRICT, false, 1, 'open', '2026-10-16'],
-      [CITY_HRSS, true, 2, 'waiting', '2026-10-10'],
+      [CITY_HRSS, true, 2, 'waiting', '2026-10-30'],
     ]);
     expect(violationOf(d.attempt(approve(CITY_HRSS), at('2026-09-15'))).code).toBe('task_not_open');
 
-    // the lower level answers on Thu 10-15: the higher level's task opens, due 10-15 + 15:
-    // 10-16 (1), 19..23 (6), 26..30 (11), 11-02..05 (15) -> Thu 11-05
+    // the lower level answers on Thu 10-15: the higher level's task opens, due 10-15 + 10 (its own limit):
+    // 10-16 (1), 19..23 (6), 26..29 (10) -> Thu 10-29, within the case's promised 10-30
     const events = d.run(approve(DISTRICT, 'district-reviewer'), at('2026-10-15'));
     expect(types(events)).toEqual(['opinion_given', 'task_opened']);
     const higher = taskOf(d.current, CITY_HRSS);
-    expect([higher.status, higher.openedOn, higher.due]).toEqual(['open', '2026-10-15', '2026-11-05']);
-    expect(higher.due).toBe(addWorkingDays('2026-10-15', ESCALATED.promisedLimitDays));
+    expect([higher.status, higher.openedOn, higher.due]).toEqual(['open', '2026-10-15', '2026-10-29']);
+    expect(higher.due).toBe(addWorkingDays('2026-10-15', ESCALATED.higherLevelLimitDays ?? 0));
     expect(d.current.outcomes.LABOUR_DISPATCH_LICENCE).toBe('pending');
 
     // the higher level decides: Mon 11-02 + 10 -> Mon 11-16
