@@ -8,6 +8,7 @@
  */
 import { sign } from 'node:crypto';
 import type { Database } from '../db/client.ts';
+import { supervisionCtes } from '../db/supervision.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import { certificatePayload } from '../rules/certificateSignature.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
@@ -111,6 +112,6 @@ export async function recordCase(
         status = excluded.status, opened_on = excluded.opened_on, due = excluded.due, decided_at = excluded.decided_at,
         urgent = excluded.urgent
       RETURNING 1
-    )
+    )${supervisionCtes(sql, state)}
     SELECT (SELECT count(*) FROM new_events) AS events`;
 }

@@ -12,6 +12,8 @@ import { healthRoutes } from './routes/health.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { supervisionRoutes } from './routes/supervision.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -47,6 +49,8 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(catalogueRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(supervisionRoutes(deps));
+  await app.register(ledgerRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));

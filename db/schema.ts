@@ -18,6 +18,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Actor, CaseState } from '../rules/caseModel.ts';
 import type { Matter } from '../rules/catalogue.ts';
+import type { Contribution } from '../rules/supervision.ts';
 
 export const caseNoSequence = pgSequence('case_no_seq', { startWith: 1 });
 
@@ -141,4 +142,136 @@ export const certificates = pgTable(
     unique('certificates_case_matter_key').on(t.caseNo, t.matter),
     index('certificates_holder_idx').on(t.holderIdNumber),
   ],
+);
+
+/**
+ * 电子监察 read models (rules/supervision.ts, kept by activities/recordCase.ts). One fact row per case: what
+ * supervision and the window ledger (台帐) read, with the case's current contribution to the daily rollups.
+ */
+export const supervisionCases = pgTable(
+  'supervision_cases',
+  {
+    caseNo: text('case_no').primaryKey(),
+    window: text('window').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull(),
+    receivedOn: date('received_on').notNull(),
+    acceptedOn: date('accepted_on'),
+    decidedOn: date('decided_on'),
+    closedOn: date('closed_on'),
+    status: text('status').notNull(),
+    immediate: boolean('immediate').notNull(),
+    onTime: boolean('on_time'),
+    withinStatutory: boolean('within_statutory'),
+    sameDay: boolean('same_day'),
+    visits: integer('visits').notNull(),
+    workingDays: integer('working_days'),
+    promisedDue: date('promised_due'),
+    statutoryDue: date('statutory_due'),
+    dueOn: date('due_on'),
+    nearDueAfter: date('near_due_after'),
+    warningLevel: text('warning_level'),
+    warningRank: integer('warning_rank').notNull(),
+    warningDeadline: text('warning_deadline'),
+    warningDue: date('warning_due'),
+    warningAt: timestamp('warning_at', { withTimezone: true, mode: 'string' }),
+    holderDepartments: text('holder_departments').array().notNull(),
+    holderPairs: text('holder_pairs').array().notNull(),
+    departments: text('departments').array().notNull(),
+    matters: text('matters').array().notNull(),
+    departmentMatters: text('department_matters').array().notNull(),
+    matterNames: text('matter_names').array().notNull(),
+    applicantName: text('applicant_name').notNull(),
+    applicantIdMasked: text('applicant_id_masked').notNull(),
+    urgent: boolean('urgent').notNull(),
+    contribution: jsonb('contribution').$type<Contribution[]>().notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  (t) => [
+    index('supervision_cases_ledger_idx').on(t.window, t.receivedOn, t.receivedAt),
+    index('supervision_cases_alerts_idx')
+      .on(t.warningRank.desc(), t.warningDue, t.caseNo)
+      .where(sql`${t.warningRank} > 0`),
+    index('supervision_cases_due_idx').on(t.dueOn).where(sql`${t.dueOn} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Daily sums of the cases' contributions, at every grain of (window, department, matter): `grain` names the keys
+ * that are set ('' = all cases, 'w', 'd', 'm', 'wd', 'wm', 'dm', 'wdm'); a key not in the grain is ''.
+ */
+const rollupKeys = {
+  grain: text('grain').notNull(),
+  day: date('day').notNull(),
+  window: text('window').notNull(),
+  department: text('department').notNull(),
+  matter: text('matter').notNull(),
+};
+
+export const supervisionDaily = pgTable(
+  'supervision_daily',
+  {
+    ...rollupKeys,
+    received: integer('received').notNull().default(0),
+    urgent: integer('urgent').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    decided: integer('decided').notNull().default(0),
+    approved: integer('approved').notNull().default(0),
+    partiallyApproved: integer('partially_approved').notNull().default(0),
+    refused: integer('refused').notNull().default(0),
+    onTime: integer('on_time').notNull().default(0),
+    withinStatutory: integer('within_statutory').notNull().default(0),
+    atMostOneVisit: integer('at_most_one_visit').notNull().default(0),
+    immediateDecided: integer('immediate_decided').notNull().default(0),
+    sameDay: integer('same_day').notNull().default(0),
+    withdrawn: integer('withdrawn').notNull().default(0),
+    notAccepted: integer('not_accepted').notNull().default(0),
+    terminated: integer('terminated').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter] })],
+);
+
+/** Cases decided per day and number of working days from acceptance to decision: the median's histogram. */
+export const supervisionDailyDays = pgTable(
+  'supervision_daily_days',
+  {
+    ...rollupKeys,
+    workingDays: integer('working_days').notNull(),
+    decided: integer('decided').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter, t.workingDays] })],
+);
+
+/** 好差评: one rating per case (read model; the rating itself is an event in the case's record). */
+export const ratings = pgTable(
+  'ratings',
+  {
+    caseNo: text('case_no').primaryKey(),
+    level: text('level').notNull(),
+    channel: text('channel').notNull(),
+    ratedOn: date('rated_on').notNull(),
+    /** valid / appealed / voided: a voided rating counts in no figure. */
+    status: text('status').notNull(),
+    department: text('department').notNull(),
+    window: text('window').notNull(),
+    comment: text('comment'),
+  },
+  (t) => [index('ratings_rated_on_idx').on(t.ratedOn), index('ratings_department_idx').on(t.department, t.ratedOn)],
+);
+
+/** 整改: the follow-up a bad rating opens, in the owning department's list and under supervision. */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: text('id').primaryKey(),
+    caseNo: text('case_no').notNull(),
+    department: text('department').notNull(),
+    level: text('level').notNull(),
+    openedOn: date('opened_on').notNull(),
+    due: date('due').notNull(),
+    status: text('status').notNull(),
+    repliedOn: date('replied_on'),
+    /** The latest deadline warning (yellow / red), if any. */
+    warning: text('warning'),
+  },
+  (t) => [index('follow_ups_department_idx').on(t.department, t.status, t.due)],
 );

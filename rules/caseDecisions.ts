@@ -200,7 +200,7 @@ export interface PendingTimer {
   dueAt: number;
 }
 
-function warningDays(state: CaseState): number {
+export function warningDays(state: CaseState): number {
   const set = state.matters.map((m) => m.warningDays).filter((d) => d > 0);
   return set.length > 0 ? Math.min(...set) : DEFAULT_WARNING_DAYS;
 }

@@ -1,0 +1,148 @@
+/** 电子监察: the centre's figures for a period and the cases under a yellow or red warning now. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { supervisionAlerts, supervisionOverview, type Figures } from '../../db/supervision.ts';
+import type { Catalogue } from '../../rules/catalogue.ts';
+import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
+import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
+import { chinaDate, type IsoDate } from '../../rules/workingDays.ts';
+import type { ApiDeps } from '../app.ts';
+import { ApiError } from '../errors.ts';
+
+const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
+const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+const OverviewQuery = Type.Object(
+  {
+    from: isoDate,
+    to: isoDate,
+    department: Type.Optional(code),
+    matter: Type.Optional(code),
+    window: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const AlertsQuery = Type.Object(
+  {
+    department: Type.Optional(code),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A date that exists on the calendar (the pattern lets 2026-02-30 through). */
+export function calendarDate(value: string, field: string): IsoDate {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+    throw new ApiError(400, 'invalid_date', `${field} 不是有效日期：${value}（格式 YYYY-MM-DD）`, field);
+  }
+  return value;
+}
+
+/** A period `from`..`to` (both days included), at most `maxDays` long. */
+export function period(from: string, to: string, maxDays: number, toField = 'to'): { from: IsoDate; to: IsoDate } {
+  calendarDate(from, 'from');
+  calendarDate(to, toField);
+  if (to < from) throw new ApiError(400, 'invalid_period', `结束日期 ${to} 早于开始日期 ${from}`, toField);
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days > maxDays) throw new ApiError(400, 'period_too_long', `统计期间最长 ${maxDays} 天`, toField);
+  return { from, to };
+}
+
+function checkKnown(catalogue: Catalogue, department?: string, matter?: string) {
+  if (department !== undefined && !catalogue.departments.some((d) => d.code === department)) {
+    throw new ApiError(400, 'unknown_department', `没有这个部门：${department}`, 'department');
+  }
+  if (matter !== undefined && !catalogue.matters.some((m) => m.code === matter)) {
+    throw new ApiError(400, 'unknown_matter', `没有这个事项：${matter}`, 'matter');
+  }
+}
+
+export const supervisionRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const sql = deps.db.$client;
+
+    app.get(
+      '/supervision/overview',
+      {
+        schema: {
+          summary: '电子监察：统计期间的受理、办结、按时办结率等指标（总计及按部门、事项、窗口）',
+          querystring: OverviewQuery,
+        },
+      },
+      async (request) => {
+        const { department, matter, window } = request.query;
+        const { from, to } = period(request.query.from, request.query.to, 3660);
+        const catalogue = await deps.catalogue.get();
+        checkKnown(catalogue, department, matter);
+        const asOf = chinaDate(deps.clock.now());
+        const filters = {
+          ...(department !== undefined ? { department } : {}),
+          ...(matter !== undefined ? { matter } : {}),
+          ...(window !== undefined ? { window } : {}),
+        };
+        const o = await supervisionOverview(sql, { from, to, today: asOf, filters });
+        const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
+        const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
+        const list = <K extends string>(rows: Map<string, Figures>, key: K, name?: Map<string, string>) =>
+          [...rows.entries()].map(([k, figures]) => ({
+            [key]: k,
+            ...(name ? { name: name.get(k) ?? k } : {}),
+            ...figures,
+          }));
+        return {
+          from,
+          to,
+          /** Today (China date of the system clock): what overdueOpen and nearDueOpen are measured against. */
+          asOf,
+          filters,
+          totals: o.totals,
+          byDepartment: list(o.byDepartment, 'department', departmentName),
+          byMatter: list(o.byMatter, 'matter', matterName),
+          byWindow: list(o.byWindow, 'window'),
+        };
+      },
+    );
+
+    app.get(
+      '/supervision/alerts',
+      { schema: { summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）', querystring: AlertsQuery } },
+      async (request) => {
+        const { department, limit } = request.query;
+        const catalogue = await deps.catalogue.get();
+        checkKnown(catalogue, department);
+        const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
+        const { rows, red, yellow } = await supervisionAlerts(sql, {
+          ...(department !== undefined ? { department } : {}),
+          limit: limit ?? 200,
+        });
+        return {
+          asOf: chinaDate(deps.clock.now()),
+          red,
+          yellow,
+          alerts: rows.map((r) => ({
+            caseNo: r.case_no,
+            level: r.warning_level,
+            levelLabel: r.warning_level === 'red' ? '红牌' : '黄牌',
+            deadline: r.warning_deadline,
+            deadlineLabel: warningDeadlineLabels[r.warning_deadline as DeadlineName] ?? r.warning_deadline,
+            due: r.warning_due,
+            warnedAt: new Date(r.warning_at).toISOString(),
+            status: r.status,
+            statusLabel: statusLabels[r.status as CaseStatus] ?? r.status,
+            urgent: r.urgent,
+            window: r.window,
+            applicantName: r.applicant_name,
+            matters: r.matters.map((m, i) => ({ code: m, name: r.matter_names[i] ?? m })),
+            /** Who holds the case now: the departments with an open task, or else the window. */
+            heldBy:
+              r.holder_departments.length > 0
+                ? r.holder_departments.map((d) => ({ kind: 'department', code: d, name: departmentName.get(d) ?? d }))
+                : [{ kind: 'window', code: r.window, name: `${r.window} 综合窗口` }],
+          })),
+        };
+      },
+    );
+  };
