@@ -1,0 +1,232 @@
+/**
+ * Real case paths for the audit tests, driven through decide + evolve as the workflow does: every deadline timer
+ * that falls due before a command fires first (at its due instant), and certificates are issued in the same step
+ * as the approval. The result is the record as PostgreSQL would hold it: events with sequence numbers and chain.
+ */
+import type { CaseCommand } from '../../rules/caseDecisions.ts';
+import { certificateFor, certificatesToIssue, pendingTimers } from '../../rules/caseDecisions.ts';
+import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
+import { extendChain, type ChainHead } from '../../rules/hashChain.ts';
+import type { MatterSnapshot } from '../../rules/catalogue.ts';
+import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
+
+export const CASE_NO = 'YM-2026-000001';
+export const AD = snapshot('OUTDOOR_AD_PERMIT');
+export const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
+export const ESCALATED = snapshot('LABOUR_DISPATCH_LICENCE');
+export const IMMEDIATE = snapshot('BUSINESS_REGISTRATION');
+
+const required = (m: MatterSnapshot) => m.materials.filter((x) => x.required).map((x) => x.code);
+export const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
+
+export interface RecordRow {
+  seq: number;
+  type: string;
+  at: string;
+  actor: unknown;
+  data: unknown;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export class CasePath {
+  readonly driver = new Driver();
+
+  /** Fire every timer due by `untilMs`, earliest first, at its due instant (never before the last event). */
+  fireTimers(untilMs: number): void {
+    for (;;) {
+      const next = pendingTimers(this.driver.state)
+        .filter((t) => t.dueAt <= untilMs)
+        .sort((a, b) => a.dueAt - b.dueAt)[0];
+      if (!next) return;
+      const last = this.driver.state ? Date.parse(this.driver.state.lastEventAt) : 0;
+      this.step({ type: 'timer_fired', timerId: next.id }, Math.max(next.dueAt, last));
+    }
+  }
+
+  /** A command at a China wall-clock time, after the timers due before it. */
+  run(command: CaseCommand, wallClock: string): this {
+    const ms = cst(wallClock);
+    this.fireTimers(ms);
+    this.step(command, ms);
+    return this;
+  }
+
+  private step(command: CaseCommand, ms: number): void {
+    this.driver.run(command, ms);
+    for (const matter of certificatesToIssue(this.driver.current)) {
+      this.driver.record({
+        type: 'certificate_issued',
+        at: new Date(ms).toISOString(),
+        actor: { kind: 'system', id: 'system' },
+        data: certificateFor(this.driver.current, matter, ms),
+      });
+    }
+  }
+
+  get state(): CaseState {
+    return this.driver.current;
+  }
+
+  get events(): CaseEvent[] {
+    return this.driver.log;
+  }
+
+  /** The record as stored: sequence numbers and the hash chain, and the head the engine holds. */
+  record(): { rows: RecordRow[]; head: ChainHead } {
+    const { chained, head } = extendChain(CASE_NO, undefined, 1, this.driver.log);
+    return {
+      rows: chained.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        at: e.at,
+        actor: e.actor,
+        data: e.data,
+        prevHash: e.prevHash,
+        hash: e.hash,
+      })),
+      head,
+    };
+  }
+}
+
+const submit = (matters: MatterSnapshot[], materials: string[], extra = {}) =>
+  submitCommand(matters, materials, { caseNo: CASE_NO, ...extra });
+
+/**
+ * Outdoor advertising permit: two departments ask for material (one consolidated notice, clock paused two working
+ * days), an expert review (paused four), a 10-day extension, approval with its certificate, pickup.
+ */
+export function fullReviewPath(): CasePath {
+  const cm = taskId(AD, 'CITY_MANAGEMENT');
+  const tp = taskId(AD, 'TRAFFIC_POLICE');
+  const reason = '需补充说明';
+  return new CasePath()
+    .run(submit([AD], required(AD)), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(
+      {
+        type: 'give_opinion',
+        taskId: cm,
+        decision: 'supplement',
+        materials: ['AD_STRUCTURE_SAFETY'],
+        reason,
+        reviewerId: 'cm-01',
+      },
+      '2026-07-07 10:00',
+    )
+    .run(
+      {
+        type: 'give_opinion',
+        taskId: tp,
+        decision: 'supplement',
+        materials: ['AD_DESIGN_DRAWING'],
+        reason,
+        reviewerId: 'tp-01',
+      },
+      '2026-07-07 11:00',
+    )
+    .run({ type: 'supply_materials', materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] }, '2026-07-09 10:00')
+    .run(
+      {
+        type: 'start_special_procedure',
+        taskId: cm,
+        procedure: 'expert_review',
+        expectedWorkingDays: 5,
+        reason: '大型招牌需专家评审',
+        reviewerId: 'cm-01',
+      },
+      '2026-07-10 10:00',
+    )
+    .run(
+      { type: 'request_extension', department: 'TRAFFIC_POLICE', reason: '需现场踏勘', reviewerId: 'tp-01' },
+      '2026-07-13 10:00',
+    )
+    .run(
+      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'tp-head' },
+      '2026-07-13 11:00',
+    )
+    .run(
+      { type: 'end_special_procedure', taskId: cm, procedureId: `${CASE_NO}-P1`, reviewerId: 'cm-01' },
+      '2026-07-16 10:00',
+    )
+    .run({ type: 'give_opinion', taskId: tp, decision: 'approve', reviewerId: 'tp-01' }, '2026-07-17 10:00')
+    .run({ type: 'give_opinion', taskId: cm, decision: 'approve', reviewerId: 'cm-01' }, '2026-07-17 11:00')
+    .run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, '2026-07-20 10:00');
+}
+
+/**
+ * Materials missing at the window: a one-time notice, the material arrives, the clerk stays silent and the case is
+ * deemed accepted (第32条) from the day the material arrived; the review runs late past both warnings.
+ */
+export function deemedAcceptancePath(): CasePath {
+  const materials = required(AD).filter((m) => m !== 'OWNER_CONSENT');
+  return new CasePath()
+    .run(submit([AD], materials), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, '2026-07-06 10:30')
+    .run({ type: 'supply_materials', materials: ['OWNER_CONSENT'] }, '2026-07-08 15:00')
+    .run(
+      { type: 'give_opinion', taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve', reviewerId: 'tp-01' },
+      '2026-07-24 10:00',
+    )
+    .run(
+      { type: 'give_opinion', taskId: taskId(AD, 'CITY_MANAGEMENT'), decision: 'approve', reviewerId: 'cm-01' },
+      '2026-07-24 11:00',
+    );
+}
+
+/** 上报件: the district reviews first (20 days, 第43条), the city opens on the day it answers. */
+export function escalatedPath(): CasePath {
+  return new CasePath()
+    .run(submit([ESCALATED], required(ESCALATED)), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(
+      { type: 'give_opinion', taskId: taskId(ESCALATED, 'DISTRICT_HRSS'), decision: 'approve', reviewerId: 'd-01' },
+      '2026-07-10 10:00',
+    )
+    .run(
+      { type: 'give_opinion', taskId: taskId(ESCALATED, 'HRSS'), decision: 'approve', reviewerId: 'h-01' },
+      '2026-07-14 10:00',
+    );
+}
+
+/** 联办件 of 45 days: extended by 15 (第42条), then refused by the lead department. */
+export function jointRefusedPath(): CasePath {
+  return new CasePath()
+    .run(submit([JOINT], required(JOINT)), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(
+      { type: 'request_extension', department: 'HOUSING', reason: '联合验收需现场核验', reviewerId: 'hs-01' },
+      '2026-07-08 10:00',
+    )
+    .run(
+      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'hs-head' },
+      '2026-07-08 11:00',
+    )
+    .run(
+      { type: 'give_opinion', taskId: taskId(JOINT, 'NATURAL_RESOURCES'), decision: 'approve', reviewerId: 'nr-01' },
+      '2026-07-09 10:00',
+    )
+    .run(
+      { type: 'give_opinion', taskId: taskId(JOINT, 'CIVIL_AIR_DEFENCE'), decision: 'approve', reviewerId: 'ca-01' },
+      '2026-07-10 10:00',
+    )
+    .run(
+      {
+        type: 'give_opinion',
+        taskId: taskId(JOINT, 'HOUSING'),
+        decision: 'refuse',
+        reason: '竣工验收资料不全',
+        reviewerId: 'hs-01',
+      },
+      '2026-07-13 10:00',
+    );
+}
+
+/** 即办件: accepted and approved on the spot, certificate posted. */
+export function immediatePath(): CasePath {
+  return new CasePath()
+    .run(submit([IMMEDIATE], required(IMMEDIATE), { channel: 'online' }), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 10:20')
+    .run({ type: 'deliver', method: 'post', trackingNumber: 'SF123', clerkId: 'clerk-01' }, '2026-07-07 09:00');
+}
