@@ -548,8 +548,11 @@ function checkRevocations(doc: CaseFileExport): void {
         message: `证照 ${c.certificateNo} 的注销原因 ${show(r.reason)} 与注销事件 ${event.seq} 不符（${show(data.reason)}）`,
       });
     }
+    // The library names the revoking department; a revocation event without one names the person.
     const actor = isObject(event.actor) ? event.actor.id : undefined;
-    const by = [data.by, data.department, actor].filter((v) => typeof v === 'string');
+    const by = (typeof data.department === 'string' ? [data.department] : [data.by, actor]).filter(
+      (v) => typeof v === 'string',
+    );
     if (by.length > 0 && !by.some((v) => v === r.revokedBy)) {
       fail({
         ...base,

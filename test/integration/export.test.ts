@@ -109,7 +109,11 @@ beforeAll(async () => {
   const reply = await api.get(`/applications/${caseNo}/export`);
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   doc = reply.body;
-  centreKeyFile = write(doc.publicKey.pem, 'centre-key.pem');
+  // The real key, as the centre publishes it.
+  const published = await api.get('/certificates/public-key');
+  expect(published.status).toBe(200);
+  expect(published.body.keyId).toBe(doc.publicKey.keyId);
+  centreKeyFile = write(published.body.publicKeyPem, 'centre-key.pem');
 });
 
 describe('GET /applications/:caseNo/export', () => {
@@ -258,6 +262,31 @@ describe('npm run verify-export', () => {
     await rejected(edited, 'head_mismatch', ['字段 chainHead']);
     edited.chainHead = { seq: edited.events.length, hash: edited.events.at(-1)?.hash as string };
     await rejected(edited, 'signature_invalid', ['字段 signature']);
+  });
+
+  it('a revoked certificate (注销): the export shows the revocation and verifies; hiding it is rejected', async () => {
+    const certificateNo = doc.certificates[0]?.certificateNo as string;
+    const revoked = await api.post(
+      `/certificates/${certificateNo}/revocation`,
+      { department: 'CITY_MANAGEMENT', reason: '设置位置已拆除，依法注销', reviewerId: 'cm-head-01' },
+      { 'idempotency-key': newKey() },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const reply = await api.get(`/applications/${caseNo}/export`);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const after = reply.body as CaseFileExport;
+    const event = after.events.find((e) => e.type === 'certificate_revoked');
+    expect(event).toBeDefined();
+    expect(after.chainHead.seq).toBe(event?.seq);
+    expect(after.certificates[0]?.revocation).toMatchObject({
+      revokedBy: 'CITY_MANAGEMENT',
+      reason: '设置位置已拆除，依法注销',
+    });
+    const run = await verifyExport([write(after), '--public-key', centreKeyFile]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const hidden = copy(after);
+    (hidden.certificates[0] as CaseFileExport['certificates'][0]).revocation = null;
+    await rejected(hidden, 'revocation_mismatch', [`事件 seq ${event?.seq}`, `证照 ${certificateNo}`]);
   });
 
   it('unreadable input exits 2', async () => {

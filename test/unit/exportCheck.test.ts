@@ -76,7 +76,9 @@ function recordedCase(extra: CaseEvent[] = []) {
       ...fields,
       signature,
       keyId: CENTRE.keyId,
-      revocation: c.revoked ? { revokedAt: c.revoked.at, revokedBy: c.revoked.by, reason: c.revoked.reason } : null,
+      revocation: c.revoked
+        ? { revokedAt: c.revoked.at, revokedBy: c.revoked.department, reason: c.revoked.reason }
+        : null,
     };
   });
   return { caseNo, events, certificates, head };
@@ -352,7 +354,7 @@ describe('revocations (注销)', () => {
     const doc = exported([revocation(certificateNo)]);
     expect(doc.certificates[0]?.revocation).toEqual({
       revokedAt: '2026-07-20T02:00:00.000Z',
-      revokedBy: 'cm-head',
+      revokedBy: 'CITY_MANAGEMENT',
       reason: '广告牌已拆除',
     });
     expect(checkExport(copy(doc))).toMatchObject({ intact: true });
@@ -373,6 +375,19 @@ describe('revocations (注销)', () => {
       kind: 'revocation_mismatch',
       field: 'certificates[0].revocation.reason',
     });
+    const by = copy(doc);
+    ((by.certificates[0] as ExportedCertificate).revocation as { revokedBy: string }).revokedBy = 'TRAFFIC_POLICE';
+    expect(problemOf(by)).toMatchObject({ field: 'certificates[0].revocation.revokedBy' });
+    const when = copy(doc);
+    ((when.certificates[0] as ExportedCertificate).revocation as { revokedAt: string }).revokedAt =
+      '2026-07-21T02:00:00.000Z';
+    expect(problemOf(when)).toMatchObject({ field: 'certificates[0].revocation.revokedAt' });
+    // A revocation event for a certificate not in the file (chain and head forged to let it through so far).
+    const unknown = copy(doc);
+    (unknown.events.at(-1)?.data as { certificateNo: string }).certificateNo = 'ZZ0-99';
+    rechain(unknown);
+    unknown.chainHead = { seq: unknown.events.length, hash: unknown.events.at(-1)?.hash as string };
+    expect(problemOf(unknown)).toMatchObject({ kind: 'revocation_unknown_certificate', certificateNo: 'ZZ0-99' });
     const invented = copy(exported());
     (invented.certificates[0] as ExportedCertificate).revocation = {
       revokedAt: '2026-07-20T02:00:00.000Z',
