@@ -180,7 +180,9 @@ describe('each edited fact is reported with what was recorded and what the rules
     const record = rows(path);
     const district = find(record, 'task_opened', (d) => d.department === 'DISTRICT_HRSS');
     district.data.due = '2026-12-31';
-    const cityAt = record.findLastIndex((r) => r.type === 'task_opened' && (r.data as any).department === 'HRSS');
+    const cityAt = record
+      .map((r) => r.type === 'task_opened' && (r.data as any).department === 'HRSS')
+      .lastIndexOf(true);
     const city = record[cityAt] as RecordRow & { data: any };
     const original = (path.record().rows[cityAt]?.data as any).due as string;
     city.data.due = '2026-12-31';
