@@ -110,3 +110,70 @@ ${rows.map(([label, value]) => `    <tr><th>${escapeHtml(label)}</th><td>${escap
 </html>
 `;
 }
+
+const STATUS_TITLE: Record<CertificateView['status'] | 'unknown', string> = {
+  genuine: '真实有效',
+  revoked: '已注销',
+  altered: '核验未通过',
+  unsigned: '无电子签名',
+  unknown: '未找到该证照',
+};
+
+/**
+ * The verification answer as a page, for a person who scanned the QR code with a phone (a browser asks for HTML);
+ * programs get the JSON. Same facts, the holder's id number masked.
+ */
+export function renderVerificationPage(
+  view: CertificateView | { certificateNo: string; status: 'unknown'; message: string },
+): string {
+  const ok = view.status === 'genuine';
+  const rows: Array<[string, string]> = [['证照编号', view.certificateNo]];
+  if ('certificate' in view) {
+    const c = view.certificate;
+    rows.push(
+      ['证照名称', c.name],
+      ['持证人', c.holder.name],
+      ['证件号码', c.holder.idNumber],
+      ['审批事项', c.matter.name],
+      ['发证部门', c.issuer.name],
+      ['发证日期', chineseDate(c.issuedOn)],
+      ['办件编号', c.caseNo],
+      ['签名密钥指纹', view.signature.keyId ?? '无'],
+      ['签名摘要', view.signature.digest ?? '无'],
+    );
+    if (view.revocation) {
+      rows.push(
+        ['注销日期', chineseInstant(view.revocation.at)],
+        ['注销部门', view.revocation.department.name],
+        ['注销原因', view.revocation.reason],
+      );
+    }
+    for (const problem of view.problems) rows.push(['发现问题', problem]);
+  }
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>电子证照核验：${escapeHtml(STATUS_TITLE[view.status])}</title>
+<style>
+  body { margin: 0; padding: 16px; font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #111; }
+  .verdict { padding: 12px 16px; border-radius: 6px; color: #fff; background: ${ok ? '#1a7f37' : '#b42318'}; }
+  .verdict h1 { margin: 0 0 4px; font-size: 22px; }
+  table { width: 100%; border-collapse: collapse; margin-top: 12px; }
+  th { text-align: left; white-space: nowrap; padding: 6px 12px 6px 0; color: #555; font-weight: normal; vertical-align: top; }
+  td { padding: 6px 0; border-bottom: 1px solid #ddd; word-break: break-all; }
+</style>
+</head>
+<body>
+<div class="verdict" data-status="${escapeHtml(view.status)}">
+  <h1>${escapeHtml(STATUS_TITLE[view.status])}</h1>
+  <div>${escapeHtml(view.message)}</div>
+</div>
+<table>
+${rows.map(([label, value]) => `  <tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n')}
+</table>
+</body>
+</html>
+`;
+}

@@ -16,7 +16,7 @@ import {
   type CertificateStatus,
 } from '../../rules/certificateVerification.ts';
 import type { ApiDeps } from '../app.ts';
-import { renderCertificatePage } from '../certificatePage.ts';
+import { renderCertificatePage, renderVerificationPage } from '../certificatePage.ts';
 import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
@@ -130,6 +130,14 @@ async function loadRecord(db: Database, caseNo: string, number: string): Promise
   return record;
 }
 
+/** True when the client lists text/html before any JSON (a browser); an Accept of any type alone (fetch, curl) gets JSON. */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html >= 0 && (json < 0 || html < json);
+}
+
 /** Where the public verifies: PUBLIC_BASE_URL, or the address this request came to. */
 function verifyUrl(base: string, number: string): string {
   return `${base.replace(/\/+$/, '')}/certificates/${encodeURIComponent(number)}/verify`;
@@ -151,10 +159,18 @@ export const certificateRoutes =
     app.get(
       '/certificates/:number/verify',
       { schema: { summary: '证照真伪核验（公开，无需登录）', params: NumberParams } },
-      async (request) => {
-        const view = await verifyCertificate(deps, request.params.number);
-        // An unknown number is an answer of the check, not an error of the request: 200 with status unknown.
-        return view ?? { certificateNo: request.params.number, status: 'unknown', message: MESSAGES.unknown };
+      async (request, reply) => {
+        const view = (await verifyCertificate(deps, request.params.number)) ?? {
+          // An unknown number is an answer of the check, not an error of the request: 200 with status unknown.
+          certificateNo: request.params.number,
+          status: 'unknown' as const,
+          message: MESSAGES.unknown,
+        };
+        // A phone that scanned the QR code asks for HTML; programs get JSON.
+        if (prefersHtml(request.headers.accept)) {
+          return reply.type('text/html; charset=utf-8').send(renderVerificationPage(view));
+        }
+        return view;
       },
     );
 

@@ -80,6 +80,15 @@ describe('verification', () => {
     expect(reply.body.certificate.holder.idNumber).toBe(`${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`);
     // the public answer never carries the full id number
     expect(JSON.stringify(reply.body)).not.toContain(id);
+    // a browser (a phone that scanned the QR code) gets the same answer as a page
+    const page = await fetch(`${inject('apiUrl')}/certificates/${certificateNo}/verify`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('真实有效');
+    expect(html).toContain(reply.body.certificate.holder.idNumber);
+    expect(html).not.toContain(id);
   });
 
   it('the published key verifies the signature offline, with node:crypto and the documented payload only', async () => {
