@@ -1,0 +1,179 @@
+/**
+ * 好差评: the applicant rates a finished case once (case number + query code); a bad rating opens a follow-up (整改)
+ * the department answers; staff appeal a rating (申诉) and a supervisor upholds or voids it. Ratings usually arrive
+ * after the case's workflow has closed: these commands reopen it (api/caseClient.ts `reopen`).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import Type from 'typebox';
+import { followUps } from '../../db/schema.ts';
+import { FOLLOW_UP_DAYS, RATING_LEVELS, ratingLevelNames } from '../../rules/ratings.ts';
+import type { ApiDeps } from '../app.ts';
+import { callCase } from '../caseClient.ts';
+import { caseView } from '../caseView.ts';
+import { ApiError } from '../errors.ts';
+import { CaseNoParams, IdempotencyHeaders } from '../schemas.ts';
+
+const strict = { additionalProperties: false } as const;
+const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
+const actorId = Type.String({ minLength: 1, maxLength: 64 });
+const text = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' });
+
+const RatingBody = Type.Object(
+  {
+    level: Type.Union(RATING_LEVELS.map((l) => Type.Literal(l))),
+    comment: Type.Optional(Type.String({ maxLength: 500 })),
+    channel: Type.Optional(Type.Union(['window', 'online', 'app', 'sms', 'phone'].map((c) => Type.Literal(c)))),
+    queryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+  },
+  strict,
+);
+
+const RatingHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  'x-query-code': Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+});
+
+const FollowUpReplyBody = Type.Object({ department: code, text, reviewerId: actorId }, strict);
+const AppealBody = Type.Object({ department: code, reason: text, reviewerId: actorId }, strict);
+const AppealDecisionBody = Type.Object(
+  { decision: Type.Union([Type.Literal('uphold'), Type.Literal('void')]), reason: text, supervisorId: actorId },
+  strict,
+);
+
+const FollowUpQuery = Type.Object(
+  {
+    department: Type.Optional(code),
+    status: Type.Optional(Type.Union(['open', 'replied', 'cancelled'].map((s) => Type.Literal(s)))),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  strict,
+);
+
+export const ratingRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/applications/:caseNo/rating',
+      {
+        schema: {
+          summary: '好差评：申请人评价已办结的办件（办件编号 + 查询码）',
+          params: CaseNoParams,
+          body: RatingBody,
+          headers: RatingHeaders,
+        },
+      },
+      async (request, reply) => {
+        const { queryCode: bodyCode, ...rest } = request.body;
+        const queryCode = request.headers['x-query-code'] ?? bodyCode;
+        if (!queryCode) throw new ApiError(400, 'query_code_required', '缺少查询码（X-Query-Code）', 'queryCode');
+        const answer = await callCase(
+          deps,
+          request.params.caseNo,
+          'rate',
+          { ...rest, queryCode, followUpDays: deps.followUpDays ?? FOLLOW_UP_DAYS },
+          request.headers['idempotency-key'],
+          { reopen: true },
+        ).catch((error: unknown) => {
+          // A closed case whose record is gone from the engine, or a wrong code: both look like an unknown case.
+          if (error instanceof ApiError && error.code === 'case_closed') {
+            throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
+          }
+          throw error;
+        });
+        const state = answer.state;
+        return reply.status(201).send({
+          rating: state.rating ? { ...state.rating, levelName: ratingLevelNames[state.rating.level] } : null,
+          followUp: state.followUp ?? null,
+        });
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/follow-up/reply',
+      {
+        schema: {
+          summary: '差评整改：责任部门答复整改情况',
+          params: CaseNoParams,
+          body: FollowUpReplyBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) => {
+        const { text: replyText, ...rest } = request.body;
+        const { state } = await callCase(
+          deps,
+          request.params.caseNo,
+          'replyFollowUp',
+          { ...rest, text: replyText },
+          request.headers['idempotency-key'],
+          { reopen: true },
+        );
+        return caseView(state);
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/rating/appeal',
+      {
+        schema: {
+          summary: '评价申诉：承办部门对评价提出申诉',
+          params: CaseNoParams,
+          body: AppealBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) => {
+        const { state } = await callCase(
+          deps,
+          request.params.caseNo,
+          'appealRating',
+          request.body,
+          request.headers['idempotency-key'],
+          { reopen: true },
+        );
+        return caseView(state);
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/rating/appeal/decision',
+      {
+        schema: {
+          summary: '申诉处理：监督人员维持或作废评价（作废的评价不计入统计）',
+          params: CaseNoParams,
+          body: AppealDecisionBody,
+          headers: IdempotencyHeaders,
+        },
+      },
+      async (request) => {
+        const { state } = await callCase(
+          deps,
+          request.params.caseNo,
+          'decideRatingAppeal',
+          request.body,
+          request.headers['idempotency-key'],
+          { reopen: true },
+        );
+        return caseView(state);
+      },
+    );
+
+    app.get(
+      '/follow-ups',
+      { schema: { summary: '差评整改清单（按部门、状态）', querystring: FollowUpQuery } },
+      async (request) => {
+        const { department, status, limit } = request.query;
+        const filters: SQL[] = [];
+        if (department) filters.push(eq(followUps.department, department));
+        if (status) filters.push(eq(followUps.status, status));
+        const rows = await deps.db
+          .select()
+          .from(followUps)
+          .where(filters.length ? and(...filters) : undefined)
+          .orderBy(asc(followUps.due), asc(followUps.id))
+          .limit(limit ?? 200);
+        return rows.map((r) => ({ ...r, levelName: ratingLevelNames[r.level as keyof typeof ratingLevelNames] }));
+      },
+    );
+  };
