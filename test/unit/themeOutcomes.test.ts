@@ -329,6 +329,57 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(d.current.status).toBe('partially_approved');
     expect(d.current.reasons).toEqual(['市人力资源和社会保障局：注册资本未达到法定要求']);
   });
+  it('within a joint matter nothing changes: a co-department refusal is an opinion, the lead decides', () => {
+    const joint = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
+    const food = snapshot('FOOD_BUSINESS_LICENCE');
+    const materials = [
+      ...new Set([...joint.materials, ...food.materials].filter((m) => m.required).map((m) => m.code)),
+    ];
+    const d = acceptedCase(2, [joint, food], materials);
+    const housing = task('CONSTRUCTION_COMPLETION_ACCEPTANCE', 'HOUSING');
+    d.run(refuse(task('CONSTRUCTION_COMPLETION_ACCEPTANCE', 'NATURAL_RESOURCES'), '规划核实未通过'), T_REVIEW);
+    expect(d.current.outcomes.CONSTRUCTION_COMPLETION_ACCEPTANCE).toBe('pending');
+    d.run(approve(task('CONSTRUCTION_COMPLETION_ACCEPTANCE', 'CIVIL_AIR_DEFENCE')), T_REVIEW);
+    expect(statusOf(d.current, housing)).toBe('open');
+    d.run(refuse(FOOD, '经营场所与申报不符'), T_REVIEW);
+    expect(d.current.status).toBe('in_review');
+    // the lead approves with the co-department's refusal in front of it: the matter is approved, the case partly
+    d.run(approve(housing), T_REVIEW);
+    expect(d.current.outcomes).toEqual({
+      CONSTRUCTION_COMPLETION_ACCEPTANCE: 'approved',
+      FOOD_BUSINESS_LICENCE: 'refused',
+    });
+    expect(d.current.status).toBe('partially_approved');
+    expect(d.current.reasons).toEqual(['市市场监督管理局：经营场所与申报不符']);
+    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual(['CONSTRUCTION_COMPLETION_ACCEPTANCE']);
+  });
+
+  it('容缺: a partially approved case withholds its certificates until the missing material arrives', () => {
+    const d = new Driver();
+    const materials = ALL_REQUIRED.filter((c) => c !== 'WATER_QUALITY_REPORT');
+    d.run(submitCommand(RESTAURANT, materials, { theme: THEME, rules: 2 }), T_SUBMIT);
+    d.run(
+      {
+        type: 'decide_acceptance',
+        decision: 'accept_with_deficiencies',
+        deficiencies: ['WATER_QUALITY_REPORT'],
+        clerkId: 'clerk-01',
+      },
+      T_ACCEPT,
+    );
+    d.run(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), T_REVIEW);
+    for (const id of [FOOD, FIRE, SEWAGE]) d.run(approve(id), T_REVIEW);
+    expect(d.current.status).toBe('partially_approved');
+    expect(Object.keys(d.current.deadlines).sort()).toEqual(['deficienciesDue', 'deliveryDue']);
+    expect(certificatesToIssue(d.current)).toEqual([]);
+    d.run({ type: 'supply_materials', materials: ['WATER_QUALITY_REPORT'] }, T_DELIVER);
+    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual([
+      'BUSINESS_REGISTRATION',
+      'FOOD_BUSINESS_LICENCE',
+      'FIRE_SAFETY_INSPECTION',
+      'SEWAGE_DISCHARGE_PERMIT',
+    ]);
+  });
 });
 
 describe('rules 1 (no `rules` in the submission: cases in flight, committed histories)', () => {
