@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { caseEvents, cases } from '../db/schema.ts';
 import type { CaseState } from '../rules/caseModel.ts';
+import { ratingLevelNames } from '../rules/ratings.ts';
 import type { CaseAnswer } from '../workflows/caseMessages.ts';
 
 export function caseView(state: CaseState) {
@@ -25,6 +26,8 @@ export function caseView(state: CaseState) {
     materialsProvided: state.materialsProvided,
     receivedAt: state.receivedAt,
     receivedBy: state.receivedBy,
+    /** 首问负责: the staff member who first received the case answers the applicant's questions about it. */
+    firstContact: { clerkId: state.receivedBy.clerkId, window: state.receivedBy.window },
     acceptedAt: state.acceptedOn ?? null,
     deemedAccepted: state.deemedAccepted,
     decidedAt: state.decidedAt ?? null,
@@ -46,6 +49,9 @@ export function caseView(state: CaseState) {
     notices: state.notices,
     certificates: state.certificates,
     reasons: state.reasons,
+    /** 好差评 and the follow-up (整改) with the department's reply, shown to the applicant. */
+    rating: state.rating ? { ...state.rating, levelName: ratingLevelNames[state.rating.level] } : null,
+    followUp: state.followUp ?? null,
     lastSeq: state.seq,
   };
 }

@@ -59,6 +59,8 @@ describe('an application through its life', () => {
     expect(submitted.body.caseNo).toMatch(/^SQ\d{14}$/);
     expect(submitted.body.queryCode).toMatch(/^\d{6}$/);
     const caseNo = submitted.body.caseNo;
+    // 首问负责: the clerk who received it is the applicant's contact for the whole case
+    expect(submitted.body.case.firstContact).toEqual({ clerkId: 'clerk-01', window: 'W01' });
 
     const notice = await api.post(`/applications/${caseNo}/acceptance`, {
       decision: 'supplement',
