@@ -11,13 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { signCaseFile } from '../../api/caseExport.ts';
 import { signingKeyFromPem } from '../../infra/signingKey.ts';
 import { certificatePayload } from '../../rules/certificateSignature.ts';
 import type { CaseFileExport } from '../../rules/exportCheck.ts';
 import { eventHash } from '../../rules/hashChain.ts';
-import { applicationBody, client, newKey } from './http.ts';
+import { applicationBody, caseInReview, client, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -287,6 +288,34 @@ describe('npm run verify-export', () => {
     const hidden = copy(after);
     (hidden.certificates[0] as CaseFileExport['certificates'][0]).revocation = null;
     await rejected(hidden, 'revocation_mismatch', [`事件 seq ${event?.seq}`, `证照 ${certificateNo}`]);
+  });
+
+  it('a record rewritten in PostgreSQL (chain recomputed there) is exported as found, and rejected at the head', async () => {
+    const { caseNo: tampered } = await caseInReview(api);
+    const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+    try {
+      await sql.begin(async (tx) => {
+        // as a database superuser could: the append-only trigger does not fire
+        await tx`SET LOCAL session_replication_role = replica`;
+        await tx`UPDATE case_events SET data = jsonb_set(data, '{form,signText}', '"另一块招牌"')
+                 WHERE case_no = ${tampered} AND seq = 1`;
+        const rows = await tx`SELECT seq, type, at, actor, data FROM case_events WHERE case_no = ${tampered}
+                              ORDER BY seq`;
+        let prev = '0'.repeat(64);
+        for (const r of rows) {
+          const hash = eventHash(tampered, { seq: r.seq, type: r.type, at: r.at, actor: r.actor, data: r.data }, prev);
+          await tx`UPDATE case_events SET prev_hash = ${prev}, hash = ${hash}
+                   WHERE case_no = ${tampered} AND seq = ${r.seq}`;
+          prev = hash;
+        }
+      });
+    } finally {
+      await sql.end();
+    }
+    const reply = await api.get(`/applications/${tampered}/export`);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const found = reply.body as CaseFileExport;
+    await rejected(found, 'head_mismatch', ['字段 chainHead', `事件 seq ${found.chainHead.seq}`]);
   });
 
   it('unreadable input exits 2', async () => {
