@@ -3,7 +3,7 @@
  * workflow id, update-with-start, starting from the closed run's carried state), the revocation is recorded once
  * (same Idempotency-Key, same answer, one event, also after the reopened run has closed) and the case closes again.
  * A rejected revocation reopens nothing; other commands still answer 409 case_closed. Its own stack: finished cases
- * close after 1 s.
+ * close after 1 s, and a PUBLIC_BASE_URL for the printed verification link.
  */
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
@@ -13,7 +13,8 @@ import type { CaseWorkflowResult } from '../../workflows/caseMessages.ts';
 import { useOwnStack } from './ownStack.ts';
 import { caseInReview, newKey, type Client as Api } from './http.ts';
 
-const own = useOwnStack('certificates-closed', { CASE_CLOSE_GRACE_MS: '1000' });
+const PUBLIC_BASE_URL = 'https://zwfw.example.gov.cn/';
+const own = useOwnStack('certificates-closed', { CASE_CLOSE_GRACE_MS: '1000', PUBLIC_BASE_URL });
 let api: Api;
 let sql: postgres.Sql;
 let connection: Connection;
@@ -111,4 +112,10 @@ it('a closed case is reopened for a revocation, records it once, and closes agai
   const view = (await api.get(`/applications/${caseNo}`)).body;
   expect(view.certificates[0].revoked).toEqual(revoked.body.certificate.revoked);
   expect(view.lastSeq).toBe(lastBefore!.seq + 1);
+
+  // The printed page points at the public address (PUBLIC_BASE_URL), not the address the request came to.
+  const page = await (await fetch(`${own.stack.apiUrl}/certificates/${certificateNo}/print`)).text();
+  expect(page).toContain(`https://zwfw.example.gov.cn/certificates/${certificateNo}/verify`);
+  expect(page).not.toContain(own.stack.apiUrl);
+  expect(page).toContain('已注销');
 });
