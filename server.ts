@@ -2,7 +2,7 @@
  * The HTTP API (Fastify). Runs on its own (`npm run server`) or under the launcher.
  * Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
- * CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only).
+ * RATING_FOLLOW_UP_DAYS (15); CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only).
  */
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
@@ -42,6 +42,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       caseExists: async (caseNo) =>
         (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
       signingKey: signingKeyFromEnv(env),
+      ...(env.RATING_FOLLOW_UP_DAYS ? { followUpDays: positiveInteger(env, 'RATING_FOLLOW_UP_DAYS') } : {}),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
     },
     { logger: env.LOG_REQUESTS === 'true' },
@@ -68,4 +69,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string): number {
+  const value = Number(env[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${env[name]}"`);
+  return value;
 }

@@ -12,6 +12,8 @@ import { supervisionCtes } from '../db/supervision.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import { certificatePayload } from '../rules/certificateSignature.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
+import { departmentConcerned } from '../rules/ratings.ts';
+import { chinaDate } from '../rules/workingDays.ts';
 
 /** An event with its place in the case's hash chain (computed by the workflow, rules/hashChain.ts). */
 export type ChainedCaseEvent = CaseEvent & { seq?: number; prevHash?: string; hash?: string };
@@ -53,6 +55,33 @@ export async function recordCase(
       ? [{ certificateNo: e.data.certificateNo, at: e.at, department: e.data.department, reason: e.data.reason }]
       : [],
   );
+  // 好差评 and 整改 read models: the supervision figures and the departments' follow-up lists.
+  const rating = state.rating;
+  const ratingRows = rating
+    ? [
+        {
+          level: rating.level,
+          channel: rating.channel,
+          ratedOn: chinaDate(Date.parse(rating.at)),
+          status: rating.status,
+          department: state.followUp?.department ?? departmentConcerned(state).code,
+          comment: rating.comment ?? null,
+        },
+      ]
+    : [];
+  const followUp = state.followUp;
+  const followUpRows =
+    followUp && rating
+      ? [
+          {
+            ...followUp,
+            level: rating.level,
+            repliedOn: followUp.reply?.on ?? null,
+            warning:
+              state.warnings.filter((w) => w.deadline === 'follow_up' && w.due === followUp.due).at(-1)?.level ?? null,
+          },
+        ]
+      : [];
   const tasks = state.tasks.map((t) => ({
     id: t.id,
     matter: t.matter,
@@ -111,6 +140,23 @@ export async function recordCase(
       ON CONFLICT (id) DO UPDATE SET
         status = excluded.status, opened_on = excluded.opened_on, due = excluded.due, decided_at = excluded.decided_at,
         urgent = excluded.urgent
+      RETURNING 1
+    ), rating_row AS (
+      INSERT INTO ratings (case_no, level, channel, rated_on, status, department, "window", comment)
+      SELECT ${state.caseNo}, r.level, r.channel, r."ratedOn", r.status, r.department, ${state.receivedBy.window},
+             r.comment
+      FROM jsonb_to_recordset(${JSON.stringify(ratingRows)}::jsonb)
+        AS r(level text, channel text, "ratedOn" date, status text, department text, comment text)
+      ON CONFLICT (case_no) DO UPDATE SET status = excluded.status
+      RETURNING 1
+    ), follow_up_row AS (
+      INSERT INTO follow_ups (id, case_no, department, level, opened_on, due, status, replied_on, warning)
+      SELECT f.id, ${state.caseNo}, f.department, f.level, f."openedOn", f.due, f.status, f."repliedOn", f.warning
+      FROM jsonb_to_recordset(${JSON.stringify(followUpRows)}::jsonb)
+        AS f(id text, department text, level text, "openedOn" date, due date, status text, "repliedOn" date,
+             warning text)
+      ON CONFLICT (id) DO UPDATE SET
+        status = excluded.status, replied_on = excluded.replied_on, warning = excluded.warning
       RETURNING 1
     )${supervisionCtes(sql, state)}
     SELECT (SELECT count(*) FROM new_events) AS events`;

@@ -29,6 +29,7 @@ import {
   type MissingMaterial,
 } from './notices.ts';
 import { missingMaterials } from './materials.ts';
+import { decideRating, type RatingCommand } from './ratings.ts';
 import {
   addWorkingDays,
   chinaDate,
@@ -146,6 +147,7 @@ export type CaseCommand =
   | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
   | { type: 'revoke_certificate'; certificateNo: string; department: string; reason: string; reviewerId: string }
   | { type: 'mark_urgent'; reason: string; supervisorId: string }
+  | RatingCommand
   | { type: 'timer_fired'; timerId: string };
 
 /** A rule that forbids the input; `status` is the HTTP status the API answers with. */
@@ -218,7 +220,10 @@ function deadlineTimers(state: CaseState, name: DeadlineName, due: IsoDate | und
 }
 
 export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
-  if (!state || (finalStatuses.includes(state.status) && !deliverableStatuses.includes(state.status))) return [];
+  if (!state) return [];
+  // A follow-up (整改) of a bad rating runs on a finished case.
+  const followUp = state.followUp?.status === 'open' ? deadlineTimers(state, 'follow_up', state.followUp.due) : [];
+  if (finalStatuses.includes(state.status) && !deliverableStatuses.includes(state.status)) return followUp;
   const d = state.deadlines;
   const timers: PendingTimer[] = [];
   if (state.status === 'received') timers.push(...deadlineTimers(state, 'acceptance', d.acceptanceDue));
@@ -231,7 +236,7 @@ export function pendingTimers(state: CaseState | undefined): PendingTimer[] {
     timers.push(...deadlineTimers(state, 'delivery', d.deliveryDue));
   }
   if (state.deficiencies.length > 0) timers.push(...deadlineTimers(state, 'deficiencies', d.deficienciesDue));
-  return timers;
+  return [...timers, ...followUp];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -290,6 +295,11 @@ export function decide(state: CaseState | undefined, command: CaseCommand, nowMs
       return revokeCertificate(buffer, command);
     case 'mark_urgent':
       return markUrgent(buffer, command);
+    case 'rate':
+    case 'reply_follow_up':
+    case 'appeal_rating':
+    case 'decide_rating_appeal':
+      return decideRating(state, command, buffer.at, today);
     case 'timer_fired':
       return timerFired(buffer, command.timerId, nowMs, today);
   }

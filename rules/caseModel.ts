@@ -3,6 +3,8 @@
  * folding it yields, so an auditor's replay and the live case can be compared.
  */
 import type { MatterSnapshot } from './catalogue.ts';
+import type { IdType } from './identity.ts';
+import { evolveRating, type FollowUp, type Rating, type RatingEvent } from './ratings.ts';
 import { addWorkingDays, chinaDate, type IsoDate } from './workingDays.ts';
 
 export type CaseStatus =
@@ -25,7 +27,10 @@ export interface Actor {
 export interface Applicant {
   type: 'person' | 'organisation';
   name: string;
+  /** 证件类型 (rules/identity.ts); cases received before it was recorded have none. */
+  idType?: IdType;
   idNumber: string;
+  phone?: string;
 }
 
 /** `waiting`: a second-stage task (the lead of a joint matter, the higher level of an escalated one) not yet open. */
@@ -114,7 +119,14 @@ export interface CaseClock {
   extensionDays: number;
 }
 
-export type DeadlineName = 'acceptance' | 'supplement' | 'review' | 'statutory' | 'delivery' | 'deficiencies';
+export type DeadlineName =
+  | 'acceptance'
+  | 'supplement'
+  | 'review'
+  | 'statutory'
+  | 'delivery'
+  | 'deficiencies'
+  | 'follow_up';
 
 export interface Warning {
   deadline: DeadlineName;
@@ -192,6 +204,9 @@ export interface CaseState {
   limits: { statutory: number; promised: number };
   clock: CaseClock;
   warnings: Warning[];
+  /** 好差评: the applicant's rating once the case is finished, and the follow-up (整改) a bad one opens. */
+  rating?: Rating;
+  followUp?: FollowUp;
   extensions: Extension[];
   specialProcedures: SpecialProcedure[];
   /** Materials accepted as missing under 容缺受理; certificates wait for them. */
@@ -307,6 +322,7 @@ export type CaseEvent = EventBase &
         type: 'delivered';
         data: { method: 'pickup' | 'post'; trackingNumber?: string; on: IsoDate; by: string };
       }
+    | RatingEvent
   );
 
 /** The review due dates, moved by every paused working day and any extension. */
@@ -594,6 +610,13 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       );
       break;
     }
+    case 'rated':
+    case 'follow_up_opened':
+    case 'follow_up_replied':
+    case 'rating_appealed':
+    case 'rating_appeal_decided':
+      evolveRating(s, event);
+      break;
     case 'delivered':
       s.delivery = event.data;
       if (event.data.method === 'pickup') s.visits += 1;

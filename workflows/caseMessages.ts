@@ -27,6 +27,10 @@ export const commandTypes = {
   deliver: 'deliver',
   revokeCertificate: 'revoke_certificate',
   markUrgent: 'mark_urgent',
+  rate: 'rate',
+  replyFollowUp: 'reply_follow_up',
+  appealRating: 'appeal_rating',
+  decideRatingAppeal: 'decide_rating_appeal',
 } as const satisfies Record<string, Exclude<CaseCommand['type'], 'timer_fired'>>;
 
 export type CaseUpdateName = keyof typeof commandTypes;
