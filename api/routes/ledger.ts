@@ -144,7 +144,7 @@ export const ledgerRoutes =
         const today = chinaDate(deps.clock.now());
         const { from, to } =
           date !== undefined
-            ? period(date, date, 1, 'date')
+            ? period(date, date, 1, 'date', 'date')
             : period(request.query.from ?? today, request.query.to ?? request.query.from ?? today, 366);
         const entries = (await ledgerRows(deps.db.$client, { window, from, to })).map(entry);
         const span = from === to ? from : `${from}_${to}`;

@@ -41,8 +41,14 @@ export function calendarDate(value: string, field: string): IsoDate {
 }
 
 /** A period `from`..`to` (both days included), at most `maxDays` long. */
-export function period(from: string, to: string, maxDays: number, toField = 'to'): { from: IsoDate; to: IsoDate } {
-  calendarDate(from, 'from');
+export function period(
+  from: string,
+  to: string,
+  maxDays: number,
+  toField = 'to',
+  fromField = 'from',
+): { from: IsoDate; to: IsoDate } {
+  calendarDate(from, fromField);
   calendarDate(to, toField);
   if (to < from) throw new ApiError(400, 'invalid_period', `结束日期 ${to} 早于开始日期 ${from}`, toField);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
