@@ -564,8 +564,12 @@ function checkRevocations(doc: CaseFileExport): void {
 }
 
 function verifySignature(payload: string, signature: string, key: KeyObject): boolean {
+  // Only the canonical base64 of 64 bytes: Node's decoder would skip stray characters, so a signature with junk
+  // appended would still verify.
+  const bytes = Buffer.from(signature, 'base64');
+  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
   try {
-    return verify(null, Buffer.from(payload, 'utf8'), key, Buffer.from(signature, 'base64'));
+    return verify(null, Buffer.from(payload, 'utf8'), key, bytes);
   } catch {
     return false;
   }
@@ -637,6 +641,10 @@ export function checkExport(input: unknown, options: { centreKeyPem?: string } =
     };
   } catch (error) {
     if (error instanceof Found) return { intact: false, problem: error.problem };
-    throw error;
+    // A part of an unexpected shape (e.g. a matter without departments): the file is not what was exported.
+    return {
+      intact: false,
+      problem: { kind: 'malformed', message: `卷宗结构有误，无法校验：${(error as Error).message}` },
+    };
   }
 }

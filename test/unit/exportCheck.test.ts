@@ -341,6 +341,49 @@ describe('each kind of edit is the first problem reported, with where it is', ()
   });
 });
 
+describe('every edit anywhere', () => {
+  const doc = exported();
+  /** Every leaf of the document with its path. */
+  function leaves(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+    return [path];
+  }
+  function edit(root: unknown, path: Array<string | number>, change: (v: unknown) => unknown | typeof REMOVE) {
+    const parent = path.slice(0, -1).reduce<any>((v, k) => v[k], root);
+    const key = path.at(-1) as string | number;
+    const next = change(parent[key]);
+    if (next === REMOVE) {
+      if (Array.isArray(parent)) parent.splice(key as number, 1);
+      else delete parent[key];
+    } else parent[key] = next;
+  }
+  const REMOVE = Symbol('remove');
+  const changed = (v: unknown) =>
+    typeof v === 'string'
+      ? `${v}x`
+      : typeof v === 'number'
+        ? v + 1
+        : typeof v === 'boolean'
+          ? !v
+          : v === null
+            ? 'x'
+            : v;
+
+  it('changing any single value, or removing it, is never intact and never throws', () => {
+    const paths = leaves(doc);
+    expect(paths.length).toBeGreaterThan(300);
+    for (const path of paths) {
+      for (const change of [changed, () => REMOVE]) {
+        const edited = copy(doc);
+        edit(edited, path, change);
+        const result = checkExport(edited, { centreKeyPem: CENTRE.publicKeyPem });
+        expect(result.intact, `${path.join('.')} ${change === changed ? 'changed' : 'removed'}`).toBe(false);
+      }
+    }
+  });
+});
+
 describe('revocations (注销)', () => {
   const revocation = (certificateNo: string): CaseEvent => ({
     type: 'certificate_revoked',
