@@ -97,7 +97,8 @@ const show = (v: unknown) => (v === undefined || v === null ? '（无）' : type
 
 /**
  * Re-derive a case from its events. `snapshot` is the read model's copy of the case (`cases.snapshot`), compared
- * with the folded end state on status, due dates and timeliness; pass null when there is none.
+ * with the folded end state on status, last sequence number, matter outcomes, due dates and timeliness; pass null
+ * when there is none.
  */
 export function rederive(events: RecordedEvent[], snapshot?: CaseState | null): Derivation {
   const problems: DerivationProblem[] = [];
@@ -421,6 +422,8 @@ function compareSnapshot(state: CaseState, snapshot: CaseState | null): Derivati
   }
   const fields: Array<[keyof CaseState, string]> = [
     ['status', '办件状态'],
+    ['seq', '最后事件序号'],
+    ['outcomes', '各事项结果'],
     ['deadlines', '各项期限'],
     ['timeliness', '办结时效'],
   ];

@@ -6,14 +6,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import Type from 'typebox';
 import type { Database } from '../../db/client.ts';
-import { caseEvents } from '../../db/schema.ts';
+import { caseEvents, cases } from '../../db/schema.ts';
 import { rederive } from '../../rules/audit.ts';
 import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
 import { verifyChain, type ChainHead } from '../../rules/hashChain.ts';
 import { caseHistory } from '../../rules/history.ts';
 import type { ApiDeps } from '../app.ts';
 import { queryChainHead } from '../caseClient.ts';
-import { caseView, loadCase } from '../caseView.ts';
+import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { CaseNoParams } from '../schemas.ts';
 
@@ -25,11 +25,24 @@ const ReplayQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** An instant with its time zone: a bare date or a local time would mean different instants to different readers. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+/**
+ * An ISO 8601 instant with its time zone (a bare date or local time would mean different instants to different
+ * readers), on a real calendar day: `Date.parse` alone accepts 30 February.
+ */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseInstant(text: string): number | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 /** The case's events with their chain columns, times as ISO instants (as the workflow stamped them). */
-async function loadRecord(db: Database, caseNo: string) {
+async function loadRecord(db: Pick<Database, 'select'>, caseNo: string) {
   const rows = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
   return rows.map((r) => ({
     seq: r.seq,
@@ -87,12 +100,20 @@ export const auditRoutes =
         // The head first, then the rows: the workflow writes its rows before it moves its head, so rows read after
         // the head are never behind it. Rows past the head may belong to a step in flight: ask once more.
         let head = await engineHead(deps, caseNo);
-        const events = await loadRecord(deps.db, caseNo);
+        // Rows and read model from one snapshot of the database, so a step committed in between is in both or neither.
+        const { events, snapshot } = await deps.db.transaction(
+          async (tx) => {
+            const rows = await loadRecord(tx, caseNo);
+            const [row] = await tx.select({ snapshot: cases.snapshot }).from(cases).where(eq(cases.caseNo, caseNo));
+            return { events: rows, snapshot: row?.snapshot };
+          },
+          { isolationLevel: 'repeatable read', accessMode: 'read only' },
+        );
         const last = events.at(-1);
         if (head && last && last.seq > head.seq) head = await engineHead(deps, caseNo);
         if (events.length === 0 && !head) throw notFound(caseNo);
         const chainProblems = verifyChain(caseNo, events, head);
-        const derivation = rederive(events, (await loadCase(deps.db, caseNo)) ?? null);
+        const derivation = rederive(events, snapshot ?? null);
         const problems = [
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
@@ -136,8 +157,8 @@ export const auditRoutes =
         if (upTo !== undefined && at !== undefined) {
           throw new ApiError(400, 'conflicting_fields', '只能提供 upTo 或 at 其中之一', 'at');
         }
-        const instant = at === undefined ? undefined : Date.parse(at);
-        if (at !== undefined && (!INSTANT.test(at) || Number.isNaN(instant))) {
+        const instant = at === undefined ? undefined : parseInstant(at);
+        if (at !== undefined && instant === undefined) {
           throw new ApiError(
             400,
             'invalid_field',
