@@ -7,6 +7,7 @@
  * compared with the key the centre publishes at GET /certificates/public-key.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { checkExport, ed25519PublicKey, type ExportProblem } from '../rules/exportCheck.ts';
 
 const USAGE = '用法 (usage): npm run verify-export -- FILE [--public-key PEM_FILE]';
@@ -36,7 +37,9 @@ function parseArgs(argv: string[]): { file: string; publicKeyFile?: string } {
     }
   }
   if (!file) unreadable('缺少卷宗文件');
-  return { file, ...(publicKeyFile ? { publicKeyFile } : {}) };
+  // `npm run` starts the script in the package folder: relative paths are the caller's (INIT_CWD).
+  const from = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+  return { file: from(file), ...(publicKeyFile ? { publicKeyFile: from(publicKeyFile) } : {}) };
 }
 
 function where(p: ExportProblem): string {
