@@ -119,3 +119,33 @@ it('a closed case is reopened for a revocation, records it once, and closes agai
   expect(page).not.toContain(own.stack.apiUrl);
   expect(page).toContain('已注销');
 });
+
+it('a run that ended without a result (terminated by an operator) is reopened from its state asked by Query', async () => {
+  const { caseNo, tasks } = await caseInReview(api);
+  for (const task of tasks) {
+    await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r', department: task.department });
+  }
+  const view = (await api.get(`/applications/${caseNo}`)).body;
+  const certificateNo: string = view.certificates[0].certificateNo;
+  const handle = temporal.workflow.getHandle(caseNo);
+  await handle.terminate('operator test');
+  expect((await handle.describe()).status.name).toBe('TERMINATED');
+  const [lastBefore] = await sql`SELECT seq, hash FROM case_events WHERE case_no = ${caseNo} ORDER BY seq DESC LIMIT 1`;
+
+  const revoked = await api.post(
+    `/certificates/${certificateNo}/revocation`,
+    { department: 'CITY_MANAGEMENT', reason: '依法撤回许可', reviewerId: 'cm-head' },
+    { 'idempotency-key': newKey() },
+  );
+  expect(revoked.status).toBe(200);
+  expect(revoked.body.certificate.revoked.reason).toBe('依法撤回许可');
+  expect(await runs(caseNo)).toHaveLength(2);
+  const events = await revocationEvents(caseNo);
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ seq: lastBefore!.seq + 1, prev_hash: lastBefore!.hash });
+  // the reopened run holds the case again: asked live, it answers with the revocation
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  const live = await api.get(`/applications/${caseNo}/state`);
+  expect(live.status).toBe(200);
+  expect(live.body.certificates[0].revoked).toEqual(revoked.body.certificate.revoked);
+});
