@@ -53,7 +53,9 @@ export type DerivationProblemKind =
   /** Something the rules do only once a deadline has passed is recorded before it passed. */
   | 'timing_mismatch'
   /** The read model (`cases.snapshot`) disagrees with the folded events. */
-  | 'snapshot_mismatch';
+  | 'snapshot_mismatch'
+  /** A column lists and inboxes read (`cases`, `review_tasks`) disagrees with the folded events. */
+  | 'read_model_mismatch';
 
 export interface DerivationProblem {
   seq?: number;
@@ -63,6 +65,18 @@ export interface DerivationProblem {
   recorded: unknown;
   derived: unknown;
   message: string;
+}
+
+/** The columns lists, inboxes and supervision read instead of the record (db/schema.ts `cases`, `review_tasks`). */
+export interface ReadModelRows {
+  caseRow?: {
+    status: string;
+    acceptedOn: IsoDate | null;
+    statutoryDue: IsoDate | null;
+    promisedDue: IsoDate | null;
+    lastSeq: number;
+  } | null;
+  tasks?: Array<{ id: string; status: string; openedOn: IsoDate; due: IsoDate }>;
 }
 
 export interface Derivation {
@@ -100,7 +114,7 @@ const show = (v: unknown) => (v === undefined || v === null ? '（无）' : type
  * with the folded end state on status, last sequence number, matter outcomes, due dates and timeliness; pass null
  * when there is none.
  */
-export function rederive(events: RecordedEvent[], snapshot?: CaseState | null): Derivation {
+export function rederive(events: RecordedEvent[], snapshot?: CaseState | null, rows: ReadModelRows = {}): Derivation {
   const problems: DerivationProblem[] = [];
   let state: CaseState | undefined;
   let previousAt: number | undefined;
@@ -162,6 +176,7 @@ export function rederive(events: RecordedEvent[], snapshot?: CaseState | null): 
   }
 
   if (state && snapshot !== undefined) problems.push(...compareSnapshot(state, snapshot));
+  if (state) problems.push(...compareRows(state, rows));
   return { state, problems };
 }
 
@@ -440,4 +455,46 @@ function compareSnapshot(state: CaseState, snapshot: CaseState | null): Derivati
           },
         ],
   );
+}
+
+/** The indexed columns: a supervisor's list or a department's inbox must show the dates the record gives. */
+function compareRows(state: CaseState, rows: ReadModelRows): DerivationProblem[] {
+  const problems: DerivationProblem[] = [];
+  const differs = (field: string, recorded: unknown, derived: unknown, label: string) => {
+    if (same(recorded, derived)) return;
+    problems.push({
+      kind: 'read_model_mismatch',
+      field,
+      recorded: recorded ?? null,
+      derived: derived ?? null,
+      message: `读模型中的${label}为 ${show(recorded)}，按事件记录重新推算应为 ${show(derived)}`,
+    });
+  };
+  const row = rows.caseRow;
+  if (row) {
+    differs('cases.status', row.status, state.status, '办件状态');
+    differs('cases.accepted_on', row.acceptedOn, state.acceptedOn, '受理日');
+    differs('cases.statutory_due', row.statutoryDue, state.deadlines.statutoryDue, '法定办结期限');
+    differs('cases.promised_due', row.promisedDue, state.deadlines.promisedDue, '承诺办结期限');
+    differs('cases.last_seq', row.lastSeq, state.seq, '最后事件序号');
+  }
+  if (rows.tasks) {
+    const byId = new Map(rows.tasks.map((t) => [t.id, t]));
+    for (const task of state.tasks) {
+      const t = byId.get(task.id);
+      const name = `审查任务 ${task.id} 的`;
+      if (!t) {
+        differs(`review_tasks.${task.id}`, null, task.status, `审查任务 ${task.id}`);
+        continue;
+      }
+      differs(`review_tasks.${task.id}.status`, t.status, task.status, `${name}状态`);
+      differs(`review_tasks.${task.id}.opened_on`, t.openedOn, task.openedOn, `${name}开始日`);
+      differs(`review_tasks.${task.id}.due`, t.due, task.due, `${name}期限`);
+    }
+    const folded = new Set(state.tasks.map((t) => t.id));
+    for (const t of rows.tasks.filter((x) => !folded.has(x.id))) {
+      differs(`review_tasks.${t.id}`, t.status, null, `审查任务 ${t.id}（事件记录中没有）`);
+    }
+  }
+  return problems;
 }

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import Type from 'typebox';
 import type { Database } from '../../db/client.ts';
-import { caseEvents, cases } from '../../db/schema.ts';
+import { caseEvents, cases, reviewTasks } from '../../db/schema.ts';
 import { rederive } from '../../rules/audit.ts';
 import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
 import { verifyChain, type ChainHead } from '../../rules/hashChain.ts';
@@ -101,11 +101,32 @@ export const auditRoutes =
         // the head are never behind it. Rows past the head may belong to a step in flight: ask once more.
         let head = await engineHead(deps, caseNo);
         // Rows and read model from one snapshot of the database, so a step committed in between is in both or neither.
-        const { events, snapshot } = await deps.db.transaction(
+        const { events, row, tasks } = await deps.db.transaction(
           async (tx) => {
             const rows = await loadRecord(tx, caseNo);
-            const [row] = await tx.select({ snapshot: cases.snapshot }).from(cases).where(eq(cases.caseNo, caseNo));
-            return { events: rows, snapshot: row?.snapshot };
+            const [row] = await tx
+              .select({
+                snapshot: cases.snapshot,
+                columns: {
+                  status: cases.status,
+                  acceptedOn: cases.acceptedOn,
+                  statutoryDue: cases.statutoryDue,
+                  promisedDue: cases.promisedDue,
+                  lastSeq: cases.lastSeq,
+                },
+              })
+              .from(cases)
+              .where(eq(cases.caseNo, caseNo));
+            const tasks = await tx
+              .select({
+                id: reviewTasks.id,
+                status: reviewTasks.status,
+                openedOn: reviewTasks.openedOn,
+                due: reviewTasks.due,
+              })
+              .from(reviewTasks)
+              .where(eq(reviewTasks.caseNo, caseNo));
+            return { events: rows, row, tasks };
           },
           { isolationLevel: 'repeatable read', accessMode: 'read only' },
         );
@@ -113,7 +134,7 @@ export const auditRoutes =
         if (head && last && last.seq > head.seq) head = await engineHead(deps, caseNo);
         if (events.length === 0 && !head) throw notFound(caseNo);
         const chainProblems = verifyChain(caseNo, events, head);
-        const derivation = rederive(events, snapshot ?? null);
+        const derivation = rederive(events, row?.snapshot ?? null, { caseRow: row?.columns ?? null, tasks });
         const problems = [
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),

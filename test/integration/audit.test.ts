@@ -313,4 +313,20 @@ describe('tampering in PostgreSQL is reported', () => {
     });
     expect(a.problems).toContainEqual(expect.objectContaining({ source: 'derivation', kind: 'due_date_mismatch' }));
   });
+
+  it('read models edited (a supervisor’s list, a department’s inbox): the chain is sound, the derivation disagrees', async () => {
+    const caseNo = await reviewedCase();
+    const { CITY_MANAGEMENT: cm } = await tasks(caseNo);
+    const [before] = await sql`SELECT promised_due::text AS due FROM cases WHERE case_no = ${caseNo}`;
+    await sql`UPDATE cases SET promised_due = '2027-12-31' WHERE case_no = ${caseNo}`;
+    await sql`UPDATE review_tasks SET due = '2027-12-31' WHERE id = ${cm}`;
+    const a = await audit(caseNo);
+    expect(a.intact).toBe(false);
+    expect(a.chain.problems).toEqual([]);
+    expect(a.derivation.problems.map((p: any) => [p.kind, p.field])).toEqual([
+      ['read_model_mismatch', 'cases.promised_due'],
+      ['read_model_mismatch', `review_tasks.${cm}.due`],
+    ]);
+    expect(a.derivation.problems[0]).toMatchObject({ recorded: '2027-12-31', derived: before?.due });
+  });
 });

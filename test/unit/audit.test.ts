@@ -11,6 +11,7 @@ import {
   escalatedPath,
   fullReviewPath,
   immediatePath,
+  inReviewPath,
   jointRefusedPath,
   type CasePath,
   type RecordRow,
@@ -22,6 +23,7 @@ const paths: Array<[string, () => CasePath]> = [
   ['escalated (上报件)', escalatedPath],
   ['joint extended by 15 and refused', jointRefusedPath],
   ['immediate (即办件) posted', immediatePath],
+  ['in review', inReviewPath],
 ];
 
 function rows(path: CasePath): RecordRow[] {
@@ -270,6 +272,33 @@ describe('each edited fact is reported with what was recorded and what the rules
     expect(rederive(path.record().rows, null).problems).toEqual([
       expect.objectContaining({ kind: 'snapshot_mismatch', field: 'snapshot' }),
     ]);
+  });
+
+  it('the columns lists and inboxes read (cases, review_tasks)', () => {
+    const path = inReviewPath();
+    const s = path.state;
+    const caseRow = {
+      status: s.status as string,
+      acceptedOn: s.acceptedOn ?? null,
+      statutoryDue: s.deadlines.statutoryDue ?? null,
+      promisedDue: s.deadlines.promisedDue ?? null,
+      lastSeq: s.seq,
+    };
+    const tasks = s.tasks.map((t) => ({ id: t.id, status: t.status as string, openedOn: t.openedOn, due: t.due }));
+    expect(rederive(path.record().rows, s, { caseRow, tasks }).problems).toEqual([]);
+
+    caseRow.promisedDue = '2026-12-31';
+    tasks[0]!.due = '2026-12-31';
+    tasks[1]!.status = 'open';
+    tasks.push({ id: 'FORGED', status: 'open', openedOn: '2026-07-06', due: '2026-07-08' });
+    const found = rederive(path.record().rows, s, { caseRow, tasks: tasks.slice(1) }).problems;
+    expect(found.map((p) => [p.kind, p.field])).toEqual([
+      ['read_model_mismatch', 'cases.promised_due'],
+      ['read_model_mismatch', `review_tasks.${s.tasks[0]!.id}`],
+      ['read_model_mismatch', `review_tasks.${s.tasks[1]!.id}.status`],
+      ['read_model_mismatch', 'review_tasks.FORGED'],
+    ]);
+    expect(found[0]).toMatchObject({ recorded: '2026-12-31', derived: s.deadlines.promisedDue });
   });
 
   it('an event that does not fold is reported, and the rest still checked', () => {

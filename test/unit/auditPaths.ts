@@ -230,3 +230,14 @@ export function immediatePath(): CasePath {
     .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 10:20')
     .run({ type: 'deliver', method: 'post', trackingNumber: 'SF123', clerkId: 'clerk-01' }, '2026-07-07 09:00');
 }
+
+/** A case in review: accepted, one department approved. */
+export function inReviewPath(): CasePath {
+  return new CasePath()
+    .run(submit([AD], required(AD)), '2026-07-06 10:00')
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(
+      { type: 'give_opinion', taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve', reviewerId: 'tp-01' },
+      '2026-07-07 10:00',
+    );
+}
