@@ -70,8 +70,12 @@ export function signatureDigest(signature: string): string {
 }
 
 function signatureHolds(fields: SignedCertificateFields, signature: string, publicKey: KeyObject): boolean {
+  // Only the canonical base64 of 64 bytes: Node's decoder skips stray characters, so junk appended to a signature
+  // in the database would otherwise still verify.
+  const bytes = Buffer.from(signature, 'base64');
+  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
   try {
-    return verify(null, Buffer.from(certificatePayload(fields), 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+    return verify(null, Buffer.from(certificatePayload(fields), 'utf8'), publicKey, bytes);
   } catch {
     return false; // a malformed signature is no signature
   }

@@ -167,6 +167,9 @@ describe('checkCertificate', () => {
   it('altered: a row the record never issued, a bad signature, a foreign key id', () => {
     expect(checkCertificate(row, { matters: record.matters }, key).status).toBe('altered');
     expect(checkCertificate({ ...row, signature: 'AAAA' }, record, key).status).toBe('altered');
+    // junk appended to a valid signature: Node's base64 decoder would skip it, the check must not
+    expect(checkCertificate({ ...row, signature: `${signature}!!` }, record, key).status).toBe('altered');
+    expect(checkCertificate({ ...row, signature: `${signature}AAAA` }, record, key).status).toBe('altered');
     expect(checkCertificate(row, record, { publicKey, keyId: 'other' }).problems).toContain(
       '签名所用密钥不是本中心公布的证照签名密钥',
     );
