@@ -419,6 +419,13 @@ function checkEvent(
     case 'delivered':
       onDay('data.on', d.on);
       return;
+    // 好差评 follow-ups: the limit is configured (RATING_FOLLOW_UP_DAYS), so only the days of the steps are checked.
+    case 'follow_up_opened':
+      onDay('data.openedOn', d.openedOn);
+      return;
+    case 'follow_up_replied':
+      onDay('data.on', d.on);
+      return;
   }
 }
 

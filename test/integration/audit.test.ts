@@ -222,6 +222,56 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
   });
 });
 
+describe('other untouched paths are intact', () => {
+  async function requiredOf(matter: string): Promise<string[]> {
+    const guide = await ok(api.get(`/matters/${matter}`));
+    return (guide.materials as any[]).filter((m) => m.required).map((m) => m.code as string);
+  }
+
+  async function submitted(matter: string, materials: string[]): Promise<string> {
+    const reply = await api.post('/applications', applicationBody({ matters: [matter], materials }), {
+      'idempotency-key': newKey(),
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    return reply.body.caseNo as string;
+  }
+
+  it('a one-time notice at the window, an escalated review, a withdrawal, an immediate matter', async () => {
+    const cases: string[] = [];
+
+    const ad = await requiredOf(AD);
+    const supplemented = await submitted(AD, ad.slice(0, -1));
+    await post(`/applications/${supplemented}/acceptance`, { decision: 'supplement', clerkId: 'clerk-01' });
+    await post(`/applications/${supplemented}/supplements`, { materials: ad.slice(-1) });
+    await post(`/applications/${supplemented}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    cases.push(supplemented);
+
+    const escalated = await submitted('LABOUR_DISPATCH_LICENCE', await requiredOf('LABOUR_DISPATCH_LICENCE'));
+    await post(`/applications/${escalated}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    const { DISTRICT_HRSS: district, HRSS: city } = await tasks(escalated);
+    await post(`/tasks/${district}/opinion`, { decision: 'approve', reviewerId: 'd-01' });
+    await post(`/tasks/${city}/opinion`, { decision: 'refuse', reason: '注册资本不符合要求', reviewerId: 'h-01' });
+    cases.push(escalated);
+
+    const withdrawn = await reviewedCase();
+    await post(`/applications/${withdrawn}/withdrawal`, { reason: '项目计划调整' });
+    cases.push(withdrawn);
+
+    const immediate = await submitted('BUSINESS_REGISTRATION', await requiredOf('BUSINESS_REGISTRATION'));
+    const decided = await post(`/applications/${immediate}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    expect(decided.status).toBe('approved');
+    cases.push(immediate);
+
+    for (const caseNo of cases) {
+      const a = await audit(caseNo);
+      expect(a.problems, caseNo).toEqual([]);
+      expect(a.intact).toBe(true);
+      const { replayedUpTo: _u, at: _a, ...replayed } = await ok(api.get(`/applications/${caseNo}/replay`));
+      expect(replayed).toEqual(await ok(api.get(`/applications/${caseNo}/state`)));
+    }
+  });
+});
+
 describe('tampering in PostgreSQL is reported', () => {
   it('a changed payload: hash_mismatch at that event', async () => {
     const caseNo = await reviewedCase();
