@@ -31,7 +31,9 @@ const ReplayQuery = Type.Object(
  */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function parseInstant(text: string): number | undefined {
+function parseInstant(raw: string): number | undefined {
+  // An unencoded `+08:00` in a URL arrives as ` 08:00` (form encoding): read it as the offset it was meant to be.
+  const text = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
   const m = INSTANT.exec(text);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -170,6 +170,10 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
     const first = await ok(api.get(`/applications/${caseNo}/replay?at=${encodeURIComponent(received.at)}`));
     const sameInstant = (history.entries as any[]).filter((e) => e.at === received.at).length;
     expect(first).toMatchObject({ status: 'received', replayedUpTo: sameInstant, at: received.at });
+    // The same instant written in China time, its `+` unencoded as people type it.
+    const china = new Date(Date.parse(received.at) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+    const typed = await ok(api.get(`/applications/${caseNo}/replay?at=${china}`));
+    expect(typed).toMatchObject({ status: 'received', replayedUpTo: sameInstant });
   });
 
   it('the timeline: one entry per event, both clocks, actor and role, the article, each notice as sent', async () => {
