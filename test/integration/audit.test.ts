@@ -370,7 +370,7 @@ describe('tampering in PostgreSQL is reported', () => {
 
   it('read models edited (a supervisor’s list, a department’s inbox): the chain is sound, the derivation disagrees', async () => {
     const caseNo = await reviewedCase();
-    const { CITY_MANAGEMENT: cm } = await tasks(caseNo);
+    const cm = (await tasks(caseNo)).CITY_MANAGEMENT ?? '';
     const [before] = await sql`SELECT promised_due::text AS due FROM cases WHERE case_no = ${caseNo}`;
     await sql`UPDATE cases SET promised_due = '2027-12-31' WHERE case_no = ${caseNo}`;
     await sql`UPDATE review_tasks SET due = '2027-12-31' WHERE id = ${cm}`;
