@@ -8,7 +8,11 @@
  * stacks, so that each path is driven under the clock it needs:
  * - `steady`: the clock at 1× from Monday 2 March 2026 09:00 (China): no deadline passes while the commands arrive;
  * - `fast`: the same start at 120 000× (a virtual day in 0.72 s): deadlines pass by themselves (timers fire);
- * - `long`: the clock at 1× and CASE_HISTORY_LIMIT, so the case continues as new several times.
+ * - `long`: the clock at 1× and CASE_HISTORY_LIMIT, so the case continues as new several times;
+ * - `closing`: the clock at 1× and CASE_CLOSE_GRACE_MS of 1 s, so a finished case's workflow closes at once and a
+ *   later command (a rating, a revocation) reopens it: a new run of the same workflow id starting from `carried`;
+ * - `fast-closing`: the fast clock and the 1 s close grace (a reopened case's follow-up deadlines pass by themselves).
+ * A case with several runs (continued as new, or reopened) has one file per run, first to last.
  * Given path names, records only those (and leaves the other files alone). Ends by replaying what it wrote.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON replies of the API, whose shape the checks read (as in test/) */
@@ -37,11 +41,16 @@ const FAST_SPEED = 120_000;
 /** Small enough that the `long` case continues as new every few commands. */
 const HISTORY_LIMIT = 20;
 
-type StackName = 'steady' | 'fast' | 'long';
+/** A finished case's workflow stays open this long on the `closing` stacks (the default is 10 minutes). */
+const CLOSE_GRACE_MS = 1000;
+
+type StackName = 'steady' | 'fast' | 'long' | 'closing' | 'fast-closing';
 const stackEnv: Record<StackName, Record<string, string>> = {
   steady: { CLOCK_START, CLOCK_SPEED: '1' },
   fast: { CLOCK_START, CLOCK_SPEED: String(FAST_SPEED) },
   long: { CLOCK_START, CLOCK_SPEED: '1', CASE_HISTORY_LIMIT: String(HISTORY_LIMIT) },
+  closing: { CLOCK_START, CLOCK_SPEED: '1', CASE_CLOSE_GRACE_MS: String(CLOSE_GRACE_MS) },
+  'fast-closing': { CLOCK_START, CLOCK_SPEED: String(FAST_SPEED), CASE_CLOSE_GRACE_MS: String(CLOSE_GRACE_MS) },
 };
 
 // The recorder always runs stacks of its own: settings meant for another stack must not leak into these.
@@ -52,6 +61,8 @@ for (const name of [
   'CLOCK_START',
   'CLOCK_SPEED',
   'CASE_HISTORY_LIMIT',
+  'CASE_CLOSE_GRACE_MS',
+  'RATING_FOLLOW_UP_DAYS',
 ]) {
   delete process.env[name];
 }
@@ -94,9 +105,10 @@ function driver(api: Client, temporal: TemporalClient) {
       return [...new Set((await Promise.all(matters.map((m) => d.requiredMaterials(m)))).flat())];
     },
     async submit(overrides: Record<string, unknown>): Promise<string> {
-      const body = await post('/applications', applicationBody(overrides), 'submit', 201);
-      return body.caseNo as string;
+      return (await d.submitted(overrides)).caseNo as string;
     },
+    /** The submission's answer: the case number and the query code the applicant rates with. */
+    submitted: (overrides: Record<string, unknown>) => post('/applications', applicationBody(overrides), 'submit', 201),
     acceptance: (caseNo: string, body: Record<string, unknown>) =>
       post(`/applications/${caseNo}/acceptance`, { clerkId: 'clerk-01', ...body }, `acceptance ${body.decision}`),
     supply: (caseNo: string, body: Record<string, unknown>) =>
@@ -154,8 +166,40 @@ function driver(api: Client, temporal: TemporalClient) {
     async currentRun(caseNo: string): Promise<string> {
       return (await temporal.workflow.getHandle(caseNo).describe()).runId;
     },
+    /** Wait until the latest run of the case's workflow has closed (a finished case, after its close grace). */
+    async waitClosed(caseNo: string, timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while ((await temporal.workflow.getHandle(caseNo).describe()).status.name !== 'COMPLETED') {
+        if (Date.now() > deadline) throw new Error(`the workflow of ${caseNo} never closed`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    /** How many runs the case's workflow has had (continued as new or reopened). */
+    async runCount(caseNo: string): Promise<number> {
+      return (await listRuns(temporal, caseNo)).length;
+    },
     check(condition: boolean, what: string): void {
       if (!condition) throw new Error(`expected: ${what}`);
+    },
+    /** An outdoor-ad case refused by the traffic police, its workflow closed: ready to be rated. */
+    async refusedAndClosed(): Promise<{ caseNo: string; queryCode: string }> {
+      const matters = [AD];
+      const submitted = await d.submitted({ matters, materials: await d.allRequired(matters) });
+      const caseNo = submitted.caseNo as string;
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      const tp = await d.task(caseNo, 'TRAFFIC_POLICE');
+      d.expectStatus(await d.opinion(tp.id, { decision: 'refuse', reason: '设置位置遮挡交通信号灯' }), 'refused');
+      await d.waitClosed(caseNo);
+      return { caseNo, queryCode: submitted.queryCode as string };
+    },
+    /** 好差评 with the case number and query code (the case has closed: this reopens it). */
+    async rate(caseNo: string, queryCode: string, level: string): Promise<any> {
+      const reply = await api.post(
+        `/applications/${caseNo}/rating`,
+        { level, comment: '不予许可的理由没有讲清楚', channel: 'window' },
+        { 'idempotency-key': newKey(), 'x-query-code': queryCode },
+      );
+      return expectReply(reply, `rate ${level}`, 201);
     },
   };
   return d;
@@ -448,13 +492,174 @@ const paths: RecordedPath[] = [
       return caseNo;
     },
   },
+  {
+    name: 'partially-approved',
+    stack: 'closing',
+    async drive(d) {
+      const matters = await d.themeMatters(THEME);
+      const caseNo = await d.submit({ matters: undefined, theme: THEME, materials: await d.allRequired(matters) });
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      const refused = await d.opinion((await d.task(caseNo, 'TRAFFIC_POLICE')).id, {
+        decision: 'refuse',
+        reason: '设置位置遮挡交通信号灯',
+      });
+      d.expectStatus(refused, 'in_review');
+      const outcome = (view: any, matter: string) => (view.matters as any[]).find((m) => m.code === matter)?.outcome;
+      d.check(outcome(refused, AD) === 'refused', 'the refused matter is decided, the others go on');
+      const decided = d.expectStatus(await d.approveAll(caseNo), 'partially_approved');
+      const certified = (decided.certificates as any[]).map((c) => c.matter);
+      d.check(
+        certified.length === matters.length - 1 && !certified.includes(AD),
+        'certificates for the approved matters only',
+      );
+      const delivered = await d.post(
+        `/applications/${caseNo}/delivery`,
+        { method: 'pickup', clerkId: 'clerk-01' },
+        'deliver',
+      );
+      d.check(delivered.delivery?.method === 'pickup', 'a partial approval is delivered like an approval');
+      // Closed after its grace: the last run's result carries the case and its chain head.
+      await d.waitClosed(caseNo);
+      return caseNo;
+    },
+  },
+  {
+    name: 'urgent',
+    stack: 'closing',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      const marked = await d.post(
+        `/applications/${caseNo}/urgent`,
+        { reason: '省重点项目，要求限期开业', supervisorId: 'supervisor-01' },
+        'mark urgent',
+      );
+      d.check(marked.urgent?.by === 'supervisor-01', 'marked urgent by the supervisor');
+      d.expectStatus(await d.approveAll(caseNo), 'approved');
+      await d.post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' }, 'deliver');
+      await d.waitClosed(caseNo);
+      return caseNo;
+    },
+  },
+  {
+    name: 'revocation-after-close',
+    stack: 'closing',
+    async drive(d) {
+      const caseNo = await d.inReview([AD]);
+      d.expectStatus(await d.approveAll(caseNo), 'approved');
+      const delivered = await d.post(
+        `/applications/${caseNo}/delivery`,
+        { method: 'pickup', clerkId: 'clerk-01' },
+        'deliver',
+      );
+      const certificateNo: string = delivered.certificates[0].certificateNo;
+      await d.waitClosed(caseNo);
+      d.check((await d.runCount(caseNo)) === 1, 'one run before the revocation');
+      const key = newKey();
+      const revocation = { department: 'CITY_MANAGEMENT', reason: '许可依法被撤销', reviewerId: 'cm-head' };
+      const revoked = await d.post(`/certificates/${certificateNo}/revocation`, revocation, 'revoke', 200, key);
+      d.check(revoked.certificate?.revoked?.department === 'CITY_MANAGEMENT', 'revoked by the issuing department');
+      await d.waitClosed(caseNo);
+      // The same request again once the reopened run has closed too: answered from what it carried, no third run.
+      const retried = await d.post(`/certificates/${certificateNo}/revocation`, revocation, 'revoke again', 200, key);
+      d.check(retried.certificate?.revoked?.at === revoked.certificate.revoked.at, 'the first answer');
+      d.check((await d.runCount(caseNo)) === 2, 'reopened once');
+      return caseNo;
+    },
+  },
+  {
+    name: 'rating-reply',
+    stack: 'closing',
+    async drive(d) {
+      const { caseNo, queryCode } = await d.refusedAndClosed();
+      const rated = await d.rate(caseNo, queryCode, 'very_dissatisfied');
+      d.check(rated.followUp?.department === 'TRAFFIC_POLICE', 'a follow-up for the refusing department');
+      const replied = await d.post(
+        `/applications/${caseNo}/follow-up/reply`,
+        {
+          department: 'TRAFFIC_POLICE',
+          text: '已向申请人当面说明不予许可的理由，并改进告知书写法',
+          reviewerId: 'tp-02',
+        },
+        'reply to the follow-up',
+      );
+      d.check(replied.followUp?.status === 'replied', 'the department replied');
+      // Replied, the follow-up has no deadline left: the case closes again, and the appeal reopens it once more.
+      await d.waitClosed(caseNo);
+      const appealed = await d.post(
+        `/applications/${caseNo}/rating/appeal`,
+        { department: 'TRAFFIC_POLICE', reason: '申请人评价与办件无关（投诉停车收费）', reviewerId: 'tp-02' },
+        'appeal the rating',
+      );
+      d.check(appealed.rating?.status === 'appealed', 'appealed');
+      const voided = await d.post(
+        `/applications/${caseNo}/rating/appeal/decision`,
+        { decision: 'void', reason: '经核实，评价内容与本办件无关', supervisorId: 'sup-01' },
+        'decide the appeal',
+      );
+      d.check(voided.rating?.status === 'voided', 'the rating is voided');
+      await d.waitClosed(caseNo);
+      d.check((await d.runCount(caseNo)) === 3, 'reopened for the rating and again for the appeal');
+      return caseNo;
+    },
+  },
+  {
+    name: 'rating-follow-up',
+    stack: 'fast-closing',
+    async drive(d) {
+      const { caseNo, queryCode } = await d.refusedAndClosed();
+      const rated = await d.rate(caseNo, queryCode, 'dissatisfied');
+      d.check(rated.followUp?.status === 'open', 'a follow-up is opened');
+      await d.post(
+        `/applications/${caseNo}/rating/appeal`,
+        { department: 'TRAFFIC_POLICE', reason: '已依法说明理由，评价与事实不符', reviewerId: 'tp-02' },
+        'appeal the rating',
+      );
+      const upheld = await d.post(
+        `/applications/${caseNo}/rating/appeal/decision`,
+        { decision: 'uphold', reason: '评价属实，维持评价', supervisorId: 'sup-01' },
+        'decide the appeal',
+      );
+      d.check(upheld.rating?.status === 'valid' && upheld.followUp?.status === 'open', 'upheld: the follow-up runs');
+      // Nobody replies: the follow-up's yellow and red warnings fire on their own, then the case closes again.
+      const warned = await d.waitFor(caseNo, 'follow-up red warning', (v) =>
+        (v.warnings as any[]).some((w) => w.deadline === 'follow_up' && w.level === 'red'),
+      );
+      const levels = (warned.warnings as any[]).filter((w) => w.deadline === 'follow_up').map((w) => w.level);
+      d.check(levels.join() === 'yellow,red', 'yellow, then red');
+      await d.waitClosed(caseNo);
+      d.check((await d.runCount(caseNo)) === 2, 'reopened once, for the rating');
+      return caseNo;
+    },
+  },
 ];
 
-/** Every run of the case's workflow, first to last, each once it has settled. */
+/**
+ * The run ids of the case's workflow, first to last, from the engine's visibility store (which lags a little: read
+ * until it lists the run that commands reach now).
+ */
+async function listRuns(temporal: TemporalClient, workflowId: string): Promise<string[]> {
+  const latest = (await temporal.workflow.getHandle(workflowId).describe()).runId;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const listed: Array<{ runId: string; startTime: number }> = [];
+    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      listed.push({ runId: run.runId, startTime: run.startTime.getTime() });
+    }
+    if (listed.some((r) => r.runId === latest)) {
+      return listed.sort((a, b) => a.startTime - b.startTime).map((r) => r.runId);
+    }
+    if (Date.now() > deadline) throw new Error(`${workflowId}: run ${latest} never listed`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Every run of the case's workflow, first to last, each once it has settled: runs continued as new (each names the
+ * run it continued) and runs reopened after the case had closed (a new run of the same id, named by nothing).
+ */
 async function fetchRuns(temporal: TemporalClient, workflowId: string): Promise<HistoryJson[]> {
   const runs: HistoryJson[] = [];
-  let runId: string | undefined = (await temporal.workflow.getHandle(workflowId).describe()).runId;
-  while (runId) {
+  for (const runId of await listRuns(temporal, workflowId)) {
     const handle = temporal.workflow.getHandle(workflowId, runId);
     const deadline = Date.now() + 30_000;
     let history: HistoryJson;
@@ -464,8 +669,12 @@ async function fetchRuns(temporal: TemporalClient, workflowId: string): Promise<
       if (Date.now() > deadline) throw new Error(`${workflowId} run ${runId} did not settle`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    runs.unshift(history);
-    runId = summarise(history).continuedFrom;
+    const continuedFrom = summarise(history).continuedFrom;
+    const previous = runs.at(-1);
+    if (continuedFrom && (!previous || summarise(previous).runId !== continuedFrom)) {
+      throw new Error(`${workflowId} run ${runId} continued ${continuedFrom}, which is not the run before it`);
+    }
+    runs.push(history);
   }
   return runs;
 }
@@ -497,7 +706,7 @@ async function main() {
   const selected = paths.filter((p) => only.length === 0 || only.includes(p.name));
   const recorded = new Map<string, HistoryJson[]>();
 
-  for (const stackName of ['steady', 'long', 'fast'] as const) {
+  for (const stackName of ['steady', 'long', 'fast', 'closing', 'fast-closing'] as const) {
     const group = selected.filter((p) => p.stack === stackName);
     if (group.length === 0) continue;
     await withStack(stackName, async (stack) => {
@@ -511,7 +720,7 @@ async function main() {
           cases.set(p.name, await p.drive(d));
           console.log(`  ${p.name}: case ${cases.get(p.name)} reached the end of its path`);
         };
-        if (stackName === 'fast') await Promise.all(group.map(drive));
+        if (stackEnv[stackName].CLOCK_SPEED !== '1') await Promise.all(group.map(drive));
         else for (const p of group) await drive(p);
         for (const p of group) recorded.set(p.name, await fetchRuns(temporal, cases.get(p.name) as string));
       } finally {

@@ -2,7 +2,8 @@
  * The committed workflow histories of real cases (`test/replay/histories/*.json`, recorded by
  * `npm run replay:record`) and what can be read from them. Each file is one run of one case's workflow in the JSON
  * form of Temporal's History proto (as `historyToJSON` and `temporal workflow show --output json` write it). A case
- * that continued as new has one file per run: `<path>.run-<n>.json`, n from 1; any other case is `<path>.json`.
+ * that continued as new, or whose closed workflow was reopened (a new run of the same id), has one file per run:
+ * `<path>.run-<n>.json`, n from 1; any other case is `<path>.json`.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -122,6 +123,7 @@ export const EVENT = {
   marker: 'EVENT_TYPE_MARKER_RECORDED',
   updateAccepted: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
   updateCompleted: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+  completed: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
 } as const;
 
 const closeEvents = new Set([
@@ -172,6 +174,8 @@ export interface RunSummary {
   continuedFrom?: string;
   /** Set when the run ended by continuing as new: the next run and its input. */
   continuedAs?: { runId: string; input: any };
+  /** Set when the run completed: what the workflow returned (a closed case carries its state and chain head out). */
+  result?: any;
   eventTypes: string[];
   updates: UpdateRecord[];
   /** Positions of the `recordCase` local activity markers (the case's record being written). */
@@ -237,6 +241,9 @@ export function summarise(history: HistoryJson): RunSummary {
         break;
       case EVENT.continuedAsNew:
         summary.continuedAs = { runId: attrs.newExecutionRunId, input: firstPayload(attrs.input) };
+        break;
+      case EVENT.completed:
+        summary.result = firstPayload(attrs.result);
         break;
     }
   });

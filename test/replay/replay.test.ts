@@ -47,6 +47,56 @@ const names = (runs: RunSummary[]): string[] => updates(runs).map((u) => u.name)
 const matterKinds = (runs: RunSummary[]): string[] =>
   (updates(runs, 'submit')[0]?.input.matters as any[]).map((m) => m.kind);
 
+/** The case as the last run left it: what it carried out when it completed, else the last Update's answer. */
+const lastState = (runs: RunSummary[]): any => runs.at(-1)?.result?.carried?.state ?? finalState(runs);
+
+/** Commands that may reach a finished case and reopen its closed workflow (api/caseClient.ts `reopen`). */
+const REOPENING = ['rate', 'replyFollowUp', 'appealRating', 'decideRatingAppeal', 'revokeCertificate'];
+
+/**
+ * A case reopened after its workflow had closed: `count` runs, each but the first started (not continued as new)
+ * by a reopening command, from what the run before it carried out when it completed (its final state, recent Update
+ * ids and chain head), with the same clock and settings.
+ */
+function expectReopened(runs: RunSummary[], count: number): void {
+  expect(runs).toHaveLength(count);
+  runs.forEach((run, i) => {
+    const previous = runs[i - 1];
+    expect(run.continuedFrom).toBeUndefined();
+    expect(run.eventTypes.at(-1)).toBe(EVENT.completed);
+    if (!previous) {
+      expect(run.input.carried).toBeUndefined();
+      return;
+    }
+    expect(previous.result?.carried).toBeTruthy();
+    expect(run.input.carried).toEqual(previous.result.carried);
+    expect({ ...run.input, carried: undefined }).toEqual({ ...previous.input, carried: undefined });
+    expect(REOPENING).toContain(run.updates[0]?.name);
+  });
+}
+
+/**
+ * 防篡改: the head of the case's hash chain travels with the case. Every completed run carries it out with the
+ * state (the hash of the state's last event, not the genesis), and the chain only grows from run to run.
+ */
+function expectChained(runs: RunSummary[]): void {
+  const completed = runs.filter((r) => r.result);
+  expect(completed.length).toBeGreaterThan(0);
+  let seq = 0;
+  for (const run of completed) {
+    const { state, chain } = run.result.carried;
+    expect(run.result.lastSeq).toBe(state.seq);
+    expect(chain.seq).toBe(state.seq);
+    expect(chain.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(chain.hash).not.toBe('0'.repeat(64));
+    expect(chain.seq).toBeGreaterThan(seq);
+    seq = chain.seq;
+  }
+}
+
+const levels = (state: any, deadline: string): string[] =>
+  (state.warnings as any[]).filter((w) => w.deadline === deadline).map((w) => w.level);
+
 /** A timer fired and the case's record was written because of it (before any further command arrived). */
 function recordedOnTimer(run: RunSummary): boolean {
   return run.timersFired.some((fired) => {
@@ -237,6 +287,107 @@ const requiredPaths: Record<string, { proves: string; check(runs: RunSummary[]):
       expect(finalState(runs)).toMatchObject({ status: 'approved', delivery: { method: 'pickup' } });
     },
   },
+  'partially-approved': {
+    proves:
+      'rules 2: a theme matter refused, the others approved: partially_approved, certificates for the approved, delivered (hash chain carried out)',
+    check(runs) {
+      expect(runs).toHaveLength(1);
+      const submitted = updates(runs, 'submit')[0]?.input;
+      expect(submitted).toMatchObject({ theme: { code: 'OPEN_RESTAURANT' }, rules: 2 });
+      const refusedMatter = 'OUTDOOR_AD_PERMIT';
+      expect(decisions(runs, 'giveOpinion')[0]).toBe('refuse');
+      // The refusal decides its matter only: the case goes on for the others.
+      const afterRefusal = updates(runs, 'giveOpinion')[0]?.result;
+      expect(afterRefusal.status).toBe('in_review');
+      expect(afterRefusal.outcomes[refusedMatter]).toBe('refused');
+      const decided = states(runs).find((s) => s.status === 'partially_approved');
+      expect(decided).toBeTruthy();
+      const approved = (decided.matters as any[]).map((m) => m.code).filter((m) => m !== refusedMatter);
+      expect(approved.every((m) => decided.outcomes[m] === 'approved')).toBe(true);
+      expect((decided.certificates as any[]).map((c) => c.matter)).toEqual(approved);
+      expect(decided.notices.at(-1).kind).toBe('partially_approved');
+      expect(names(runs).at(-1)).toBe('deliver');
+      expect(lastState(runs)).toMatchObject({ status: 'partially_approved', delivery: { method: 'pickup' } });
+      expect(runs[0]?.eventTypes.at(-1)).toBe(EVENT.completed);
+      expectChained(runs);
+    },
+  },
+  urgent: {
+    proves: '急办件: a supervisor marks a case in review urgent, then it is reviewed to approval and delivered',
+    check(runs) {
+      expect(runs).toHaveLength(1);
+      expect(names(runs).slice(0, 3)).toEqual(['submit', 'decideAcceptance', 'markUrgent']);
+      const marked = updates(runs, 'markUrgent')[0];
+      expect(marked?.input).toMatchObject({ supervisorId: 'supervisor-01' });
+      expect(marked?.result).toMatchObject({ status: 'in_review', urgent: { by: 'supervisor-01' } });
+      expect(updates(runs, 'giveOpinion').length).toBeGreaterThan(0);
+      expect(updates(runs, 'giveOpinion').every((u) => u.result.urgent)).toBe(true);
+      expect(lastState(runs)).toMatchObject({ status: 'approved', urgent: { by: 'supervisor-01' } });
+      expect(lastState(runs).certificates.length).toBeGreaterThan(0);
+      expectChained(runs);
+    },
+  },
+  'revocation-after-close': {
+    proves:
+      '注销 after the case closed: a second run reopened from `carried` revokes the certificate, the chain goes on',
+    check(runs) {
+      expectReopened(runs, 2);
+      const [closed, reopened] = runs as [RunSummary, RunSummary];
+      expect(names([closed]).at(-1)).toBe('deliver');
+      expect(closed.result.carried.state.certificates.some((c: any) => c.revoked)).toBe(false);
+      expect(names([reopened])).toEqual(['revokeCertificate']);
+      const revocation = updates([reopened], 'revokeCertificate')[0];
+      const certificate = (revocation?.result.certificates as any[]).find(
+        (c) => c.certificateNo === revocation?.input.certificateNo,
+      );
+      expect(certificate.revoked).toMatchObject({ department: 'CITY_MANAGEMENT' });
+      expect(lastState(runs).certificates).toEqual(revocation?.result.certificates);
+      expectChained(runs);
+      // One event, certificate_revoked, chained onto the closed run's head.
+      expect(reopened.result.carried.chain.seq).toBe(closed.result.carried.chain.seq + 1);
+    },
+  },
+  'rating-reply': {
+    proves:
+      '好差评 on a closed case: reopened for a 差评, the follow-up is answered by the department; reopened again for an appeal, voided',
+    check(runs) {
+      expectReopened(runs, 3);
+      const [decided, rated, appealed] = runs as [RunSummary, RunSummary, RunSummary];
+      expect(decided.result.carried.state.status).toBe('refused');
+      expect(names([rated])).toEqual(['rate', 'replyFollowUp']);
+      const rate = updates([rated], 'rate')[0];
+      expect(rate?.input.level).toBe('very_dissatisfied');
+      expect(rate?.result.followUp).toMatchObject({ department: 'TRAFFIC_POLICE', status: 'open' });
+      expect(updates([rated], 'replyFollowUp')[0]?.result.followUp.status).toBe('replied');
+      expect(names([appealed])).toEqual(['appealRating', 'decideRatingAppeal']);
+      expect(decisions([appealed], 'decideRatingAppeal')).toEqual(['void']);
+      expect(lastState(runs)).toMatchObject({
+        status: 'refused',
+        rating: { status: 'voided', appeal: { decision: 'void' } },
+        followUp: { status: 'replied' },
+      });
+      expectChained(runs);
+    },
+  },
+  'rating-follow-up': {
+    proves:
+      '好差评 on a closed case: a 差评 reopens it, an appeal is upheld, the follow-up goes unanswered: its yellow and red warnings fire',
+    check(runs) {
+      expectReopened(runs, 2);
+      const reopened = runs[1] as RunSummary;
+      expect(names([reopened])).toEqual(['rate', 'appealRating', 'decideRatingAppeal']);
+      expect(updates([reopened], 'rate')[0]?.input.level).toBe('dissatisfied');
+      expect(decisions([reopened], 'decideRatingAppeal')).toEqual(['uphold']);
+      expect(finalState([reopened])).toMatchObject({ rating: { status: 'valid' }, followUp: { status: 'open' } });
+      expect(levels(finalState([reopened]), 'follow_up')).toEqual([]);
+      // The warnings came from timers, after the last command: recorded on their own, carried out at the close.
+      expect(reopened.timersFired.filter((t) => t > (reopened.updatesAccepted.at(-1) ?? 0)).length).toBeGreaterThan(1);
+      expect(recordedOnTimer(reopened)).toBe(true);
+      expect(levels(lastState(runs), 'follow_up')).toEqual(['yellow', 'red']);
+      expect(lastState(runs).followUp.status).toBe('open');
+      expectChained(runs);
+    },
+  },
 };
 
 describe('recorded histories', () => {
@@ -250,7 +401,10 @@ describe('recorded histories', () => {
       const run = summarise(history);
       expect(run.workflowType, file).toBe('caseWorkflow');
       expect(run.input.caseNo, file).toMatch(/^SQ\d{14}$/);
-      if (!run.continuedFrom) expect(run.updates[0]?.name, file).toBe('submit');
+      if (run.continuedFrom) continue;
+      // A run that starts with a case it did not receive was reopened for a command to a closed case.
+      if (run.input.carried) expect(REOPENING, file).toContain(run.updates[0]?.name);
+      else expect(run.updates[0]?.name, file).toBe('submit');
     }
   });
 
