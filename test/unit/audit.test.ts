@@ -13,6 +13,7 @@ import {
   immediatePath,
   inReviewPath,
   jointRefusedPath,
+  themePartlyApprovedPath,
   type CasePath,
   type RecordRow,
 } from './auditPaths.ts';
@@ -24,6 +25,7 @@ const paths: Array<[string, () => CasePath]> = [
   ['joint extended by 15 and refused', jointRefusedPath],
   ['immediate (即办件) posted', immediatePath],
   ['in review', inReviewPath],
+  ['a theme under rules 2, partly approved across the National Day holiday', themePartlyApprovedPath],
 ];
 
 function rows(path: CasePath): RecordRow[] {
@@ -248,6 +250,19 @@ describe('each edited fact is reported with what was recorded and what the rules
     expect(rederive(record).problems.map((p) => [p.kind, p.field, p.derived])).toEqual([
       ['due_date_mismatch', 'data.deliveryDue', addWorkingDays('2026-07-06', 10)],
       ['date_mismatch', 'data.issuedOn', '2026-07-06'],
+    ]);
+  });
+
+  it('the delivery due date of a partial approval, counted across the National Day holiday', () => {
+    const path = themePartlyApprovedPath();
+    expect(path.state.status).toBe('partially_approved');
+    const record = rows(path);
+    const decided = find(record, 'case_partially_approved');
+    const due = decided.data.deliveryDue as string;
+    expect(due).toBe(addWorkingDays('2026-10-09', 10));
+    decided.data.deliveryDue = '2026-10-19';
+    expect(rederive(record).problems).toEqual([
+      expect.objectContaining({ seq: decided.seq, kind: 'due_date_mismatch', recorded: '2026-10-19', derived: due }),
     ]);
   });
 

@@ -8,7 +8,7 @@ import { certificateFor, certificatesToIssue, pendingTimers } from '../../rules/
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { extendChain, type ChainHead } from '../../rules/hashChain.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
-import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
+import { Driver, cst, snapshot, submitCommand, themeSnapshots } from './fixtures.ts';
 
 export const CASE_NO = 'YM-2026-000001';
 export const AD = snapshot('OUTDOOR_AD_PERMIT');
@@ -240,4 +240,39 @@ export function inReviewPath(): CasePath {
       { type: 'give_opinion', taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve', reviewerId: 'tp-01' },
       '2026-07-07 10:00',
     );
+}
+
+/**
+ * 开办餐馆一件事 under rules 2 (each matter its own outcome): one matter refused, the rest approved on a later day;
+ * the case ends partially approved with its delivery due date and certificates for the approved matters.
+ */
+export function themePartlyApprovedPath(): CasePath {
+  const matters = themeSnapshots('OPEN_RESTAURANT');
+  const materials = [...new Set(matters.flatMap(required))];
+  const approve = (matter: string, department: string): CaseCommand => ({
+    type: 'give_opinion',
+    taskId: `${CASE_NO}-${matter}-${department}`,
+    decision: 'approve',
+    reviewerId: 'reviewer-1',
+  });
+  return new CasePath()
+    .run(
+      submit(matters, materials, { theme: { code: 'OPEN_RESTAURANT', name: '开办餐馆一件事' }, rules: 2 }),
+      '2026-09-18 10:00',
+    )
+    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-09-18 15:00')
+    .run(approve('FOOD_BUSINESS_LICENCE', 'SAMR'), '2026-09-22 11:00')
+    .run(
+      {
+        type: 'give_opinion',
+        taskId: `${CASE_NO}-OUTDOOR_AD_PERMIT-TRAFFIC_POLICE`,
+        decision: 'refuse',
+        reason: '设置位置遮挡交通信号灯',
+        reviewerId: 'tp-01',
+      },
+      '2026-09-22 11:30',
+    )
+    .run(approve('FIRE_SAFETY_INSPECTION', 'FIRE_RESCUE'), '2026-09-28 10:00')
+    .run(approve('SEWAGE_DISCHARGE_PERMIT', 'WATER'), '2026-10-09 10:00')
+    .run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, '2026-10-12 10:00');
 }

@@ -7,6 +7,7 @@ import {
   fullReviewPath,
   immediatePath,
   jointRefusedPath,
+  themePartlyApprovedPath,
   type CasePath,
 } from './auditPaths.ts';
 
@@ -17,7 +18,14 @@ const entries = (path: CasePath) =>
 
 describe('caseHistory', () => {
   it('one entry per event, in order, with both clocks, the actor and a sentence for every event', () => {
-    for (const build of [fullReviewPath, deemedAcceptancePath, escalatedPath, jointRefusedPath, immediatePath]) {
+    for (const build of [
+      fullReviewPath,
+      deemedAcceptancePath,
+      escalatedPath,
+      jointRefusedPath,
+      immediatePath,
+      themePartlyApprovedPath,
+    ]) {
       const path = build();
       const timeline = entries(path);
       expect(timeline.map((e) => e.seq)).toEqual(path.events.map((_, i) => i + 1));
