@@ -368,6 +368,28 @@ describe('tampering in PostgreSQL is reported', () => {
     expect(a.problems).toContainEqual(expect.objectContaining({ source: 'derivation', kind: 'due_date_mismatch' }));
   });
 
+  it('an event appended in the database, chained correctly: unconfirmed_events past the engine’s head', async () => {
+    const caseNo = await reviewedCase();
+    const [last] = await sql`SELECT seq, type, at, actor, data, hash FROM case_events
+                             WHERE case_no = ${caseNo} ORDER BY seq DESC LIMIT 1`;
+    const forged = {
+      seq: (last?.seq as number) + 1,
+      type: 'withdrawn',
+      at: new Date(Date.parse(last?.at) + 1000).toISOString(),
+      actor: { kind: 'applicant', id: 'someone' },
+      data: { reason: '伪造的撤回' },
+    };
+    const hash = eventHash(caseNo, forged, last?.hash);
+    // Appending is what the trigger allows: no bypass needed.
+    await sql`INSERT INTO case_events (case_no, seq, type, at, actor, data, prev_hash, hash)
+              VALUES (${caseNo}, ${forged.seq}, ${forged.type}, ${forged.at}, ${sql.json(forged.actor)},
+                      ${sql.json(forged.data)}, ${last?.hash}, ${hash})`;
+    const a = await audit(caseNo);
+    expect(a.intact).toBe(false);
+    expect(chainKinds(a)).toEqual([`unconfirmed_events@${forged.seq}`]);
+    expect(a.chain.head.seq).toBe(forged.seq - 1);
+  });
+
   it('read models edited (a supervisor’s list, a department’s inbox): the chain is sound, the derivation disagrees', async () => {
     const caseNo = await reviewedCase();
     const cm = (await tasks(caseNo)).CITY_MANAGEMENT ?? '';
