@@ -159,7 +159,19 @@ export function rederive(events: RecordedEvent[], snapshot?: CaseState | null, r
 
     const prior = state;
     if (prior || e.type === 'received') {
-      checkEvent(e.type, d, prior, today, atMs, check, onDay);
+      try {
+        checkEvent(e.type, d, prior, today, atMs, check, onDay);
+      } catch (error) {
+        // Edited data the calendar cannot count from (a malformed date, no matters): reported, never a crash.
+        problems.push({
+          seq,
+          kind: 'unfoldable',
+          field: 'data',
+          recorded: e.data ?? null,
+          derived: null,
+          message: `${what}的内容无法按规则重新推算：${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
     }
     try {
       state = evolve(state, { type: e.type, at: e.at, actor: e.actor, data: e.data } as CaseEvent);

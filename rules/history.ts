@@ -451,7 +451,13 @@ export function caseHistory(events: HistoryEvent[]): HistoryEntry[] {
     }
     const d = (e.data ?? {}) as Data;
     const actor = (e.actor ?? {}) as { kind?: string; id?: string };
-    const { what, basis } = describe(e.type, d, before, state);
+    let described: { what: string; basis: LegalBasis | null };
+    try {
+      described = describe(e.type, d, before, state);
+    } catch {
+      described = { what: `${eventTypeName(e.type)}（记录内容无法解读，见审计）`, basis: null };
+    }
+    const { what, basis } = described;
     return {
       seq: e.seq,
       type: e.type,

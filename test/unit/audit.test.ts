@@ -316,6 +316,15 @@ describe('each edited fact is reported with what was recorded and what the rules
     expect(found[0]).toMatchObject({ recorded: '2026-12-31', derived: s.deadlines.promisedDue });
   });
 
+  it('edited data the calendar cannot count from is reported, not a crash', () => {
+    const record = rows(fullReviewPath());
+    find(record, 'received').data.matters = [];
+    find(record, 'materials_supplied').data.receivedOn = 'not a date';
+    const found = rederive(record).problems;
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map((p) => p.kind)).toContain('unfoldable');
+  });
+
   it('an event that does not fold is reported, and the rest still checked', () => {
     const record = rows(fullReviewPath());
     record.shift();

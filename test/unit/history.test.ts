@@ -88,6 +88,14 @@ describe('caseHistory', () => {
     expect(sent.map((n: any) => n.kind)).toEqual(['supplement', 'accepted', 'approved']);
   });
 
+  it('an entry whose data cannot be read still appears', () => {
+    const rows = jointRefusedPath().record().rows;
+    const refused = rows.find((r) => r.type === 'case_refused')!;
+    refused.data = { reasons: 'not a list' };
+    const entry = caseHistory(rows).find((e) => e.type === 'case_refused');
+    expect(entry?.what).toContain('不予许可');
+  });
+
   it('a record that does not fold still gets its timeline', () => {
     const rows = fullReviewPath().record().rows.slice(1);
     expect(caseHistory(rows)).toHaveLength(rows.length);
