@@ -117,6 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         namespace,
         ...(options.devServerPragmas ? { pragmas: options.devServerPragmas } : {}),
         ...(options.devServerExtraArgs ? { extraArgs: options.devServerExtraArgs } : {}),
+        ...(outer.TEMPORAL_RETENTION_DAYS ? { retentionDays: Number(outer.TEMPORAL_RETENTION_DAYS) } : {}),
       });
     let temporalAddress = outer.TEMPORAL_ADDRESS;
     if (!temporalAddress) {

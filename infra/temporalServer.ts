@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
 import { stopChild, waitUntil } from './processes.ts';
 
 export interface RunningTemporal {
@@ -24,7 +25,16 @@ export interface DevServerOptions {
   pragmas?: string[];
   /** More `start-dev` arguments, e.g. `--dynamic-config-value KEY=JSON` (the benchmark's BENCH_DEV_SERVER_ARGS). */
   extraArgs?: string[];
+  /** How long the engine keeps a closed case's history (default DEFAULT_RETENTION_DAYS). */
+  retentionDays?: number;
 }
+
+/**
+ * The dev server keeps a closed workflow's history for 24 hours by default. A closed case still needs it: a rating
+ * days later or a revocation years later reopens the case from its last run, and the auditor's chain check reads
+ * the head the workflow holds. Ten years (an approval file's usual archive period, 档案保管期限) unless configured.
+ */
+export const DEFAULT_RETENTION_DAYS = 3650;
 
 /**
  * The SQLite pragmas: WAL lets readers and the one writer work at once, and synchronous=NORMAL syncs at checkpoints
@@ -61,12 +71,25 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   child.stderr?.pipe(log);
   const address = `127.0.0.1:${options.port}`;
   await waitForNamespace(address, options.namespace ?? 'default', child);
+  await setRetention(address, options.namespace ?? 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
   return {
     address,
     ...(options.uiPort ? { uiUrl: `http://127.0.0.1:${options.uiPort}` } : {}),
     process: child,
     stop: (signal = 'SIGTERM') => stopChild(child, signal),
   };
+}
+
+export async function setRetention(address: string, namespace: string, days: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) },
+    });
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Ready means: the frontend answers and the namespace exists. */
