@@ -8,6 +8,7 @@
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { buildApp } from './api/app.ts';
+import { recordedCase } from './api/caseRecord.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
 import { createDatabase, runMigrations } from './db/client.ts';
 import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
@@ -30,6 +31,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   const connection = await connectClient(settings);
   const temporal = new Client({ connection, namespace: settings.namespace });
   const db = database.db;
+  const signingKey = signingKeyFromEnv(env);
   const app = await buildApp(
     {
       db,
@@ -42,7 +44,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       ...(env.CASE_CLOSE_GRACE_MS ? { closeGraceMs: Number(env.CASE_CLOSE_GRACE_MS) } : {}),
       caseExists: async (caseNo) =>
         (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
-      signingKey: signingKeyFromEnv(env),
+      signingKey,
+      recordedCase: (caseNo) => recordedCase(db, signingKey.publicKey, caseNo),
       ...(env.RATING_FOLLOW_UP_DAYS ? { followUpDays: positiveInteger(env, 'RATING_FOLLOW_UP_DAYS') } : {}),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
     },

@@ -11,6 +11,7 @@ import type { Database } from '../db/client.ts';
 import { supervisionCtes } from '../db/supervision.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import { certificatePayload } from '../rules/certificateSignature.ts';
+import { headPayload } from '../rules/hashChain.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
 import { departmentConcerned } from '../rules/ratings.ts';
 import { chinaDate } from '../rules/workingDays.ts';
@@ -55,6 +56,20 @@ export async function recordCase(
       ? [{ certificateNo: e.data.certificateNo, at: e.at, department: e.data.department, reason: e.data.reason }]
       : [],
   );
+  // The chain head after this step, signed: the audit's evidence once the engine has forgotten a closed case.
+  const last = rows.at(-1);
+  const head =
+    last?.hash && last.seq
+      ? {
+          seq: last.seq,
+          hash: last.hash,
+          signature: sign(
+            null,
+            Buffer.from(headPayload(state.caseNo, { seq: last.seq, hash: last.hash })),
+            key.privateKey,
+          ).toString('base64'),
+        }
+      : { seq: null, hash: null, signature: null };
   // 好差评 and 整改 read models: the supervision figures and the departments' follow-up lists.
   const rating = state.rating;
   const ratingRows = rating
@@ -119,15 +134,18 @@ export async function recordCase(
       RETURNING 1
     ), case_row AS (
       INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,
-                         accepted_on, statutory_due, promised_due, last_seq, urgent, snapshot)
+                         accepted_on, statutory_due, promised_due, last_seq, head_seq, head_hash, head_signature,
+                         urgent, snapshot)
       VALUES (${state.caseNo}, ${state.queryCode}, ${state.status}, ${state.applicant.idNumber},
               ${state.applicant.name}, ${state.receivedBy.window}, ${state.receivedAt}::timestamptz,
               ${state.acceptedOn ?? null}::date, ${state.deadlines.statutoryDue ?? null}::date,
-              ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${state.urgent !== undefined},
+              ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${head.seq}::int, ${head.hash}::text,
+              ${head.signature}::text, ${state.urgent !== undefined},
               ${JSON.stringify(state)}::jsonb)
       ON CONFLICT (case_no) DO UPDATE SET
         status = excluded.status, accepted_on = excluded.accepted_on, statutory_due = excluded.statutory_due,
-        promised_due = excluded.promised_due, last_seq = excluded.last_seq, urgent = excluded.urgent,
+        promised_due = excluded.promised_due, last_seq = excluded.last_seq, head_seq = excluded.head_seq,
+        head_hash = excluded.head_hash, head_signature = excluded.head_signature, urgent = excluded.urgent,
         snapshot = excluded.snapshot
       WHERE cases.last_seq <= excluded.last_seq
       RETURNING 1

@@ -27,6 +27,7 @@ import {
   type CaseWorkflowInput,
 } from '../workflows/caseMessages.ts';
 import type { caseWorkflow } from '../workflows/caseWorkflow.ts';
+import type { RecordedCase } from './caseRecord.ts';
 import { ApiError } from './errors.ts';
 
 export interface EngineDeps {
@@ -41,6 +42,8 @@ export interface EngineDeps {
   closeGraceMs?: number;
   /** Whether a case number has a record in PostgreSQL (tells a finished case from an unknown one). */
   caseExists(caseNo: string): Promise<boolean>;
+  /** The case rebuilt from its record when the engine no longer holds it (api/caseRecord.ts); reopening uses it. */
+  recordedCase?(caseNo: string): Promise<RecordedCase>;
 }
 
 type Input<H extends CaseUpdateName> = Omit<CaseInputs[H], 'at'>;
@@ -142,6 +145,33 @@ async function reopenCase<H extends CaseUpdateName>(
 }
 
 /** The latest run of the case, if it has closed: its input and what it carried out (or its state, asked by Query). */
+/**
+ * The engine has forgotten the case (past the namespace's retention): the next run starts from the record, with the
+ * API's clock and settings, once the record proves intact against its signed head.
+ */
+async function runFromRecord(deps: EngineDeps, caseNo: string): Promise<ClosedRun | undefined> {
+  const recorded = await deps.recordedCase?.(caseNo);
+  if (recorded === 'not_intact') {
+    throw new ApiError(
+      409,
+      'record_not_intact',
+      `办件 ${caseNo} 的记录未通过完整性校验，不能重新办理，请联系审计`,
+      'caseNo',
+    );
+  }
+  if (!recorded) return undefined;
+  return {
+    input: {
+      caseNo,
+      clock: deps.clock.params,
+      certificatePrefix: deps.certificatePrefix,
+      ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
+      ...(deps.closeGraceMs ? { closeGraceMs: deps.closeGraceMs } : {}),
+    },
+    carried: { state: recorded.state, recentUpdateIds: [], chain: recorded.chain },
+  };
+}
+
 async function closedRun(deps: EngineDeps, caseNo: string): Promise<ClosedRun | undefined> {
   const handle = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo);
   let runId: string;
@@ -150,7 +180,7 @@ async function closedRun(deps: EngineDeps, caseNo: string): Promise<ClosedRun | 
     if (description.status.name === 'RUNNING') return undefined;
     runId = description.runId;
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
+    if (error instanceof WorkflowNotFoundError) return runFromRecord(deps, caseNo);
     throw error;
   }
   const run = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo, runId);

@@ -71,6 +71,13 @@ export const cases = pgTable(
     statutoryDue: date('statutory_due'),
     promisedDue: date('promised_due'),
     lastSeq: integer('last_seq').notNull(),
+    /**
+     * The chain head as of the last step, signed with the centre's key (rules/hashChain.ts `headPayload`): the audit's
+     * fallback once the engine no longer keeps a closed case's history.
+     */
+    headSeq: integer('head_seq'),
+    headHash: text('head_hash'),
+    headSignature: text('head_signature'),
     /** 急办件: marked urgent by a supervisor. */
     urgent: boolean('urgent').notNull().default(false),
     snapshot: jsonb('snapshot').$type<CaseState>().notNull(),

@@ -104,6 +104,7 @@ export type ExportProblemKind =
   | 'tail_missing'
   | 'head_unavailable'
   | 'unconfirmed_events'
+  | 'head_signature_invalid'
   | 'fold_failed'
   | 'fold_mismatch'
   | 'notice_mismatch'

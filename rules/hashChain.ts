@@ -87,7 +87,8 @@ export type ChainProblemKind =
   | 'head_mismatch'
   | 'tail_missing'
   | 'head_unavailable'
-  | 'unconfirmed_events';
+  | 'unconfirmed_events'
+  | 'head_signature_invalid';
 
 export interface ChainProblem {
   kind: ChainProblemKind;
@@ -179,4 +180,14 @@ export function verifyChain(
     }
   }
   return problems;
+}
+
+/**
+ * What the signed chain head covers: the RFC 8785 JCS of `{ kind: 'case-chain-head', caseNo, seq, hash }`, signed
+ * with the centre's Ed25519 key by the recording activity at every step and kept with the case row. Within the
+ * engine's retention the workflow's own head is the stronger check (a database writer cannot touch it); after it, the
+ * signature still proves the head was the system's (though not that it was the latest one signed).
+ */
+export function headPayload(caseNo: string, head: ChainHead): string {
+  return canonicalize({ kind: 'case-chain-head', caseNo, seq: head.seq, hash: head.hash }) as string;
 }
