@@ -4,11 +4,15 @@
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
  * RATING_FOLLOW_UP_DAYS (15); CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only);
  * PUBLIC_BASE_URL (certificate verification links and QR codes; default: the request's protocol and host).
+ * Hardening (api/hardening.ts): BODY_LIMIT_BYTES (1048576); CORS_ORIGINS (comma-separated allow-list, empty: no
+ * cross-origin access); RATE_LIMIT_APPLICANT_PER_MINUTE (10, per client address and case); TRUST_PROXY (unset: the
+ * socket's address is the client; `true`, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed).
  */
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { buildApp } from './api/app.ts';
 import { recordedCase } from './api/caseRecord.ts';
+import type { HardeningOptions } from './api/hardening.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
 import { createDatabase, runMigrations } from './db/client.ts';
 import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
@@ -48,6 +52,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       recordedCase: (caseNo) => recordedCase(db, signingKey.publicKey, caseNo),
       ...(env.RATING_FOLLOW_UP_DAYS ? { followUpDays: positiveInteger(env, 'RATING_FOLLOW_UP_DAYS') } : {}),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
+      hardening: hardeningFromEnv(env),
     },
     { logger: env.LOG_REQUESTS === 'true' },
   );
@@ -73,6 +78,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function hardeningFromEnv(env: NodeJS.ProcessEnv): HardeningOptions {
+  const trustProxy = env.TRUST_PROXY?.trim();
+  return {
+    ...(env.BODY_LIMIT_BYTES ? { bodyLimit: positiveInteger(env, 'BODY_LIMIT_BYTES') } : {}),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    ...(env.RATE_LIMIT_APPLICANT_PER_MINUTE
+      ? { applicantRateLimitPerMinute: positiveInteger(env, 'RATE_LIMIT_APPLICANT_PER_MINUTE') }
+      : {}),
+    ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy } : {}),
+  };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string): number {

@@ -7,6 +7,7 @@ import type { Database } from '../db/client.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
+import { registerHardening, rejectHostileInput, serverOptions, type HardeningOptions } from './hardening.ts';
 import type { CatalogueCache } from './catalogueCache.ts';
 import { healthRoutes } from './routes/health.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps extends EngineDeps {
   signingKey: SigningKey;
   /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
   followUpDays?: number;
+  /** Body limit, CORS origins, rate limits (api/hardening.ts; env read in server.ts). */
+  hardening?: HardeningOptions;
 }
 
 export type Api = FastifyInstance;
@@ -33,12 +36,14 @@ export type Api = FastifyInstance;
 export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}) {
   const app = Fastify({
     logger: options.logger ?? false,
+    ...serverOptions(deps.hardening),
     // Unknown fields are an error, not silently dropped; body types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Query strings are text: coerce their values (e.g. ?limit=10) but keep bodies strict.
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
+  await registerHardening(app, deps.hardening);
   await app.register(swagger, {
     openapi: {
       info: { title: '政务服务中心 一门式审批 API', version: '0.1.0' },
@@ -74,5 +79,9 @@ function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     strict: false,
   });
   return ({ schema, httpPart }) =>
-    (httpPart === 'querystring' || httpPart === 'params' ? coercingAjv : strictAjv).compile(schema as object);
+    rejectHostileInput(
+      (httpPart === 'querystring' || httpPart === 'params' ? coercingAjv : strictAjv).compile<unknown>(
+        schema as object,
+      ),
+    );
 }

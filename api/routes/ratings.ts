@@ -12,6 +12,7 @@ import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
+import { applicantRateLimit } from '../hardening.ts';
 import { CaseNoParams, IdempotencyHeaders } from '../schemas.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -56,6 +57,8 @@ export const ratingRoutes =
     app.post(
       '/applications/:caseNo/rating',
       {
+        // Applicant access with the query code: guessing codes is rate-limited per client address and case.
+        config: applicantRateLimit(deps.hardening),
         schema: {
           summary: '好差评：申请人评价已办结的办件（办件编号 + 查询码）',
           params: CaseNoParams,
