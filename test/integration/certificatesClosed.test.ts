@@ -5,9 +5,9 @@
  * A rejected revocation reopens nothing; other commands still answer 409 case_closed. Its own stack: finished cases
  * close after 1 s, and a PUBLIC_BASE_URL for the printed verification link.
  */
-import { Client, Connection } from '@temporalio/client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type postgres from 'postgres';
+import { beforeAll, expect, it } from 'vitest';
 import { waitUntil } from '../../infra/processes.ts';
 import type { CaseWorkflowResult } from '../../workflows/caseMessages.ts';
 import { useOwnStack } from './ownStack.ts';
@@ -17,19 +17,12 @@ const PUBLIC_BASE_URL = 'https://zwfw.example.gov.cn/';
 const own = useOwnStack('certificates-closed', { CASE_CLOSE_GRACE_MS: '1000', PUBLIC_BASE_URL });
 let api: Api;
 let sql: postgres.Sql;
-let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
   api = own.api;
-  sql = postgres(own.stack.databaseUrl, { max: 2, onnotice: () => {} });
-  connection = await Connection.connect({ address: own.stack.temporalAddress });
-  temporal = new Client({ connection, namespace: own.stack.namespace });
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await sql?.end();
+  sql = own.sql;
+  temporal = own.temporal;
 });
 
 async function runs(caseNo: string): Promise<string[]> {

@@ -3,9 +3,9 @@
  * written (no history event, no row); an unknown case is a 404; a case whose workflow has closed is a 409; the same
  * Idempotency-Key after the case closed still finds the same case. Its own stack: finished cases close after 1 s.
  */
-import { Client, Connection } from '@temporalio/client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type postgres from 'postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../infra/processes.ts';
 import { useOwnStack } from './ownStack.ts';
 import { applicationBody, caseInReview, newKey, type Client as Api } from './http.ts';
@@ -13,19 +13,12 @@ import { applicationBody, caseInReview, newKey, type Client as Api } from './htt
 const own = useOwnStack('engine-errors', { CASE_CLOSE_GRACE_MS: '1000' });
 let api: Api;
 let sql: postgres.Sql;
-let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
   api = own.api;
-  sql = postgres(own.stack.databaseUrl, { max: 2, onnotice: () => {} });
-  connection = await Connection.connect({ address: own.stack.temporalAddress });
-  temporal = new Client({ connection, namespace: own.stack.namespace });
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await sql?.end();
+  sql = own.sql;
+  temporal = own.temporal;
 });
 
 async function historyLength(caseNo: string): Promise<number> {

@@ -2,9 +2,9 @@
  * 好差评 over HTTP on a stack of its own whose finished cases close after 1 s, so a rating reaches a closed case the
  * way it does in the hall (days after the decision): the case is reopened for it, and closes again.
  */
-import { Client, Connection } from '@temporalio/client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type postgres from 'postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../infra/processes.ts';
 import { addWorkingDays } from '../../rules/workingDays.ts';
 import { useOwnStack } from './ownStack.ts';
@@ -13,19 +13,12 @@ import { applicationBody, newKey, type Client as Api } from './http.ts';
 const own = useOwnStack('ratings', { CASE_CLOSE_GRACE_MS: '1000' });
 let api: Api;
 let sql: postgres.Sql;
-let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
   api = own.api;
-  sql = postgres(own.stack.databaseUrl, { max: 2, onnotice: () => {} });
-  connection = await Connection.connect({ address: own.stack.temporalAddress });
-  temporal = new Client({ connection, namespace: own.stack.namespace });
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await sql?.end();
+  sql = own.sql;
+  temporal = own.temporal;
 });
 
 /** Submitted and accepted: the case number, its query code (given to the applicant at submission) and open tasks. */
