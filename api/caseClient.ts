@@ -268,8 +268,9 @@ async function engineError(deps: EngineDeps, caseNo: string, error: unknown, abo
       ? new ApiError(404, 'task_not_found', '审查任务不存在', 'id')
       : new ApiError(404, 'case_not_found', `办件 ${caseNo} 不存在`, 'caseNo');
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ApiError(503, 'engine_unavailable', `审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试（${reason}）`);
+  // The cause goes to the log, never to the client: it can be a failed query with its SQL and parameters.
+  const unavailable = new ApiError(503, 'engine_unavailable', '审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试');
+  return Object.assign(unavailable, { cause: error });
 }
 
 /** An Update sent to a workflow that has already completed. */

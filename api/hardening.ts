@@ -41,7 +41,7 @@ export const MAX_PARAM_LENGTH = 200;
 export function serverOptions(options: HardeningOptions = {}): FastifyServerOptions {
   return {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       // Raised by the router before any route or hook: no security headers yet, add the one that matters for JSON.

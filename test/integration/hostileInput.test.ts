@@ -7,11 +7,18 @@
  * Seeded: HOSTILE_SEED (default below) reproduces a run; fast-check prints the seed and the counterexample on failure.
  * HOSTILE_RUNS scales the number of requests.
  */
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { freePort } from '../../infra/ports.ts';
+import { stopChild, waitUntil } from '../../infra/processes.ts';
+import { spawnTs } from '../../infra/stack.ts';
 import { randomUscc } from '../support/identity.ts';
 import { applicationBody, caseInReview, client, newKey } from './http.ts';
 
@@ -793,6 +800,84 @@ describe('headers, CORS and rate limits', () => {
     );
     expect(other.status).toBe(404);
   });
+});
+
+describe('limits and CORS from the environment (a second API on the same stack)', () => {
+  let child: ChildProcess;
+  let url: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hostile-api-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = spawnTs(
+      'server.ts',
+      {
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        PORT: String(port),
+        MIGRATE_ON_START: 'false',
+        DATA_DIR: dataDir,
+        CORS_ORIGINS: 'https://portal.example.gov.cn, https://m.example.gov.cn',
+        BODY_LIMIT_BYTES: '4096',
+        RATE_LIMIT_APPLICANT_PER_MINUTE: '2',
+      },
+      'inherit',
+    );
+    await waitUntil(async () => (await fetch(`${url}/health`)).status === 200, {
+      what: 'API',
+      child,
+      timeoutMs: 60_000,
+    });
+  });
+  afterAll(async () => {
+    if (child) await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('CORS_ORIGINS: a listed origin is allowed (with credentials), preflight included; any other is not', async () => {
+    const origin = 'https://m.example.gov.cn';
+    const simple = await fetch(`${url}/matters`, { headers: { origin } });
+    expect(simple.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(simple.headers.get('access-control-allow-credentials')).toBe('true');
+    const preflight = await fetch(`${url}/applications`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    const other = await fetch(`${url}/matters`, { headers: { origin: 'https://portal.example.gov.cn.evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('BODY_LIMIT_BYTES: a body over it is 413 naming the limit', async () => {
+    const answer = await send2(
+      'POST',
+      '/applications',
+      JSON.stringify(applicationBody({ form: { x: 'x'.repeat(5000) } })),
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ code: 'payload_too_large', field: 'body' });
+    expect(JSON.parse(answer.text).message).toContain('4096');
+  });
+
+  it('RATE_LIMIT_APPLICANT_PER_MINUTE: the third try on one case is 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await send2('POST', '/applications/SQ20990101000003/rating', '{"level":"satisfied"}', {
+        'x-query-code': '000000',
+      });
+      statuses.push(answer.status);
+    }
+    expect(statuses).toEqual([404, 404, 429]);
+  });
+
+  function send2(method: string, route: string, body: string, headers: Record<string, string> = {}) {
+    return fetch(`${url}${route}`, { method, body, headers: { 'content-type': 'application/json', ...headers } }).then(
+      async (r) => ({ status: r.status, text: await r.text() }),
+    );
+  }
 });
 
 describe('valid unicode round-trips exactly', () => {
