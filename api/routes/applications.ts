@@ -13,6 +13,7 @@ import type { ApiDeps } from '../app.ts';
 import { callCase, queryCase, submitCase } from '../caseClient.ts';
 import { answerView, caseView, loadCase, loadEvents } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
+import { calendarDate } from './supervision.ts';
 import {
   AcceptanceBody,
   CaseNoParams,
@@ -251,6 +252,8 @@ export const applicationRoutes =
         },
       },
       async (request) => {
+        // The pattern lets 2027-02-30 or 2099-13-45 through: the rules would accept it and the case's timers break.
+        if (request.body.deficienciesDue) calendarDate(request.body.deficienciesDue, 'deficienciesDue');
         const { state } = await callCase(
           deps,
           request.params.caseNo,
