@@ -48,6 +48,10 @@ async function main() {
       await generateSupervisionData(sql, { cases: CASES, today: TODAY, log: console.log });
       console.log(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
+    // As autovacuum would have: the visibility map for index-only scans, fresh statistics.
+    for (const table of ['supervision_cases', 'supervision_daily', 'supervision_daily_days']) {
+      await sql.unsafe(`VACUUM ANALYZE ${table}`);
+    }
     const sizes = await sql`
       SELECT relname AS table, n_live_tup::int AS rows, pg_size_pretty(pg_total_relation_size(relid)) AS size
       FROM pg_stat_user_tables WHERE relname LIKE 'supervision%' ORDER BY relname`;

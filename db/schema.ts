@@ -198,13 +198,16 @@ export const supervisionCases = pgTable(
     index('supervision_cases_alerts_idx')
       .on(t.warningRank.desc(), t.warningDue, t.caseNo)
       .where(sql`${t.warningRank} > 0`),
-    index('supervision_cases_due_idx').on(t.dueOn).where(sql`${t.dueOn} IS NOT NULL`),
+    index('supervision_cases_due_idx')
+      .on(t.dueOn)
+      .where(sql`${t.dueOn} IS NOT NULL`),
   ],
 );
 
 /**
  * Daily sums of the cases' contributions, at every grain of (window, department, matter): `grain` names the keys
- * that are set ('' = all cases, 'w', 'd', 'm', 'wd', 'wm', 'dm', 'wdm'); a key not in the grain is ''.
+ * that are set ('' = all cases, 'w', 'd', 'm', 'wd', 'wm', 'dm', 'wdm'); a key not in the grain is ''. The same sums
+ * per month are rows whose grain is prefixed 'M' ('M', 'Mw', …) and whose day is the month's first.
  */
 const rollupKeys = {
   grain: text('grain').notNull(),
@@ -234,7 +237,10 @@ export const supervisionDaily = pgTable(
     notAccepted: integer('not_accepted').notNull().default(0),
     terminated: integer('terminated').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter] })],
+  (t) => [
+    primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter] }),
+    // + covering indexes (grain, day / department, matter, day / window, day) INCLUDE the measures: migration 0007
+  ],
 );
 
 /** Cases decided per day and number of working days from acceptance to decision: the median's histogram. */
@@ -245,7 +251,10 @@ export const supervisionDailyDays = pgTable(
     workingDays: integer('working_days').notNull(),
     decided: integer('decided').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter, t.workingDays] })],
+  (t) => [
+    primaryKey({ columns: [t.grain, t.day, t.window, t.department, t.matter, t.workingDays] }),
+    // + covering indexes like supervision_daily's: migration 0007
+  ],
 );
 
 /** 好差评: one rating per case (read model; the rating itself is an event in the case's record). */

@@ -8,7 +8,7 @@
 import type postgres from 'postgres';
 import { CONTRIBUTION_MEASURES, supervisionFact, type SupervisionFact } from '../rules/supervision.ts';
 import type { CaseState } from '../rules/caseModel.ts';
-import type { IsoDate } from '../rules/workingDays.ts';
+import { addCalendarDays, type IsoDate } from '../rules/workingDays.ts';
 
 type Sql = postgres.Sql;
 
@@ -43,23 +43,27 @@ export function supervisionCtes(sql: Sql, state: CaseState) {
       WHERE NOT EXISTS (SELECT 1 FROM supervision_cases WHERE case_no = ${fact.case_no} AND last_seq >= ${fact.last_seq})
       UNION ALL
       SELECT -1, c.* FROM sv_prev, jsonb_populate_recordset(NULL::supervision_contribution, sv_prev.contribution) c
+    ), sv_buckets AS (
+      -- every change counts on its day and in its month (grain prefixed 'M', day = the month's first day)
+      SELECT c.*, b.prefix, b.bucket FROM sv_changes c
+        CROSS JOIN LATERAL (VALUES ('', c.day), ('M', date_trunc('month', c.day)::date)) b(prefix, bucket)
     ), sv_delta AS (
-      SELECT day, ${deltaSums} FROM sv_changes GROUP BY day HAVING ${anyChange}
+      SELECT prefix, bucket AS day, ${deltaSums} FROM sv_buckets GROUP BY prefix, bucket HAVING ${anyChange}
     ), sv_days_delta AS (
-      SELECT day, working_days, sum(sign * decided)::int AS decided FROM sv_changes
-      WHERE working_days IS NOT NULL GROUP BY day, working_days HAVING sum(sign * decided) <> 0
+      SELECT prefix, bucket AS day, working_days, sum(sign * decided)::int AS decided FROM sv_buckets
+      WHERE working_days IS NOT NULL GROUP BY prefix, bucket, working_days HAVING sum(sign * decided) <> 0
     ), sv_keys AS (
       SELECT k.* FROM sv_new n,
         supervision_rollup_keys(n."window", n.departments, n.matters, n.department_matters) k
     ), sv_daily AS (
       INSERT INTO supervision_daily (grain, day, "window", department, matter, ${measureList})
-      SELECT k.grain, d.day, k."window", k.department, k.matter, ${measureSelect}
+      SELECT d.prefix || k.grain, d.day, k."window", k.department, k.matter, ${measureSelect}
       FROM sv_delta d CROSS JOIN sv_keys k ORDER BY 1, 2, 3, 4, 5
       ON CONFLICT (grain, day, "window", department, matter) DO UPDATE SET ${addUp}
       RETURNING 1
     ), sv_daily_days AS (
       INSERT INTO supervision_daily_days (grain, day, "window", department, matter, working_days, decided)
-      SELECT k.grain, d.day, k."window", k.department, k.matter, d.working_days, d.decided
+      SELECT d.prefix || k.grain, d.day, k."window", k.department, k.matter, d.working_days, d.decided
       FROM sv_days_delta d CROSS JOIN sv_keys k ORDER BY 1, 2, 3, 4, 5, 6
       ON CONFLICT (grain, day, "window", department, matter, working_days)
         DO UPDATE SET decided = supervision_daily_days.decided + excluded.decided
@@ -80,22 +84,25 @@ export async function rebuildSupervisionRollups(sql: Sql): Promise<void> {
     await tx`TRUNCATE supervision_daily, supervision_daily_days`;
     await tx`
       INSERT INTO supervision_daily (grain, day, "window", department, matter, ${measureList})
-      SELECT k.grain, c.day, k."window", k.department, k.matter, ${sums}
+      SELECT b.prefix || k.grain, b.bucket, k."window", k.department, k.matter, ${sums}
       FROM supervision_cases f
         CROSS JOIN LATERAL jsonb_populate_recordset(NULL::supervision_contribution, f.contribution) c
+        CROSS JOIN LATERAL (VALUES ('', c.day), ('M', date_trunc('month', c.day)::date)) b(prefix, bucket)
         CROSS JOIN LATERAL supervision_rollup_keys(f."window", f.departments, f.matters, f.department_matters) k
       GROUP BY 1, 2, 3, 4, 5`;
     await tx`
       INSERT INTO supervision_daily_days (grain, day, "window", department, matter, working_days, decided)
-      SELECT k.grain, f.decided_on, k."window", k.department, k.matter, f.working_days, count(*)::int
+      SELECT b.prefix || k.grain, b.bucket, k."window", k.department, k.matter, f.working_days, count(*)::int
       FROM supervision_cases f
+        CROSS JOIN LATERAL (VALUES ('', f.decided_on), ('M', date_trunc('month', f.decided_on)::date)) b(prefix, bucket)
         CROSS JOIN LATERAL supervision_rollup_keys(f."window", f.departments, f.matters, f.department_matters) k
       WHERE f.decided_on IS NOT NULL AND f.working_days IS NOT NULL
         AND f.status IN ('approved', 'partially_approved', 'refused')
       GROUP BY 1, 2, 3, 4, 5, 6`;
   });
-  await sql`ANALYZE supervision_daily`;
-  await sql`ANALYZE supervision_daily_days`;
+  // VACUUM as well: the rollups are read by index-only scans, which need the visibility map.
+  await sql`VACUUM ANALYZE supervision_daily`;
+  await sql`VACUUM ANALYZE supervision_daily_days`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -199,8 +206,37 @@ function grainOf(filters: OverviewFilters, by?: Dimension): string {
     .join('');
 }
 
+const firstOfMonth = (d: IsoDate) => `${d.slice(0, 7)}-01`;
+const nextMonth = (d: IsoDate) => firstOfMonth(addCalendarDays(firstOfMonth(d), 31));
+
+/**
+ * A period as whole months (read from the monthly rows) and the days before and after them (daily rows): a year
+ * reads 12 monthly rows per key instead of 365 daily ones.
+ */
+export function splitPeriod(
+  from: IsoDate,
+  to: IsoDate,
+): { months?: [IsoDate, IsoDate]; days: Array<[IsoDate, IsoDate]> } {
+  const fullFrom = from.endsWith('-01') ? from : nextMonth(from);
+  const lastFull = addCalendarDays(to, 1).endsWith('-01')
+    ? firstOfMonth(to)
+    : firstOfMonth(addCalendarDays(firstOfMonth(to), -1));
+  if (fullFrom > lastFull) return { days: [[from, to]] };
+  const days: Array<[IsoDate, IsoDate]> = [];
+  if (from < fullFrom) days.push([from, addCalendarDays(fullFrom, -1)]);
+  if (nextMonth(lastFull) <= to) days.push([nextMonth(lastFull), to]);
+  return { months: [fullFrom, lastFull], days };
+}
+
 function rollupWhere(sql: Sql, filters: OverviewFilters, from: IsoDate, to: IsoDate, by?: Dimension) {
-  return sql`grain = ${grainOf(filters, by)} AND day BETWEEN ${from}::date AND ${to}::date
+  const grain = grainOf(filters, by);
+  const { months, days } = splitPeriod(from, to);
+  const parts = [
+    ...(months ? [sql`(grain = ${`M${grain}`} AND day BETWEEN ${months[0]}::date AND ${months[1]}::date)`] : []),
+    ...days.map(([a, b]) => sql`(grain = ${grain} AND day BETWEEN ${a}::date AND ${b}::date)`),
+  ];
+  const period = parts.reduce((acc, part) => sql`${acc} OR ${part}`);
+  return sql`(${period})
     ${filters.window !== undefined ? sql`AND "window" = ${filters.window}` : sql``}
     ${filters.department !== undefined ? sql`AND department = ${filters.department}` : sql``}
     ${filters.matter !== undefined ? sql`AND matter = ${filters.matter}` : sql``}`;

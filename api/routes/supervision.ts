@@ -31,10 +31,11 @@ const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** A date that exists on the calendar (the pattern lets 2026-02-30 through). */
+/** A date that exists on the calendar (the pattern lets 2026-02-30 through), in the years 1900–2999. */
 export function calendarDate(value: string, field: string): IsoDate {
   const ms = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+  const year = Number(value.slice(0, 4));
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value || year < 1900 || year > 2999) {
     throw new ApiError(400, 'invalid_date', `${field} 不是有效日期：${value}（格式 YYYY-MM-DD）`, field);
   }
   return value;

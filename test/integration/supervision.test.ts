@@ -383,6 +383,7 @@ describe('supervision overview', () => {
       ['to=2026-03-31', 'missing_field', 'from'],
       ['from=2026-03-01&to=2026-02-01', 'invalid_period', 'to'],
       ['from=2026-02-30&to=2026-03-31', 'invalid_date', 'from'],
+      ['from=0000-01-01&to=2026-03-31', 'invalid_date', 'from'],
       ['from=2026/03/01&to=2026-03-31', 'invalid_field', 'from'],
       [`${WHOLE}&department=NOPE`, 'unknown_department', 'department'],
       [`${WHOLE}&matter=NOPE`, 'unknown_matter', 'matter'],

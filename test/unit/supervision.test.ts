@@ -1,6 +1,6 @@
 /** rules/supervision.ts: the fact row and rollup contribution a case's state gives, and the histogram median. */
 import { describe, expect, it } from 'vitest';
-import { histogramMedian } from '../../db/supervision.ts';
+import { histogramMedian, splitPeriod } from '../../db/supervision.ts';
 import type { CaseState } from '../../rules/caseModel.ts';
 import { activeWarnings, contributionOf, supervisionFact } from '../../rules/supervision.ts';
 import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
@@ -149,5 +149,22 @@ describe('contribution and median', () => {
         ]),
       ),
     ).toBe(2); // 2 2 2 5 5
+  });
+});
+
+describe('periods as whole months and edge days', () => {
+  it('splits a period into the months it covers whole and the days around them', () => {
+    expect(splitPeriod('2026-03-01', '2026-03-31')).toEqual({ months: ['2026-03-01', '2026-03-01'], days: [] });
+    expect(splitPeriod('2025-11-01', '2026-10-30')).toEqual({
+      months: ['2025-11-01', '2026-09-01'],
+      days: [['2026-10-01', '2026-10-30']],
+    });
+    expect(splitPeriod('2026-01-15', '2026-03-31')).toEqual({
+      months: ['2026-02-01', '2026-03-01'],
+      days: [['2026-01-15', '2026-01-31']],
+    });
+    expect(splitPeriod('2026-03-02', '2026-03-30')).toEqual({ days: [['2026-03-02', '2026-03-30']] });
+    expect(splitPeriod('2026-02-10', '2026-03-05')).toEqual({ days: [['2026-02-10', '2026-03-05']] });
+    expect(splitPeriod('2026-12-01', '2027-01-31')).toEqual({ months: ['2026-12-01', '2027-01-01'], days: [] });
   });
 });
