@@ -290,6 +290,10 @@ const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 /** Real values for fields of these names (departments, matters...), so that plausible requests reach the engine. */
 let hints: Record<string, string[]> = {};
 
+/** Free text (no pattern) in plausible values: friendly by default, hostile-but-valid in the engine property. */
+let freeText = (minLength: number, maxLength: number): fc.Arbitrary<string> =>
+  fc.string({ unit: 'grapheme', minLength, maxLength });
+
 function fromSchema(schema: JsonSchema, name?: string): fc.Arbitrary<unknown> {
   const hinted = name ? hints[name] : undefined;
   if (hinted?.length && schema.type === 'string') {
@@ -311,7 +315,8 @@ function fromSchema(schema: JsonSchema, name?: string): fc.Arbitrary<unknown> {
           .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
           .map((d) => d.toISOString().slice(0, 10));
       }
-      return fc.string({ unit: 'grapheme', minLength: Math.max(1, minLength), maxLength });
+      if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((x) => x.length <= maxLength);
+      return freeText(Math.max(1, minLength), schema.maxLength ?? 30);
     }
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000 });
@@ -757,6 +762,112 @@ describe('the framework refusals', () => {
     const query = await api.get('/applications?status=%00');
     expect(query.body).toMatchObject({ code: 'invalid_character', field: 'status' });
     expect(await fingerprint()).toBe(inReview);
+  });
+});
+
+describe('plausible commands on real cases in every state', () => {
+  /** Text the schemas accept but that is hostile: SQL and script fragments, RTL marks, emoji, combining marks, long. */
+  const validHostile = (minLength: number, maxLength: number) =>
+    fc
+      .oneof(
+        fc.constantFrom(...FRAGMENTS.filter((f) => !/[\u0000\ud800-\udfff]/u.test(f) && f.length > 0)),
+        fc
+          .array(fc.constantFrom("'; DROP TABLE cases; --", '😀', '\u202e', '中文', '<b>', ' '), {
+            minLength: 1,
+            maxLength: 8,
+          })
+          .map((x) => x.join('')),
+        fc.constantFrom('理由'.repeat(1000), ' ', '\t', '😀'.repeat(500)),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).map((x) => x.replaceAll('\u0000', '')),
+      )
+      .filter((x) => [...x].length >= minLength && [...x].length <= maxLength && x.length > 0);
+
+  it('never a 5xx nor a hang: the engine answers every command that passes validation', async () => {
+    // a received case, one in review, one approved and one delivered (its workflow about to close)
+    const received = await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    const deficient = await api.post(
+      '/applications',
+      applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'] }),
+      { 'idempotency-key': newKey() },
+    );
+    const review = await caseInReview(api);
+    const approved = await caseInReview(api);
+    for (const task of approved.tasks) {
+      await api.post(`/tasks/${task.id}/opinion`, {
+        decision: 'approve',
+        reviewerId: 'r-1',
+        department: task.department,
+      });
+    }
+    const delivered = await caseInReview(api);
+    for (const task of delivered.tasks) {
+      await api.post(`/tasks/${task.id}/opinion`, {
+        decision: 'approve',
+        reviewerId: 'r-1',
+        department: task.department,
+      });
+    }
+    await api.post(`/applications/${delivered.caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+    const cases = [
+      received.body.caseNo as string,
+      deficient.body.caseNo as string,
+      review.caseNo,
+      approved.caseNo,
+      delivered.caseNo,
+    ];
+    const tasks = [...review.tasks, ...approved.tasks, ...delivered.tasks].map((t) => t.id);
+    const saved = freeText;
+    freeText = validHostile;
+    hints = { ...hints, deficiencies: ['OWNER_CONSENT'], materials: ['OWNER_CONSENT', 'AD_DESIGN_DRAWING'] };
+    // (withdrawal ends a case at once, leaving nothing for the other commands; the first property sends it)
+    const commands = routes.filter(
+      (r) => r.method === 'POST' && r.path !== '/applications' && !r.path.endsWith('/withdrawal'),
+    );
+    const outcomes = new Map<string, Set<string>>();
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...commands)
+            .chain((route) =>
+              fc.tuple(
+                fc.constant(route),
+                fc.constantFrom(...cases),
+                fc.constantFrom(...tasks),
+                route.body ? fromSchema(route.body) : fc.constant({}),
+                fc.option(fc.uuid(), { nil: undefined }),
+              ),
+            ),
+          async ([route, caseNo, taskId, body, key]) => {
+            const path = route.path
+              .replace('{caseNo}', caseNo)
+              .replace('{id}', route.path.startsWith('/tasks') ? taskId : 'X1')
+              .replace(/\{[^}]+\}/g, 'X1');
+            const started = Date.now();
+            const answer = await send('POST', path, JSON.stringify(body), {
+              'content-type': 'application/json',
+              ...(key ? { 'idempotency-key': key } : {}),
+              ...(route.headers.includes('x-query-code') ? { 'x-query-code': '000000' } : {}),
+            });
+            const label = `POST ${path} ${JSON.stringify(body).slice(0, 300)}`;
+            checkAnswer(label, answer);
+            expect(Date.now() - started, `${label}: slow`).toBeLessThan(8_000);
+            const code =
+              answer.status < 300 ? String(answer.status) : (JSON.parse(answer.text) as { code: string }).code;
+            outcomes.set(route.path, (outcomes.get(route.path) ?? new Set()).add(code));
+          },
+        ),
+        { seed: SEED, numRuns: runs(150), endOnFailure: true },
+      );
+    } finally {
+      freeText = saved;
+    }
+    if (process.env.HOSTILE_STATS) console.log([...outcomes].map(([k, v]) => `${k}: ${[...v].join(' ')}`).join('\n'));
+    // every case still answers from its workflow (none stuck on a command it accepted)
+    for (const caseNo of cases.slice(0, 4)) {
+      const live = await api.get(`/applications/${caseNo}/state`);
+      expect(live.status, `${caseNo}: ${JSON.stringify(live.body)}`).toBe(200);
+    }
   });
 });
 
