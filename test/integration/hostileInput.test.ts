@@ -770,7 +770,7 @@ describe('plausible commands on real cases in every state', () => {
   const validHostile = (minLength: number, maxLength: number) =>
     fc
       .oneof(
-        fc.constantFrom(...FRAGMENTS.filter((f) => !/[\u0000\ud800-\udfff]/u.test(f) && f.length > 0)),
+        fc.constantFrom(...FRAGMENTS.filter((f) => !f.includes('\u0000') && !/\p{Cs}/u.test(f) && f.length > 0)),
         fc
           .array(fc.constantFrom("'; DROP TABLE cases; --", '😀', '\u202e', '中文', '<b>', ' '), {
             minLength: 1,
