@@ -927,6 +927,25 @@ describe('headers, CORS and rate limits', () => {
     expect(csp).toContain("style-src 'unsafe-inline'");
     expect(csp).toContain("img-src 'self' data:");
     expect(csp).not.toContain('script-src');
+    // A real certificate's print page: nothing in it that this policy would block (no script, no outside resource).
+    const { tasks } = await caseInReview(api);
+    for (const task of tasks) {
+      await api.post(`/tasks/${task.id}/opinion`, {
+        decision: 'approve',
+        reviewerId: 'r-1',
+        department: task.department,
+      });
+    }
+    const [certificate] = await sql<{ certificate_no: string }[]>`
+      SELECT certificate_no FROM certificates WHERE case_no = ${tasks[0]?.id.split('-')[0] ?? ''}`;
+    expect(certificate).toBeDefined();
+    const print = await fetch(`${apiUrl}/certificates/${certificate?.certificate_no}/print`);
+    expect(print.status).toBe(200);
+    expect(print.headers.get('content-security-policy')).toBe(csp);
+    const html = await print.text();
+    expect(html).toContain('<svg');
+    expect(html).toContain('<style>');
+    expect(html).not.toMatch(/<script|<link|<iframe|\bsrc=["']?(?!data:)|url\((?!data:)|@import/i);
   });
 
   it('CORS is closed by default: no Access-Control-Allow-Origin, a preflight is refused in shape', async () => {
