@@ -139,7 +139,11 @@ export interface Figures {
   immediateDecided: number;
   sameDay: number;
   sameDayRate: number | null;
-  /** 好差评: count per level. Filled by the ratings read model (another part of issue 9); empty until then. */
+  /**
+   * 好差评: ratings given in the period (rated_on), per level; a voided rating (申诉 upheld by a supervisor) counts
+   * nowhere. A rating counts for the department concerned (its follow-up's owner), the case's window and each of
+   * the case's matters.
+   */
   ratings: Record<string, number>;
 }
 
@@ -163,7 +167,12 @@ export function histogramMedian(histogram: Map<number, number>): number | null {
   return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
 
-function figures(sums: Sums | undefined, live: { overdue: number; near: number } | undefined, median: number | null) {
+function figures(
+  sums: Sums | undefined,
+  live: { overdue: number; near: number } | undefined,
+  median: number | null,
+  ratings: Record<string, number> = {},
+) {
   const s = sums ?? (Object.fromEntries(CONTRIBUTION_MEASURES.map((m) => [m, 0])) as Sums);
   const result: Figures = {
     received: s.received,
@@ -188,7 +197,7 @@ function figures(sums: Sums | undefined, live: { overdue: number; near: number }
     immediateDecided: s.immediate_decided,
     sameDay: s.same_day,
     sameDayRate: rate(s.same_day, s.immediate_decided),
-    ratings: {},
+    ratings,
   };
   return result;
 }
@@ -288,6 +297,7 @@ async function breakdown(
       WHERE ${rollupWhere(sql, filters, from, to, by)} GROUP BY 1, 2`,
     liveQuery(sql, filters, today, by),
   ]);
+  const ratings = await ratingCounts(sql, filters, from, to, by);
   const histograms = new Map<string, Map<number, number>>();
   for (const row of days) {
     const h = histograms.get(row.key) ?? histograms.set(row.key, new Map()).get(row.key)!;
@@ -295,11 +305,48 @@ async function breakdown(
   }
   const bySums = new Map(totals.map((r) => [r.key, r]));
   const byLive = new Map(live.map((r) => [r.key, r]));
-  const keys = by ? [...new Set([...bySums.keys(), ...byLive.keys()])].sort() : [''];
+  const keys = by ? [...new Set([...bySums.keys(), ...byLive.keys(), ...ratings.keys()])].sort() : [''];
   const result = new Map<string, Figures>();
   for (const k of keys) {
     const histogram = histograms.get(k);
-    result.set(k, figures(bySums.get(k), byLive.get(k), histogram ? histogramMedian(histogram) : null));
+    result.set(
+      k,
+      figures(bySums.get(k), byLive.get(k), histogram ? histogramMedian(histogram) : null, ratings.get(k) ?? {}),
+    );
+  }
+  return result;
+}
+
+/** 好差评 per level from the ratings read model (small: rated cases only), matters through the case's fact row. */
+async function ratingCounts(
+  sql: Sql,
+  filters: OverviewFilters,
+  from: IsoDate,
+  to: IsoDate,
+  by?: Dimension,
+): Promise<Map<string, Record<string, number>>> {
+  const byMatter = by === 'matter' || filters.matter !== undefined;
+  const key =
+    by === 'matter'
+      ? sql`m.matter`
+      : by === 'window'
+        ? sql`r."window"`
+        : by === 'department'
+          ? sql`r.department`
+          : sql`''`;
+  const rows = await sql<Array<{ key: string; level: string; n: number }>>`
+    SELECT ${key} AS key, r.level, count(*)::int AS n
+    FROM ratings r
+    ${byMatter ? sql`JOIN supervision_cases c ON c.case_no = r.case_no CROSS JOIN LATERAL unnest(c.matters) AS m(matter)` : sql``}
+    WHERE r.rated_on BETWEEN ${from}::date AND ${to}::date AND r.status <> 'voided'
+      ${filters.department !== undefined ? sql`AND r.department = ${filters.department}` : sql``}
+      ${filters.window !== undefined ? sql`AND r."window" = ${filters.window}` : sql``}
+      ${filters.matter !== undefined ? sql`AND m.matter = ${filters.matter}` : sql``}
+    GROUP BY 1, 2`;
+  const result = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    const levels = result.get(row.key) ?? result.set(row.key, {}).get(row.key)!;
+    levels[row.level] = row.n;
   }
   return result;
 }
@@ -381,4 +428,14 @@ export function ledgerRows(sql: Sql, params: { window: string; from: IsoDate; to
     FROM supervision_cases
     WHERE "window" = ${params.window} AND received_on BETWEEN ${params.from}::date AND ${params.to}::date
     ORDER BY received_on, received_at, case_no`;
+}
+
+/** Follow-ups (整改) of bad ratings still open with a warning: red first, then the earliest due. */
+export function followUpAlerts(sql: Sql, params: { department?: string; limit: number }) {
+  return sql<Array<{ id: string; case_no: string; department: string; level: string; due: string; warning: string }>>`
+    SELECT id, case_no, department, level, due::text AS due, warning FROM follow_ups
+    WHERE status = 'open' AND warning IS NOT NULL
+      ${params.department !== undefined ? sql`AND department = ${params.department}` : sql``}
+    ORDER BY (warning = 'red') DESC, due, id
+    LIMIT ${params.limit}`;
 }

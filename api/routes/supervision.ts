@@ -1,7 +1,8 @@
 /** 电子监察: the centre's figures for a period and the cases under a yellow or red warning now. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { supervisionAlerts, supervisionOverview, type Figures } from '../../db/supervision.ts';
+import { followUpAlerts, supervisionAlerts, supervisionOverview, type Figures } from '../../db/supervision.ts';
+import { ratingLevelNames, type RatingLevel } from '../../rules/ratings.ts';
 import type { Catalogue } from '../../rules/catalogue.ts';
 import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
 import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
@@ -121,10 +122,10 @@ export const supervisionRoutes =
         const catalogue = await deps.catalogue.get();
         checkKnown(catalogue, department);
         const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
-        const { rows, red, yellow } = await supervisionAlerts(sql, {
-          ...(department !== undefined ? { department } : {}),
-          limit: limit ?? 200,
-        });
+        const [{ rows, red, yellow }, followUps] = await Promise.all([
+          supervisionAlerts(sql, { ...(department !== undefined ? { department } : {}), limit: limit ?? 200 }),
+          followUpAlerts(sql, { ...(department !== undefined ? { department } : {}), limit: limit ?? 200 }),
+        ]);
         return {
           asOf: chinaDate(deps.clock.now()),
           red,
@@ -148,6 +149,17 @@ export const supervisionRoutes =
               r.holder_departments.length > 0
                 ? r.holder_departments.map((d) => ({ kind: 'department', code: d, name: departmentName.get(d) ?? d }))
                 : [{ kind: 'window', code: r.window, name: `${r.window} 综合窗口` }],
+          })),
+          /** 差评整改 still open with a yellow or red warning: red first, then the earliest due. */
+          followUps: followUps.map((f) => ({
+            id: f.id,
+            caseNo: f.case_no,
+            level: f.warning,
+            levelLabel: f.warning === 'red' ? '红牌' : '黄牌',
+            due: f.due,
+            ratingLevel: f.level,
+            ratingLevelName: ratingLevelNames[f.level as RatingLevel] ?? f.level,
+            department: { code: f.department, name: departmentName.get(f.department) ?? f.department },
           })),
         };
       },

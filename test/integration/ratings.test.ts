@@ -200,6 +200,21 @@ describe('好差评 on a closed case', () => {
     expect(bad.body.field).toBe('decision');
   });
 
+  it('supervision counts the ratings given in the period per level; a voided one counts nowhere', async () => {
+    // the three cases above were rated today: 非常满意 (city management), 不满意 (traffic police), and a voided one
+    const today = (await api.get('/follow-ups?department=TRAFFIC_POLICE')).body[0].openedOn as string;
+    const overview = (await api.get(`/supervision/overview?from=${today}&to=${today}`)).body;
+    expect(overview.totals.ratings).toEqual({ very_satisfied: 1, dissatisfied: 1 });
+    const department = (code: string) =>
+      (overview.byDepartment as Array<{ department: string; ratings: object }>).find((d) => d.department === code);
+    expect(department('TRAFFIC_POLICE')?.ratings).toEqual({ dissatisfied: 1 });
+    expect(department('CITY_MANAGEMENT')?.ratings).toEqual({ very_satisfied: 1 });
+    const byMatter = (await api.get(`/supervision/overview?from=${today}&to=${today}&matter=OUTDOOR_AD_PERMIT`)).body;
+    expect(byMatter.totals.ratings).toEqual({ very_satisfied: 1, dissatisfied: 1 });
+    const earlier = (await api.get('/supervision/overview?from=2020-01-01&to=2020-01-31')).body;
+    expect(earlier.totals.ratings).toEqual({});
+  });
+
   it('a case still in review cannot be rated', async () => {
     const { caseNo, queryCode } = await inReview();
     const early = await api.post(

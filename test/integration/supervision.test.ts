@@ -541,3 +541,45 @@ describe('ledger (台帐)', () => {
     }
   });
 });
+
+describe('follow-ups (整改) of bad ratings under supervision', () => {
+  it('an unanswered follow-up gets its yellow then red warning and is listed with the alerts', async () => {
+    const submitted = await api.post('/applications', applicationBody({ matters: ['OUTDOOR_AD_PERMIT'] }), {
+      'idempotency-key': newKey(),
+    });
+    const caseNo: string = submitted.body.caseNo;
+    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
+      id: string;
+      department: string;
+    }>;
+    const police = tasks.find((t) => t.department === 'TRAFFIC_POLICE')!;
+    await api.post(`/tasks/${police.id}/opinion`, {
+      decision: 'refuse',
+      reason: '遮挡交通信号灯',
+      reviewerId: 'r-2',
+      department: 'TRAFFIC_POLICE',
+    });
+    const rated = await api.post(
+      `/applications/${caseNo}/rating`,
+      { level: 'very_dissatisfied' },
+      { 'x-query-code': submitted.body.queryCode, 'idempotency-key': newKey() },
+    );
+    expect(rated.status).toBe(201);
+    // 15 working days pass in about 15 s on this clock; nobody replies
+    let found: { level: string; department: { code: string } } | undefined;
+    for (let i = 0; i < 120 && found?.level !== 'red'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const alerts = (await api.get('/supervision/alerts?department=TRAFFIC_POLICE')).body;
+      found = alerts.followUps.find((f: { caseNo: string }) => f.caseNo === caseNo);
+    }
+    expect(found).toMatchObject({ level: 'red', levelLabel: '红牌', ratingLevelName: '非常不满意' });
+    expect(found?.department.code).toBe('TRAFFIC_POLICE');
+    const view = (await api.get(`/applications/${caseNo}`)).body;
+    expect(
+      view.warnings.filter((w: { deadline: string }) => w.deadline === 'follow_up').map((w: any) => w.level),
+    ).toEqual(['yellow', 'red']);
+    const others = (await api.get('/supervision/alerts?department=CITY_MANAGEMENT')).body;
+    expect(others.followUps.map((f: { caseNo: string }) => f.caseNo)).not.toContain(caseNo);
+  });
+});
