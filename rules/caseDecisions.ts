@@ -34,6 +34,7 @@ import {
   addWorkingDays,
   chinaDate,
   endOfChinaDay,
+  isCalendarDate,
   subtractWorkingDays,
   workingDaysBetween,
   type IsoDate,
@@ -383,6 +384,15 @@ function decideAcceptance(
           'materials_missing',
           `除容缺材料外仍缺少：${stillMissing.map((m) => m.name).join('、')}`,
           'deficiencies',
+        );
+      }
+      // A date that does not exist would make every later deadline computation throw: the case could never move.
+      if (command.deficienciesDue !== undefined && !isCalendarDate(command.deficienciesDue)) {
+        return violation(
+          422,
+          'invalid_date',
+          `容缺补齐期限 ${command.deficienciesDue} 不是有效日期`,
+          'deficienciesDue',
         );
       }
       const due = command.deficienciesDue ?? addWorkingDays(today, supplementLimitDays(state.matters));

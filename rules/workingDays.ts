@@ -39,6 +39,16 @@ function toUtcMs(date: IsoDate): number {
   return ms;
 }
 
+/** Whether the text is a YYYY-MM-DD day that exists (2026-02-30 does not). */
+export function isCalendarDate(date: string): boolean {
+  try {
+    toUtcMs(date);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function fromUtcMs(ms: number): IsoDate {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -835,6 +835,14 @@ describe('容缺受理 (accept with deficiencies)', () => {
       code: 'due_in_past',
       status: 422,
     });
+    // a day that does not exist would make the case's later deadline computations throw (the case could never move)
+    for (const impossible of ['2099-13-45', '2027-02-30']) {
+      expect(violationOf(d.attempt(acceptDeficient(['AD_DESIGN_DRAWING'], impossible), T_ACCEPT))).toMatchObject({
+        code: 'invalid_date',
+        status: 422,
+        field: 'deficienciesDue',
+      });
+    }
     const two = received(WITHOUT_DRAWING.filter((c) => c !== 'OWNER_CONSENT'));
     const v = violationOf(two.attempt(acceptDeficient(['AD_DESIGN_DRAWING']), T_ACCEPT));
     expect(v).toMatchObject({ code: 'materials_missing', status: 409 });
