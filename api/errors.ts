@@ -105,13 +105,11 @@ export function installErrorHandler(app: FastifyInstance): void {
           .send({ code: 'payload_too_large', field: 'body', message: `请求体过大（上限 ${limit} 字节）` });
       }
       if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-        return reply
-          .status(400)
-          .send({
-            code: 'invalid_content_length',
-            field: 'content-length',
-            message: '请求头 Content-Length 与请求体长度不符',
-          });
+        return reply.status(400).send({
+          code: 'invalid_content_length',
+          field: 'content-length',
+          message: '请求头 Content-Length 与请求体长度不符',
+        });
       }
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
         return reply.status(error.statusCode).send({ code: 'bad_request', message: `请求无效：${error.message}` });
@@ -143,12 +141,10 @@ export function installErrorHandler(app: FastifyInstance): void {
           message: `接口 ${path.slice(0, 200)} 不支持 ${request.method} 方法（可用：${allowed.join(', ')}）`,
         });
     }
-    return reply
-      .status(404)
-      .send({
-        code: 'route_not_found',
-        field: 'url',
-        message: `没有这个接口：${request.method} ${path.slice(0, 200)}`,
-      });
+    return reply.status(404).send({
+      code: 'route_not_found',
+      field: 'url',
+      message: `没有这个接口：${request.method} ${path.slice(0, 200)}`,
+    });
   });
 }

@@ -198,7 +198,9 @@ export const supervisionCases = pgTable(
     index('supervision_cases_alerts_idx')
       .on(t.warningRank.desc(), t.warningDue, t.caseNo)
       .where(sql`${t.warningRank} > 0`),
-    index('supervision_cases_due_idx').on(t.dueOn).where(sql`${t.dueOn} IS NOT NULL`),
+    index('supervision_cases_due_idx')
+      .on(t.dueOn)
+      .where(sql`${t.dueOn} IS NOT NULL`),
   ],
 );
 

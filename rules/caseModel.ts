@@ -120,13 +120,7 @@ export interface CaseClock {
 }
 
 export type DeadlineName =
-  | 'acceptance'
-  | 'supplement'
-  | 'review'
-  | 'statutory'
-  | 'delivery'
-  | 'deficiencies'
-  | 'follow_up';
+  'acceptance' | 'supplement' | 'review' | 'statutory' | 'delivery' | 'deficiencies' | 'follow_up';
 
 export interface Warning {
   deadline: DeadlineName;

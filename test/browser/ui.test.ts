@@ -95,7 +95,10 @@ describe('web UI', () => {
     w.expectFailure((url, status) => url.endsWith('/applications/SQ00000000000000') && status === 404);
     await page.getByLabel('办件编号').fill('SQ00000000000000');
     await page.getByLabel('查询码').fill('000000');
-    await page.getByRole('button', { name: '查 询' }).or(page.getByRole('button', { name: '查询' })).click();
+    await page
+      .getByRole('button', { name: '查 询' })
+      .or(page.getByRole('button', { name: '查询' }))
+      .click();
     await page.getByText('查询失败').waitFor();
 
     await page.getByLabel('办件编号').fill(caseNo);
