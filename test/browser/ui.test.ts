@@ -69,6 +69,24 @@ afterAll(async () => {
 });
 
 describe('web UI', () => {
+  it('the watch itself catches a console error, a failed request and an accessibility violation', async () => {
+    const w = await openPage(browser, apiUrl, DESKTOP);
+    await w.page.goto('/');
+    await w.page.getByRole('heading', { level: 1 }).waitFor();
+    await w.page.evaluate(async () => {
+      console.error('deliberate');
+      await fetch('/no-such-api');
+      const img = document.createElement('img');
+      img.src = '/favicon.svg';
+      document.querySelector('main')?.append(img);
+    });
+    await expect.poll(() => w.problems.length).toBeGreaterThanOrEqual(2);
+    expect(w.problems.join('\n')).toContain('console error: deliberate');
+    expect(w.problems.join('\n')).toMatch(/HTTP 404: GET .*\/no-such-api/);
+    expect((await accessibilityProblems(w.page)).join('\n')).toContain('image-alt');
+    await w.context.close();
+  });
+
   it('home page links to every page; the API keeps its JSON 404 and strict CSP beside it', async () => {
     const w = await openPage(browser, apiUrl, DESKTOP);
     const response = await w.page.goto('/');
@@ -192,6 +210,9 @@ describe('web UI', () => {
     await page.getByText('按部门').waitFor();
     await page.getByText(/红黄牌预警/).waitFor();
     await expect.poll(async () => (await page.locator('main').innerText()).includes('按时办结率')).toBe(true);
+    // The finished case is counted for both departments that reviewed it.
+    await page.getByRole('cell', { name: '市城市管理局' }).waitFor();
+    await page.getByRole('cell', { name: '市公安局交通警察支队' }).waitFor();
     await expectClean(w);
     await screenshot(page, 'supervision');
     await w.context.close();

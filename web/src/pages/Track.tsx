@@ -114,6 +114,7 @@ function Progress({ view, query, onRated }: { view: CaseView; query: Query; onRa
       <Card title={`办件 ${view.caseNo}`} style={{ marginBottom: 16 }}>
         <Steps
           current={stepOf(view)}
+          status={FINISHED.includes(view.status) ? 'finish' : 'process'}
           size="small"
           responsive
           items={[{ title: '收件' }, { title: '受理' }, { title: '审查' }, { title: '办结' }]}
