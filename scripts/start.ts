@@ -48,7 +48,7 @@ const stack = await startStack({
 
 console.log(`
 政务服务中心 一门式审批 is running
-  Web          ${stack.apiUrl}/  (办件查询 /track, 证照核验 /verify, 审计 /audit, 电子监察 /supervision)
+  Web app      ${stack.apiUrl}/  (办件查询 /track, 证照核验 /verify, 审计 /audit, 电子监察 /supervision)
   API          ${stack.apiUrl}
   OpenAPI      ${stack.apiUrl}/openapi.json
   Temporal     ${stack.temporalAddress} (namespace ${stack.namespace}, task queue ${stack.taskQueue})${external ? ' (external)' : ''}

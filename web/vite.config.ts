@@ -14,6 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     // One vendor chunk for React + Ant Design: cached across releases of the pages.
     chunkSizeWarningLimit: 2000,
+    // Timings warnings depend on the machine's load, not on the code: keep the build's output quiet.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   // `npx vite --config web/vite.config.ts` for development: the API calls go to a running `npm start`.
   server: {
