@@ -1,10 +1,14 @@
+import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
-import { Result } from 'antd';
+import { Result, Spin } from 'antd';
 import { Home } from './pages/Home.tsx';
 import { Track } from './pages/Track.tsx';
 import { Verify } from './pages/Verify.tsx';
-import { Audit } from './pages/Audit.tsx';
-import { Supervision } from './pages/Supervision.tsx';
+
+// The staff pages (slider, timeline, tables, date picker) load on demand: a phone opening /verify or /track from a QR
+// code or a link downloads less.
+const Audit = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.Audit })));
+const Supervision = lazy(() => import('./pages/Supervision.tsx').then((m) => ({ default: m.Supervision })));
 
 /** The pages (the server answers index.html for exactly these paths: api/webApp.ts UI_ROUTES). */
 const NAV = [
@@ -35,15 +39,17 @@ export function App() {
         </nav>
       </header>
       <main id="main" className="content" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Home />} />
-          <Route path="/track" element={<Track />} />
-          <Route path="/verify" element={<Verify />} />
-          <Route path="/verify/:number" element={<Verify />} />
-          <Route path="/audit" element={<Audit />} />
-          <Route path="/supervision" element={<Supervision />} />
-          <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />} />
-        </Routes>
+        <Suspense fallback={<Spin aria-label="正在加载" />}>
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/track" element={<Track />} />
+            <Route path="/verify" element={<Verify />} />
+            <Route path="/verify/:number" element={<Verify />} />
+            <Route path="/audit" element={<Audit />} />
+            <Route path="/supervision" element={<Supervision />} />
+            <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />} />
+          </Routes>
+        </Suspense>
       </main>
       <footer className="foot">政务服务中心 · 一门式审批 · 一次办好</footer>
     </div>
