@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import postgres from 'postgres';
 import { applicationBody, client, newKey } from '../integration/http.ts';
 import { accessibilityProblems, DESKTOP, launch, openPage, PHONE, screenshot, type Watched } from './browser.ts';
 
@@ -215,6 +216,38 @@ describe('web UI', () => {
     await page.getByRole('cell', { name: '市公安局交通警察支队' }).waitFor();
     await expectClean(w);
     await screenshot(page, 'supervision');
+    await w.context.close();
+  });
+
+  it('a tampered record: /verify says 已被篡改 and /audit 发现问题 with the problem and its place', async () => {
+    const tampered = await finishedCase();
+    const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+    try {
+      // What someone with the database's superuser could do: bypass the append-only trigger and edit rows.
+      await sql.begin(async (tx) => {
+        await tx`SET LOCAL session_replication_role = replica`;
+        await tx`UPDATE certificates SET holder_name = '李四' WHERE certificate_no = ${tampered.certificateNo}`;
+        await tx`UPDATE case_events SET actor = jsonb_set(actor, '{id}', '"clerk-99"')
+                 WHERE case_no = ${tampered.caseNo} AND seq = 2`;
+      });
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    const w = await openPage(browser, apiUrl, PHONE);
+    const { page } = w;
+    await page.goto(`/verify/${tampered.certificateNo}`);
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toBe('已被篡改');
+    await page.getByText('发现的问题').waitFor();
+    await expectClean(w);
+    await screenshot(page, 'verify-altered');
+
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`/audit?caseNo=${tampered.caseNo}`);
+    await page.getByLabel('办件编号').press('Enter');
+    await expect.poll(() => page.getByTestId('audit-status').textContent()).toBe('发现问题');
+    expect(await page.locator('.ant-alert-error li').first().innerText()).toContain('第 2 条');
+    await expectClean(w);
+    await screenshot(page, 'audit-problems');
     await w.context.close();
   });
 });

@@ -83,8 +83,10 @@ export function Audit() {
                     </div>
                     {e.basis && (
                       <div style={{ color: 'rgba(0,0,0,0.7)' }}>
-                        依据：{e.basis.articles.length ? `行政许可法 ${e.basis.articles.join('、')}，` : ''}
-                        {e.basis.text}
+                        依据：{e.basis.text}
+                        {e.basis.articles.length > 0 && !e.basis.text.includes('行政许可法')
+                          ? `（行政许可法 ${e.basis.articles.join('、')}）`
+                          : ''}
                       </div>
                     )}
                   </div>
