@@ -3,6 +3,7 @@
  * Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
  * RATING_FOLLOW_UP_DAYS (15); CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only);
+ * WEB_DIST_DIR (the built web app served under `/`, default web/dist).
  * PUBLIC_BASE_URL (certificate verification links and QR codes; default: the request's protocol and host).
  * Hardening (api/hardening.ts): BODY_LIMIT_BYTES (1048576); CORS_ORIGINS (comma-separated allow-list, empty: no
  * cross-origin access); RATE_LIMIT_APPLICANT_PER_MINUTE (10, per client address and case); TRUST_PROXY (unset: the
@@ -11,6 +12,7 @@
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { buildApp } from './api/app.ts';
+import { DEFAULT_WEB_DIR } from './api/webApp.ts';
 import { recordedCase } from './api/caseRecord.ts';
 import type { HardeningOptions } from './api/hardening.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
@@ -53,6 +55,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       ...(env.RATING_FOLLOW_UP_DAYS ? { followUpDays: positiveInteger(env, 'RATING_FOLLOW_UP_DAYS') } : {}),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
       hardening: hardeningFromEnv(env),
+      webDir: env.WEB_DIST_DIR || DEFAULT_WEB_DIR,
     },
     { logger: env.LOG_REQUESTS === 'true' },
   );

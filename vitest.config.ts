@@ -17,6 +17,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          // The web UI in Chromium (playwright-core) against the same kind of stack; builds web/dist when stale.
+          // After the other projects (groupOrder 1): a browser beside the timing-sensitive integration files would
+          // crowd a 2-core machine.
+          name: 'browser',
+          sequence: { groupOrder: 1 },
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { registerWebApp } from './webApp.ts';
 
 export interface ApiDeps extends EngineDeps {
   db: Database;
@@ -29,6 +30,8 @@ export interface ApiDeps extends EngineDeps {
   followUpDays?: number;
   /** Body limit, CORS origins, rate limits (api/hardening.ts; env read in server.ts). */
   hardening?: HardeningOptions;
+  /** The built web app (web/dist) served under `/`; absent: API only. */
+  webDir?: string;
 }
 
 export type Api = FastifyInstance;
@@ -60,6 +63,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(ratingRoutes(deps));
+  if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;
 }
 

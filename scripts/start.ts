@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireFreePort } from '../infra/ports.ts';
 import { startStack } from '../infra/stack.ts';
+import { ensureWebBuilt } from '../infra/webBuild.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
@@ -26,6 +27,14 @@ try {
   process.exit(1);
 }
 
+// The web UI is served by the API from web/dist: build it when it is missing or older than web/src.
+if (!process.env.WEB_DIST_DIR) {
+  await ensureWebBuilt().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
+
 const stack = await startStack({
   dataDir: process.env.DATA_DIR || path.join(root, '.data'),
   inheritOutput: true,
@@ -39,6 +48,7 @@ const stack = await startStack({
 
 console.log(`
 政务服务中心 一门式审批 is running
+  Web app      ${stack.apiUrl}/  (办件查询 /track, 证照核验 /verify, 审计 /audit, 电子监察 /supervision)
   API          ${stack.apiUrl}
   OpenAPI      ${stack.apiUrl}/openapi.json
   Temporal     ${stack.temporalAddress} (namespace ${stack.namespace}, task queue ${stack.taskQueue})${external ? ' (external)' : ''}
