@@ -139,8 +139,9 @@ function prefersHtml(accept: string | undefined): boolean {
 }
 
 /** Where the public verifies: PUBLIC_BASE_URL, or the address this request came to. */
+/** The QR code's target: the web app's verification page (a phone opens it); it reads the JSON verification. */
 function verifyUrl(base: string, number: string): string {
-  return `${base.replace(/\/+$/, '')}/certificates/${encodeURIComponent(number)}/verify`;
+  return `${base.replace(/\/+$/, '')}/verify/${encodeURIComponent(number)}`;
 }
 
 export const certificateRoutes =

@@ -290,7 +290,7 @@ describe('the printable page', () => {
     expect(html).toContain('户外广告及招牌设施设置许可证');
     expect(html).toContain('<svg');
     expect(html).toContain(keyId);
-    expect(html).toContain(`${inject('apiUrl')}/certificates/${certificateNo}/verify`);
+    expect(html).toContain(`${inject('apiUrl')}/verify/${certificateNo}`);
     expect(html).not.toContain(applicant.idNumber);
     expect(html).not.toContain('已注销');
     const issuedOn: string = view.certificates[0].issuedOn;

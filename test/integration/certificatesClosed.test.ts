@@ -108,7 +108,7 @@ it('a closed case is reopened for a revocation, records it once, and closes agai
 
   // The printed page points at the public address (PUBLIC_BASE_URL), not the address the request came to.
   const page = await (await fetch(`${own.stack.apiUrl}/certificates/${certificateNo}/print`)).text();
-  expect(page).toContain(`https://zwfw.example.gov.cn/certificates/${certificateNo}/verify`);
+  expect(page).toContain(`https://zwfw.example.gov.cn/verify/${certificateNo}`);
   expect(page).not.toContain(own.stack.apiUrl);
   expect(page).toContain('已注销');
 });

@@ -20,7 +20,7 @@ const view: CertificateView = {
   revocation: null,
   problems: [],
 };
-const url = 'https://zwfw.example.gov.cn/certificates/ZZ20260302000001-01/verify';
+const url = 'https://zwfw.example.gov.cn/verify/ZZ20260302000001-01';
 
 describe('renderCertificatePage', () => {
   it('shows the facts escaped, a QR code, the fingerprint and digest, the verification URL; no mark when genuine', async () => {
