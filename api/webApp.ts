@@ -65,6 +65,10 @@ export async function registerWebApp(app: FastifyInstance, webDir: string = DEFA
     index: false,
     // Files only: a directory listing or a redirect to a trailing slash would answer paths the API owns.
     redirect: false,
+    // One route per built file instead of a `/*` wildcard: a wildcard would catch every path the API refuses itself
+    // (an over-long parameter answers 414, a bad encoding 400 from the router), turning them into 404s. The files are
+    // fixed once built, and the server starts after the build.
+    wildcard: false,
     setHeaders: (reply: FastifyReply, filePath: string) => uiHeaders(reply, filePath),
     schemaHide: true,
   });
