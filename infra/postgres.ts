@@ -10,8 +10,13 @@ import postgres from 'postgres';
 // that overwrote the exit code a process had already set (vitest sets process.exitCode = 1 when a test fails and lets
 // the event loop drain), so a failing integration suite exited 0. On 'exit' its shutdown is async and cannot finish
 // (it then throws `done is not a function`). Only the signal hooks stay; our stacks stop their PostgreSQL themselves.
-exitHook.unhookEvent('beforeExit');
-exitHook.unhookEvent('exit');
+for (const event of ['beforeExit', 'exit']) {
+  try {
+    exitHook.unhookEvent(event);
+  } catch {
+    // Already unhooked: this module was evaluated again in the same process (vitest's module runner per project).
+  }
+}
 
 export interface RunningPostgres {
   url: string;
