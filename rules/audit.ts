@@ -9,8 +9,8 @@
  * Not re-derivable, so not checked: a 容缺 due date the clerk chose (only that it lies after acceptance).
  */
 import canonicalize from 'canonicalize';
-import type { CaseEvent, CaseState, DeadlineName, Deadlines } from './caseModel.ts';
-import { evolve } from './caseModel.ts';
+import type { CaseEvent, CaseState, DeadlineName } from './caseModel.ts';
+import { currentDue, evolve } from './caseModel.ts';
 import {
   ACCEPTANCE_LIMIT_DAYS,
   DELIVERY_LIMIT_DAYS,
@@ -83,23 +83,6 @@ export interface Derivation {
   /** The case as the events fold (undefined when nothing folds). */
   state: CaseState | undefined;
   problems: DerivationProblem[];
-}
-
-// A follow-up (整改) keeps its due date on the follow-up itself, not among the case's deadlines.
-const deadlineFields: Partial<Record<string, keyof Deadlines>> = {
-  acceptance: 'acceptanceDue',
-  supplement: 'supplementDue',
-  review: 'promisedDue',
-  statutory: 'statutoryDue',
-  delivery: 'deliveryDue',
-  deficiencies: 'deficienciesDue',
-};
-
-/** The due date a deadline's warning refers to, as the case stands (a rating's follow-up keeps its own). */
-function currentDue(state: CaseState, name: string): IsoDate | undefined {
-  if (name === 'follow_up') return (state as { followUp?: { due?: IsoDate } }).followUp?.due;
-  const field = deadlineFields[name];
-  return field ? state.deadlines[field] : undefined;
 }
 
 /** Recorded data are untrusted JSON (they may have been edited): read field by field, never trusted by type. */

@@ -319,6 +319,25 @@ export type CaseEvent = EventBase &
     | RatingEvent
   );
 
+const deadlineFields: Record<Exclude<DeadlineName, 'follow_up'>, keyof Deadlines> = {
+  acceptance: 'acceptanceDue',
+  supplement: 'supplementDue',
+  review: 'promisedDue',
+  statutory: 'statutoryDue',
+  delivery: 'deliveryDue',
+  deficiencies: 'deficienciesDue',
+};
+
+/**
+ * The due date a deadline (and its warnings) now runs against; a rating's follow-up (整改) keeps its own. Takes any
+ * name, as recorded data may carry one the rules do not know (then undefined).
+ */
+export function currentDue(state: CaseState, name: string): IsoDate | undefined {
+  if (name === 'follow_up') return state.followUp?.due;
+  const field = deadlineFields[name as keyof typeof deadlineFields];
+  return field ? state.deadlines[field] : undefined;
+}
+
 /** The review due dates, moved by every paused working day and any extension. */
 export function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue' | 'promisedDue'> {
   if (!state.acceptedOn) return {};

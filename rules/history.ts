@@ -5,6 +5,7 @@
  */
 import type { CaseEvent, CaseState, Notice } from './caseModel.ts';
 import { evolve } from './caseModel.ts';
+import { procedureNames } from './notices.ts';
 
 export interface HistoryEvent {
   seq: number;
@@ -93,17 +94,6 @@ const roles: Record<string, string> = {
   applicant: '申请人',
   supervisor: '电子监察人员',
   system: '系统',
-};
-
-const procedureNames: Record<string, string> = {
-  hearing: '听证',
-  tender: '招标',
-  auction: '拍卖',
-  inspection: '检验',
-  testing: '检测',
-  quarantine: '检疫',
-  appraisal: '鉴定',
-  expert_review: '专家评审',
 };
 
 const deadlineNames: Record<string, string> = {

@@ -197,7 +197,8 @@ export function extensionNotice(
   };
 }
 
-const procedureNames: Record<string, string> = {
+/** 特别程序 names, as notices and the timeline write them. */
+export const procedureNames: Record<string, string> = {
   hearing: '听证',
   tender: '招标',
   auction: '拍卖',

@@ -8,7 +8,8 @@
  * near due, and the query compares them with today.
  */
 import { warningDays } from './caseDecisions.ts';
-import type { CaseState, CaseStatus, DeadlineName, Deadlines, Warning } from './caseModel.ts';
+import type { CaseState, CaseStatus, DeadlineName, Warning } from './caseModel.ts';
+import { currentDue } from './caseModel.ts';
 import { maskIdNumber } from './identity.ts';
 import { chinaDate, subtractWorkingDays, workingDaysBetween, type IsoDate } from './workingDays.ts';
 
@@ -130,16 +131,6 @@ export interface SupervisionFact {
   last_seq: number;
 }
 
-// A follow-up (整改) of a bad rating keeps its due date on the follow-up, not among the case's deadlines.
-const deadlineField: Record<Exclude<DeadlineName, 'follow_up'>, keyof Deadlines> = {
-  acceptance: 'acceptanceDue',
-  supplement: 'supplementDue',
-  review: 'promisedDue',
-  statutory: 'statutoryDue',
-  delivery: 'deliveryDue',
-  deficiencies: 'deficienciesDue',
-};
-
 /**
  * Warnings still in force: raised for the due date the case is still running against. A warning whose deadline
  * moved (pause, extension) or passed out of the case (decision, withdrawal) no longer is.
@@ -147,8 +138,7 @@ const deadlineField: Record<Exclude<DeadlineName, 'follow_up'>, keyof Deadlines>
 export function activeWarnings(state: CaseState): Warning[] {
   const latest = new Map<string, Warning>();
   for (const w of state.warnings) {
-    const current = w.deadline === 'follow_up' ? state.followUp?.due : state.deadlines[deadlineField[w.deadline]];
-    if (current !== w.due) continue;
+    if (currentDue(state, w.deadline) !== w.due) continue;
     const key = `${w.deadline}:${w.due}`;
     const seen = latest.get(key);
     if (!seen || (w.level === 'red' && seen.level === 'yellow')) latest.set(key, w);
