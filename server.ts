@@ -16,6 +16,8 @@ import { DEFAULT_WEB_DIR } from './api/webApp.ts';
 import { recordedCase } from './api/caseRecord.ts';
 import type { HardeningOptions } from './api/hardening.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
+import { seedDemoUsers } from './api/auth/users.ts';
+import type { AuthOptions } from './api/auth/guard.ts';
 import { createDatabase, runMigrations } from './db/client.ts';
 import { loadCatalogue, readCatalogueFile } from './db/catalogue.ts';
 import { cases } from './db/schema.ts';
@@ -32,7 +34,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   }
   const database = createDatabase(databaseUrl, { max: Number(env.API_DB_POOL ?? 10) });
   if (env.MIGRATE_ON_START !== 'false') {
-    await loadCatalogue(database.db, await readCatalogueFile(env.CATALOGUE_FILE || undefined));
+    const catalogue = await readCatalogueFile(env.CATALOGUE_FILE || undefined);
+    await loadCatalogue(database.db, catalogue);
+    if (env.DEMO_USERS === 'true') await seedDemoUsers(database.db, catalogue, env.DEMO_PASSWORD ?? 'demo');
   }
   const connection = await connectClient(settings);
   const temporal = new Client({ connection, namespace: settings.namespace });
@@ -55,6 +59,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       ...(env.RATING_FOLLOW_UP_DAYS ? { followUpDays: positiveInteger(env, 'RATING_FOLLOW_UP_DAYS') } : {}),
       catalogue: new CatalogueCache(db, Number(env.CATALOGUE_CACHE_SECONDS ?? 30) * 1000),
       hardening: hardeningFromEnv(env),
+      auth: authFromEnv(env),
       webDir: env.WEB_DIST_DIR || DEFAULT_WEB_DIR,
     },
     { logger: env.LOG_REQUESTS === 'true' },
@@ -98,7 +103,21 @@ function hardeningFromEnv(env: NodeJS.ProcessEnv): HardeningOptions {
   };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string): number {
+/** Sessions and failure limits (api/auth/guard.ts); see the README's configuration table. */
+function authFromEnv(env: NodeJS.ProcessEnv): Partial<AuthOptions> {
+  return {
+    limits: {
+      idleMs: positiveInteger(env, 'SESSION_IDLE_MINUTES', 30) * 60_000,
+      absoluteMs: positiveInteger(env, 'SESSION_MAX_HOURS', 12) * 3_600_000,
+    },
+    secureCookie: env.COOKIE_SECURE === 'true',
+    loginFailures: positiveInteger(env, 'RATE_LIMIT_LOGIN_FAILURES', 5),
+    queryCodeFailures: positiveInteger(env, 'RATE_LIMIT_QUERY_CODE_FAILURES', 10),
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback?: number): number {
+  if (fallback !== undefined && !env[name]) return fallback;
   const value = Number(env[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${env[name]}"`);
   return value;

@@ -20,6 +20,12 @@ import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { registerWebApp } from './webApp.ts';
+import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
+import { registerApplicantAccess } from './auth/applicantAccess.ts';
+import { DEFAULT_SESSION_LIMITS } from '../rules/access.ts';
+import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
+import { staffReadRoutes } from './routes/staffReads.ts';
 
 export interface ApiDeps extends EngineDeps {
   db: Database;
@@ -32,13 +38,28 @@ export interface ApiDeps extends EngineDeps {
   hardening?: HardeningOptions;
   /** The built web app (web/dist) served under `/`; absent: API only. */
   webDir?: string;
+  /** Session limits, cookie and failure limits (api/auth/guard.ts; env read in server.ts). */
+  auth?: Partial<AuthOptions>;
 }
+
+export const DEFAULT_AUTH: AuthOptions = {
+  limits: DEFAULT_SESSION_LIMITS,
+  secureCookie: false,
+  loginFailures: 5,
+  queryCodeFailures: 10,
+};
 
 export type Api = FastifyInstance;
 
 export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? {
+          serializers: {
+            req: (request) => ({ method: request.method, url: loggedUrl(request.url), remoteAddress: request.ip }),
+          },
+        }
+      : false,
     ...serverOptions(deps.hardening),
     // Unknown fields are an error, not silently dropped; body types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -47,12 +68,27 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
   await registerHardening(app, deps.hardening);
+  const auth = { ...DEFAULT_AUTH, ...deps.auth };
+  // Before any route: every route registered after this must name its action in the role table.
+  await registerAuth(app, deps.db, auth);
+  registerApplicantAccess(app, auth.queryCodeFailures);
+  registerMasking(app);
   await app.register(swagger, {
     openapi: {
       info: { title: '政务服务中心 一门式审批 API', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'POST /auth/login 返回的 token' },
+          session: { type: 'apiKey', in: 'cookie', name: 'session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(authRoutes(deps, auth));
+  await app.register(userRoutes(deps));
+  await app.register(staffReadRoutes(deps));
   await app.register(healthRoutes(deps));
   await app.register(catalogueRoutes(deps));
   await app.register(applicationRoutes(deps));

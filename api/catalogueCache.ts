@@ -11,6 +11,11 @@ export class CatalogueCache {
     private readonly ttlMs: number,
   ) {}
 
+  /** After an admin changed the catalogue: the next read fetches it again. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   get(): Promise<Catalogue> {
     const now = Date.now();
     if (!this.cached || now - this.cached.at > this.ttlMs) {

@@ -4,7 +4,8 @@ import { SPECIAL_PROCEDURE_TYPES } from '../rules/caseDecisions.ts';
 import { ID_TYPES } from '../rules/identity.ts';
 
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
-const actorId = Type.String({ minLength: 1, maxLength: 64 });
+/** The applicant's query code (查询码), when the applicant acts without an account; or the X-Query-Code header. */
+const queryCode = Type.String({ minLength: 1, maxLength: 16 });
 const strict = { additionalProperties: false } as const;
 const channel = Type.Union([Type.Literal('window'), Type.Literal('online'), Type.Literal('post')]);
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -31,7 +32,6 @@ export const SubmitApplicationBody = Type.Object(
     commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
     channel: Type.Optional(channel),
     form: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    receivedBy: Type.Object({ clerkId: actorId, window: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
   },
   strict,
 );
@@ -45,7 +45,6 @@ export const AcceptanceBody = Type.Object(
       Type.Literal('accept_with_deficiencies'),
     ]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    clerkId: actorId,
     deficiencies: Type.Optional(Type.Array(code, { minItems: 1, maxItems: 200 })),
     deficienciesDue: Type.Optional(isoDate),
   },
@@ -57,7 +56,7 @@ export const SupplementBody = Type.Object(
     materials: Type.Array(code, { maxItems: 200 }),
     commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
     channel: Type.Optional(channel),
-    actorId: Type.Optional(actorId),
+    queryCode: Type.Optional(queryCode),
   },
   strict,
 );
@@ -67,13 +66,13 @@ export const OpinionBody = Type.Object(
     decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse'), Type.Literal('supplement')]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     materials: Type.Optional(Type.Array(code, { minItems: 1, maxItems: 200 })),
-    reviewerId: actorId,
-    department: Type.Optional(code),
   },
   strict,
 );
 
 export const CaseNoParams = Type.Object({ caseNo: code }, strict);
+/** An applicant reading their case may give the query code as `?queryCode=` instead of the X-Query-Code header. */
+export const CaseReadQuery = Type.Object({ queryCode: Type.Optional(queryCode) }, strict);
 export const CodeParams = Type.Object({ code }, strict);
 export const TaskParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, strict);
 
@@ -93,16 +92,20 @@ export const TaskQuery = Type.Object(
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  'x-query-code': Type.Optional(queryCode),
 });
 
 export type Static<T extends Type.TSchema> = Type.Static<T>;
 
-export const WithdrawalBody = Type.Object({ reason: Type.Optional(reason), actorId: Type.Optional(actorId) }, strict);
+export const WithdrawalBody = Type.Object(
+  { reason: Type.Optional(reason), queryCode: Type.Optional(queryCode) },
+  strict,
+);
 
-export const ExtensionRequestBody = Type.Object({ department: code, reason, reviewerId: actorId }, strict);
+export const ExtensionRequestBody = Type.Object({ department: code, reason }, strict);
 
 export const ExtensionApprovalBody = Type.Object(
-  { decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]), headId: actorId },
+  { decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]) },
   strict,
 );
 
@@ -113,7 +116,6 @@ export const SpecialProcedureBody = Type.Object(
     type: Type.Union(SPECIAL_PROCEDURE_TYPES.map((t) => Type.Literal(t))),
     expectedWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
     reason,
-    reviewerId: actorId,
   },
   strict,
 );
@@ -123,16 +125,15 @@ export const SpecialProcedureParams = Type.Object(
   strict,
 );
 
-export const SpecialProcedureEndBody = Type.Object({ reviewerId: actorId }, strict);
+export const SpecialProcedureEndBody = Type.Object({}, strict);
 
 /** 急办件: a supervisor marks a case urgent, with the reason. */
-export const UrgentBody = Type.Object({ reason, supervisorId: actorId }, strict);
+export const UrgentBody = Type.Object({ reason }, strict);
 
 export const DeliveryBody = Type.Object(
   {
     method: Type.Union([Type.Literal('pickup'), Type.Literal('post')]),
     trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    clerkId: actorId,
   },
   strict,
 );

@@ -1,7 +1,7 @@
 /** Loading the catalogue seed into PostgreSQL and reading it back. */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { asc } from 'drizzle-orm';
+import { asc, lte } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { departments, materials, matters, themes } from './schema.ts';
 import { catalogueProblems, type Catalogue } from '../rules/catalogue.ts';
@@ -34,7 +34,15 @@ export async function loadCatalogue(db: Database, catalogue: Catalogue): Promise
     }
     for (const m of catalogue.matters) {
       const row = { code: m.code, name: m.name, kind: m.kind, catalogueVersion: catalogue.version, definition: m };
-      await tx.insert(matters).values(row).onConflictDoUpdate({ target: matters.code, set: row });
+      // A matter an admin changed since (PATCH /matters/:code bumps its version) is not put back by an older file.
+      await tx
+        .insert(matters)
+        .values(row)
+        .onConflictDoUpdate({
+          target: matters.code,
+          set: row,
+          setWhere: lte(matters.catalogueVersion, catalogue.version),
+        });
     }
     for (const t of catalogue.themes) {
       await tx.insert(themes).values(t).onConflictDoUpdate({ target: themes.code, set: t });

@@ -291,3 +291,48 @@ export const followUps = pgTable(
   },
   (t) => [index('follow_ups_department_idx').on(t.department, t.status, t.due)],
 );
+
+/** Staff accounts (rules/access.ts roles). Applicants have none: they use the case number and query code. */
+export const users = pgTable('users', {
+  username: text('username').primaryKey(),
+  displayName: text('display_name').notNull(),
+  role: text('role').notNull(),
+  /** A clerk's window (W01…). */
+  window: text('window'),
+  /** A reviewer's or head's department code. */
+  department: text('department'),
+  /** scrypt hash in PHC-like form (api/auth/passwords.ts). */
+  passwordHash: text('password_hash').notNull(),
+  /** AB岗: the colleague who stands in when this reviewer is away. */
+  backup: text('backup'),
+  away: boolean('away').notNull().default(false),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Signed-in sessions: only the SHA-256 of the token is stored, so a leaked table signs nobody in. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    username: text('username').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_username_idx').on(t.username)],
+);
+
+/** Every read of a full case record by staff (个人信息保护法): who, when, which case, through which view. */
+export const staffReads = pgTable(
+  'staff_reads',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    username: text('username').notNull(),
+    role: text('role').notNull(),
+    department: text('department'),
+    caseNo: text('case_no').notNull(),
+    view: text('view').notNull(),
+  },
+  (t) => [index('staff_reads_case_idx').on(t.caseNo, t.at), index('staff_reads_user_idx').on(t.username, t.at)],
+);

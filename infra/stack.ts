@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations, createDatabase } from '../db/client.ts';
+import { seedDemoUsers } from '../api/auth/users.ts';
 import { loadCatalogue, readCatalogueFile } from '../db/catalogue.ts';
 import { freePort } from './ports.ts';
 import { devKeyFile, ensureKeyFile } from './signingKey.ts';
@@ -128,7 +129,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await runMigrations(databaseUrl);
     const seeded = createDatabase(databaseUrl, { max: 1 });
     try {
-      await loadCatalogue(seeded.db, await readCatalogueFile(outer.CATALOGUE_FILE || undefined));
+      const catalogue = await readCatalogueFile(outer.CATALOGUE_FILE || undefined);
+      await loadCatalogue(seeded.db, catalogue);
+      // Demo accounts (README): DEMO_USERS=true, from the launcher's environment or the caller's.
+      const demo = options.env?.DEMO_USERS ?? outer.DEMO_USERS;
+      if (demo === 'true') {
+        await seedDemoUsers(seeded.db, catalogue, options.env?.DEMO_PASSWORD ?? outer.DEMO_PASSWORD ?? 'demo');
+      }
     } finally {
       await seeded.close();
     }

@@ -4,6 +4,7 @@
  */
 import type {
   Actor,
+  ActorDetails,
   Applicant,
   CaseEvent,
   CaseState,
@@ -13,7 +14,7 @@ import type {
   MatterResult,
   ReviewTask,
 } from './caseModel.ts';
-import { deliverableStatuses, evolve, finalStatuses } from './caseModel.ts';
+import { deliverableStatuses, evolve, finalStatuses, staffActor } from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
 import {
   acceptedNotice,
@@ -112,6 +113,7 @@ export type CaseCommand =
       channel?: Channel;
       form: Record<string, unknown>;
       receivedBy: { clerkId: string; window: string };
+      by?: ActorDetails;
       /** The decision rules (absent: 1, a refusal refuses the whole case; 2: each matter its own outcome). */
       rules?: 2;
     }
@@ -120,10 +122,18 @@ export type CaseCommand =
       decision: 'accept' | 'reject' | 'supplement' | 'accept_with_deficiencies';
       reason?: string;
       clerkId: string;
+      by?: ActorDetails;
       deficiencies?: string[];
       deficienciesDue?: IsoDate;
     }
-  | { type: 'supply_materials'; materials: string[]; commitments?: string[]; channel?: Channel; actorId?: string }
+  | {
+      type: 'supply_materials';
+      materials: string[];
+      commitments?: string[];
+      channel?: Channel;
+      actorId?: string;
+      by?: ActorDetails;
+    }
   | {
       type: 'give_opinion';
       taskId: string;
@@ -132,10 +142,19 @@ export type CaseCommand =
       materials?: string[];
       reviewerId: string;
       department?: string;
+      by?: ActorDetails;
     }
-  | { type: 'withdraw'; reason?: string; actorId?: string }
-  | { type: 'request_extension'; department: string; reason: string; reviewerId: string }
-  | { type: 'decide_extension'; extensionId: string; decision: 'approve' | 'refuse'; headId: string }
+  | { type: 'withdraw'; reason?: string; actorId?: string; by?: ActorDetails }
+  | { type: 'request_extension'; department: string; reason: string; reviewerId: string; by?: ActorDetails }
+  | {
+      type: 'decide_extension';
+      extensionId: string;
+      decision: 'approve' | 'refuse';
+      headId: string;
+      /** The deciding head's department: only the requesting department's head decides. */
+      department?: string;
+      by?: ActorDetails;
+    }
   | {
       type: 'start_special_procedure';
       taskId: string;
@@ -143,11 +162,19 @@ export type CaseCommand =
       expectedWorkingDays: number;
       reason: string;
       reviewerId: string;
+      by?: ActorDetails;
     }
-  | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string }
-  | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string }
-  | { type: 'revoke_certificate'; certificateNo: string; department: string; reason: string; reviewerId: string }
-  | { type: 'mark_urgent'; reason: string; supervisorId: string }
+  | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string; by?: ActorDetails }
+  | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string; by?: ActorDetails }
+  | {
+      type: 'revoke_certificate';
+      certificateNo: string;
+      department: string;
+      reason: string;
+      reviewerId: string;
+      by?: ActorDetails;
+    }
+  | { type: 'mark_urgent'; reason: string; supervisorId: string; by?: ActorDetails }
   | RatingCommand
   | { type: 'timer_fired'; timerId: string };
 
@@ -312,28 +339,25 @@ function submit(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'subm
   if (notAllowed) {
     return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   }
-  buffer.push(
-    { kind: 'clerk', id: command.receivedBy.clerkId },
-    {
-      type: 'received',
-      data: {
-        caseNo: command.caseNo,
-        queryCode: command.queryCode,
-        applicant: command.applicant,
-        ...(command.theme ? { theme: command.theme } : {}),
-        matters: command.matters,
-        form: command.form,
-        materials: [...new Set(command.materials)],
-        ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
-        ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
-        channel: command.channel ?? 'window',
-        receivedBy: command.receivedBy,
-        receivedOn: today,
-        acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
-        ...(command.rules ? { rules: command.rules } : {}),
-      },
+  buffer.push(staffActor('clerk', command.receivedBy.clerkId, command.by), {
+    type: 'received',
+    data: {
+      caseNo: command.caseNo,
+      queryCode: command.queryCode,
+      applicant: command.applicant,
+      ...(command.theme ? { theme: command.theme } : {}),
+      matters: command.matters,
+      form: command.form,
+      materials: [...new Set(command.materials)],
+      ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
+      ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
+      channel: command.channel ?? 'window',
+      receivedBy: command.receivedBy,
+      receivedOn: today,
+      acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
+      ...(command.rules ? { rules: command.rules } : {}),
     },
-  );
+  });
   return buffer.ok();
 }
 
@@ -343,7 +367,7 @@ function decideAcceptance(
   today: IsoDate,
 ): Decision {
   const state = buffer.current;
-  const clerk: Actor = { kind: 'clerk', id: command.clerkId };
+  const clerk: Actor = staffActor('clerk', command.clerkId, command.by);
   if (state.status !== 'received') {
     return violation(409, 'acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
   }
@@ -508,7 +532,9 @@ function supplyMaterials(
   const reviewStage = awaiting && round?.stage === 'review';
   const after = [...command.materials, ...(command.commitments ?? [])];
   const completeForAcceptance = awaiting && !reviewStage && outstandingMaterials(state, after).length === 0;
-  const applicant: Actor = { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.by
+    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
+    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
   buffer.push(applicant, {
     type: 'materials_supplied',
     data: {
@@ -579,7 +605,7 @@ function giveOpinion(
     const open = state.specialProcedures.find((p) => !p.endedOn && p.taskId === task.id);
     if (open) return violation(409, 'special_procedure_running', '特别程序尚未结束，不能作出审查意见', 'taskId');
   }
-  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
   if (command.decision === 'supplement') {
     const materials = [...new Set(command.materials ?? [])];
     if (materials.length === 0) return violation(422, 'materials_required', '要求补正必须列明材料', 'materials');
@@ -810,7 +836,9 @@ function withdraw(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'wi
   if (finalStatuses.includes(state.status)) {
     return violation(409, 'already_decided', `办件已办结（${state.status}），不能撤回`, 'caseNo');
   }
-  const applicant: Actor = { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.by
+    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
+    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
   const reason = command.reason?.trim() || '申请人主动撤回申请';
   cancelOpenTasks(buffer, '申请人已撤回申请');
   const s = buffer.push(applicant, { type: 'withdrawn', data: { reason } });
@@ -833,19 +861,16 @@ function requestExtension(buffer: EventBuffer, command: Extract<CaseCommand, { t
     return violation(409, 'extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
   }
   const days = extensionDaysFor(state.limits);
-  buffer.push(
-    { kind: 'reviewer', id: command.reviewerId },
-    {
-      type: 'extension_requested',
-      data: {
-        id: `${state.caseNo}-X${state.extensions.length + 1}`,
-        department: command.department,
-        reason: command.reason,
-        requestedBy: command.reviewerId,
-        days,
-      },
+  buffer.push(staffActor('reviewer', command.reviewerId, command.by), {
+    type: 'extension_requested',
+    data: {
+      id: `${state.caseNo}-X${state.extensions.length + 1}`,
+      department: command.department,
+      reason: command.reason,
+      requestedBy: command.reviewerId,
+      days,
     },
-  );
+  });
   return buffer.ok();
 }
 
@@ -853,11 +878,19 @@ function decideExtension(buffer: EventBuffer, command: Extract<CaseCommand, { ty
   const state = buffer.current;
   const extension = state.extensions.find((x) => x.id === command.extensionId);
   if (!extension) return violation(404, 'extension_not_found', `延期申请 ${command.extensionId} 不存在`, 'id');
+  if (command.department !== undefined && command.department !== extension.department) {
+    return violation(
+      403,
+      'not_your_department',
+      `该延期申请由 ${extension.department} 提出，只能由该部门负责人审批`,
+      'id',
+    );
+  }
   if (extension.status !== 'requested') {
     return violation(409, 'extension_already_decided', '该延期申请已审批', 'id');
   }
   if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
-  const head: Actor = { kind: 'reviewer', id: command.headId };
+  const head: Actor = staffActor('reviewer', command.headId, command.by);
   const s = buffer.push(head, {
     type: 'extension_decided',
     data: { id: extension.id, decision: command.decision, headId: command.headId, days: extension.days },
@@ -893,7 +926,7 @@ function startSpecialProcedure(
     return violation(409, 'special_procedure_running', '该任务已有进行中的特别程序', 'taskId');
   }
   const id = `${state.caseNo}-P${state.specialProcedures.length + 1}`;
-  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
   buffer.push(reviewer, { type: 'clock_paused', data: { reason: `special_procedure:${id}`, since: today } });
   const s = buffer.push(reviewer, {
     type: 'special_procedure_started',
@@ -930,7 +963,7 @@ function endSpecialProcedure(
   if (!procedure) return violation(404, 'special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
   if (procedure.endedOn) return violation(409, 'special_procedure_ended', '该特别程序已结束', 'id');
   if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
-  const reviewer: Actor = { kind: 'reviewer', id: command.reviewerId };
+  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
   const since = state.clock.pausedSince ?? procedure.startedOn;
   buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
   resumeClock(buffer, reviewer, `special_procedure:${procedure.id}`, since, today);
@@ -969,13 +1002,10 @@ function revokeCertificate(
   }
   const reason = command.reason.trim();
   if (!reason) return violation(422, 'reason_required', '注销证照必须说明理由', 'reason');
-  buffer.push(
-    { kind: 'reviewer', id: command.reviewerId },
-    {
-      type: 'certificate_revoked',
-      data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.reviewerId },
-    },
-  );
+  buffer.push(staffActor('reviewer', command.reviewerId, command.by), {
+    type: 'certificate_revoked',
+    data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.reviewerId },
+  });
   return buffer.ok();
 }
 
@@ -991,18 +1021,15 @@ function deliver(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'del
   if (command.method === 'post' && !command.trackingNumber?.trim()) {
     return violation(422, 'tracking_number_required', '邮寄送达必须填写运单号', 'trackingNumber');
   }
-  buffer.push(
-    { kind: 'clerk', id: command.clerkId },
-    {
-      type: 'delivered',
-      data: {
-        method: command.method,
-        ...(command.trackingNumber ? { trackingNumber: command.trackingNumber } : {}),
-        on: today,
-        by: command.clerkId,
-      },
+  buffer.push(staffActor('clerk', command.clerkId, command.by), {
+    type: 'delivered',
+    data: {
+      method: command.method,
+      ...(command.trackingNumber ? { trackingNumber: command.trackingNumber } : {}),
+      on: today,
+      by: command.clerkId,
     },
-  );
+  });
   return buffer.ok();
 }
 
@@ -1017,10 +1044,10 @@ function markUrgent(buffer: EventBuffer, command: Extract<CaseCommand, { type: '
   }
   const reason = command.reason?.trim();
   if (!reason) return violation(422, 'reason_required', '标记急办件必须说明理由', 'reason');
-  buffer.push(
-    { kind: 'supervisor', id: command.supervisorId },
-    { type: 'marked_urgent', data: { reason, by: command.supervisorId } },
-  );
+  buffer.push(staffActor('supervisor', command.supervisorId, command.by), {
+    type: 'marked_urgent',
+    data: { reason, by: command.supervisorId },
+  });
   return buffer.ok();
 }
 

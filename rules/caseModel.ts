@@ -22,6 +22,20 @@ export type CaseStatus =
 export interface Actor {
   kind: 'clerk' | 'reviewer' | 'applicant' | 'supervisor' | 'system';
   id: string;
+  /** The signed-in user's role, department or window, and the away colleague they acted for (AB岗); absent on
+   * events recorded before accounts existed. */
+  role?: string;
+  department?: string;
+  window?: string;
+  onBehalfOf?: string;
+}
+
+/** What a staff command says about its signed-in actor (rules/access.ts `actorDetails`). */
+export type ActorDetails = Omit<Actor, 'kind' | 'id'>;
+
+/** A staff actor with what the session says about them (absent on commands recorded before accounts existed). */
+export function staffActor(kind: Actor['kind'], id: string, by: ActorDetails | undefined): Actor {
+  return { kind, id, ...(by ?? {}) };
 }
 
 export interface Applicant {

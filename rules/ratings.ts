@@ -4,8 +4,8 @@
  * rectified within 15 working days; configurable). Staff may appeal a rating (申诉); a supervisor upholds or voids it,
  * and a voided rating leaves the figures. Pure: the deciding half of these commands, called from `decide`.
  */
-import type { Actor, CaseEvent, CaseState } from './caseModel.ts';
-import { evolve, finalStatuses } from './caseModel.ts';
+import type { Actor, ActorDetails, CaseEvent, CaseState } from './caseModel.ts';
+import { evolve, finalStatuses, staffActor } from './caseModel.ts';
 import { addWorkingDays, type IsoDate } from './workingDays.ts';
 
 export const RATING_LEVELS = [
@@ -80,9 +80,15 @@ export type RatingCommand =
       /** Working days a follow-up gets (configuration, stamped by the API so the history keeps it). */
       followUpDays?: number;
     }
-  | { type: 'reply_follow_up'; department: string; text: string; reviewerId: string }
-  | { type: 'appeal_rating'; department: string; reason: string; reviewerId: string }
-  | { type: 'decide_rating_appeal'; decision: 'uphold' | 'void'; reason: string; supervisorId: string };
+  | { type: 'reply_follow_up'; department: string; text: string; reviewerId: string; by?: ActorDetails }
+  | { type: 'appeal_rating'; department: string; reason: string; reviewerId: string; by?: ActorDetails }
+  | {
+      type: 'decide_rating_appeal';
+      decision: 'uphold' | 'void';
+      reason: string;
+      supervisorId: string;
+      by?: ActorDetails;
+    };
 
 interface Violation {
   status: 404 | 409 | 403 | 422;
@@ -191,13 +197,10 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
         return refuse(403, 'not_follow_up_department', `整改由${followUp.departmentName}负责`, 'department');
       }
       if (followUp.status !== 'open') return refuse(409, 'follow_up_closed', '该整改已答复或已撤销', 'caseNo');
-      push(
-        { kind: 'reviewer', id: command.reviewerId },
-        {
-          type: 'follow_up_replied',
-          data: { id: followUp.id, text: command.text.trim(), by: command.reviewerId, on: today },
-        },
-      );
+      push(staffActor('reviewer', command.reviewerId, command.by), {
+        type: 'follow_up_replied',
+        data: { id: followUp.id, text: command.text.trim(), by: command.reviewerId, on: today },
+      });
       return { ok: true, events };
     }
     case 'appeal_rating': {
@@ -210,26 +213,20 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
         return refuse(403, 'department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
       }
       if (state.rating.appeal) return refuse(409, 'already_appealed', '该评价已申诉过，不能重复申诉', 'caseNo');
-      push(
-        { kind: 'reviewer', id: command.reviewerId },
-        {
-          type: 'rating_appealed',
-          data: { department: command.department, reason: command.reason.trim(), by: command.reviewerId },
-        },
-      );
+      push(staffActor('reviewer', command.reviewerId, command.by), {
+        type: 'rating_appealed',
+        data: { department: command.department, reason: command.reason.trim(), by: command.reviewerId },
+      });
       return { ok: true, events };
     }
     case 'decide_rating_appeal': {
       const appeal = state.rating?.appeal;
       if (!appeal) return refuse(404, 'appeal_not_found', '该评价没有申诉', 'caseNo');
       if (appeal.decision) return refuse(409, 'appeal_already_decided', '该申诉已处理', 'decision');
-      push(
-        { kind: 'supervisor', id: command.supervisorId },
-        {
-          type: 'rating_appeal_decided',
-          data: { decision: command.decision, reason: command.reason.trim(), by: command.supervisorId },
-        },
-      );
+      push(staffActor('supervisor', command.supervisorId, command.by), {
+        type: 'rating_appeal_decided',
+        data: { decision: command.decision, reason: command.reason.trim(), by: command.supervisorId },
+      });
       return { ok: true, events };
     }
   }

@@ -35,6 +35,9 @@ if (!process.env.WEB_DIST_DIR) {
   });
 }
 
+// `npm start` is the demonstration: the demo accounts are there unless DEMO_USERS=false says otherwise.
+process.env.DEMO_USERS ??= 'true';
+
 const stack = await startStack({
   dataDir: process.env.DATA_DIR || path.join(root, '.data'),
   inheritOutput: true,

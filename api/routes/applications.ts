@@ -13,10 +13,17 @@ import type { ApiDeps } from '../app.ts';
 import { callCase, queryCase, submitCase } from '../caseClient.ts';
 import { answerView, caseView, loadCase, loadEvents } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
+import { departmentsOf, type StaffUser } from '../../rules/access.ts';
+import type { CaseState } from '../../rules/caseModel.ts';
+import { applicantCase, caseNotFound, presentedQueryCode } from '../auth/applicantAccess.ts';
+import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
+import { forReader, logStaffRead } from '../auth/personalData.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { calendarDate } from './supervision.ts';
 import {
   AcceptanceBody,
   CaseNoParams,
+  CaseReadQuery,
   IdempotencyHeaders,
   SubmitApplicationBody,
   SupplementBody,
@@ -121,12 +128,59 @@ async function certificatesOnFile(db: Database, catalogue: Catalogue, matters: M
 // Commands go straight to the case's workflow, which answers `case_not_found` itself for an unknown case number;
 // only reads go to PostgreSQL.
 
+/** Reviewers and heads read the cases their department (or the one they stand in for) takes part in. */
+function mayRead(user: StaffUser, state: CaseState): boolean {
+  if (user.role !== 'reviewer' && user.role !== 'head') return true;
+  const mine = new Set(departmentsOf(user));
+  return state.matters.some((m) => m.departments.some((d) => mine.has(d.code)));
+}
+
+/**
+ * A case as its reader may see it: staff (logged, personal data masked by role, reviewers only their departments'
+ * cases) or the applicant with the query code (the same 404 as an unknown case otherwise).
+ */
+export async function readCase(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  request: FastifyRequest,
+  caseNo: string,
+  view: string,
+  load: (caseNo: string) => Promise<CaseState | undefined>,
+  queryCodeField?: string,
+): Promise<{ state: CaseState; staff?: StaffUser }> {
+  const user = request.staff;
+  if (!user) {
+    return { state: await applicantCase(app, request, caseNo, presentedQueryCode(request, queryCodeField), load) };
+  }
+  const state = await load(caseNo);
+  if (!state) throw caseNotFound(caseNo);
+  if (!mayRead(user, state)) {
+    throw new ApiError(403, 'not_your_department', `办件 ${caseNo} 不涉及您所在的部门`, 'caseNo');
+  }
+  await logStaffRead(deps.db, user, caseNo, view);
+  return { state, staff: user };
+}
+
+/** Supplying and withdrawing: the applicant with the query code, or a clerk at the window on their behalf. */
+async function applicantOrClerk(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  request: FastifyRequest,
+  caseNo: string,
+  queryCodeField: string | undefined,
+) {
+  if (request.staff) return { actorId: request.staff.username, ...commandActor(request.staff) };
+  await applicantCase(app, request, caseNo, presentedQueryCode(request, queryCodeField), (no) => loadCase(deps.db, no));
+  return {};
+}
+
 export const applicationRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/applications',
       {
+        config: { access: 'case.submit' },
         schema: {
           summary: '窗口收件：提交申请（一件事一次办）',
           body: SubmitApplicationBody,
@@ -139,6 +193,7 @@ export const applicationRoutes =
           throw new ApiError(400, 'idempotency_key_required', '缺少请求头 Idempotency-Key', 'Idempotency-Key');
         }
         const body = request.body;
+        const clerk = staffOf(request);
         const applicant = checkApplicant(body.applicant, chinaDate(deps.clock.now()));
         const catalogue = await deps.catalogue.get();
         const { theme, matters } = resolveMatters(catalogue, body);
@@ -164,7 +219,8 @@ export const applicationRoutes =
           ...(fromLibrary.length ? { fromLibrary } : {}),
           channel: body.channel ?? 'window',
           form: body.form ?? {},
-          receivedBy: body.receivedBy,
+          receivedBy: { clerkId: clerk.username, window: clerk.window ?? '' },
+          ...commandActor(clerk),
           // Cases received from now on: each matter of a theme gets its own outcome (issue 9).
           rules: 2,
         });
@@ -185,6 +241,7 @@ export const applicationRoutes =
     app.get(
       '/applications',
       {
+        config: { access: 'case.list' },
         schema: {
           summary: '办件列表（按状态）',
           querystring: Type.Object(
@@ -223,27 +280,57 @@ export const applicationRoutes =
 
     app.get(
       '/applications/:caseNo',
-      { schema: { summary: '办件详情（含事件日志）', params: CaseNoParams } },
+      {
+        config: { access: 'case.read' },
+        schema: {
+          summary: '办件详情：工作人员含事件日志（查阅留痕）；申请人凭查询码（X-Query-Code）',
+          params: CaseNoParams,
+          querystring: CaseReadQuery,
+        },
+      },
       async (request) => {
-        const state = await loadCase(deps.db, request.params.caseNo);
-        if (!state) throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
-        return { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) };
+        const { state, staff } = await readCase(
+          app,
+          deps,
+          request,
+          request.params.caseNo,
+          'record',
+          (no) => loadCase(deps.db, no),
+          request.query.queryCode,
+        );
+        if (!staff) return caseView(state);
+        return forReader(staff, { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) });
       },
     );
 
     app.get(
       '/applications/:caseNo/state',
-      { schema: { summary: '办件实时状态（直接查询该办件的工作流）', params: CaseNoParams } },
+      {
+        config: { access: 'case.read' },
+        schema: {
+          summary: '办件实时状态（直接查询该办件的工作流）',
+          params: CaseNoParams,
+          querystring: CaseReadQuery,
+        },
+      },
       async (request) => {
-        const state = await queryCase(deps, request.params.caseNo);
-        if (!state) throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
-        return caseView(state);
+        const { state, staff } = await readCase(
+          app,
+          deps,
+          request,
+          request.params.caseNo,
+          'state',
+          (no) => queryCase(deps, no),
+          request.query.queryCode,
+        );
+        return forReader(staff, caseView(state));
       },
     );
 
     app.post(
       '/applications/:caseNo/acceptance',
       {
+        config: { access: 'case.accept' },
         schema: {
           summary: '受理决定：受理 / 不予受理 / 一次性告知补正',
           params: CaseNoParams,
@@ -258,7 +345,7 @@ export const applicationRoutes =
           deps,
           request.params.caseNo,
           'decideAcceptance',
-          request.body,
+          { ...request.body, clerkId: staffOf(request).username, ...commandActor(staffOf(request)) },
           request.headers['idempotency-key'],
         );
         return caseView(state);
@@ -268,14 +355,22 @@ export const applicationRoutes =
     app.post(
       '/applications/:caseNo/supplements',
       {
-        schema: { summary: '申请人补正材料', params: CaseNoParams, body: SupplementBody, headers: IdempotencyHeaders },
+        config: { access: 'case.supply' },
+        schema: {
+          summary: '补正材料：申请人凭查询码在线补正，或窗口代为补正',
+          params: CaseNoParams,
+          body: SupplementBody,
+          headers: IdempotencyHeaders,
+        },
       },
       async (request) => {
+        const { queryCode, ...body } = request.body;
+        const actor = await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
         const { state } = await callCase(
           deps,
           request.params.caseNo,
           'supplyMaterials',
-          request.body,
+          { ...body, ...actor },
           request.headers['idempotency-key'],
         );
         return caseView(state);
@@ -285,23 +380,33 @@ export const applicationRoutes =
     app.post(
       '/applications/:caseNo/withdrawal',
       {
-        schema: { summary: '申请人撤回申请', params: CaseNoParams, body: WithdrawalBody, headers: IdempotencyHeaders },
+        config: { access: 'case.withdraw' },
+        schema: {
+          summary: '撤回申请：申请人凭查询码，或窗口代为办理',
+          params: CaseNoParams,
+          body: WithdrawalBody,
+          headers: IdempotencyHeaders,
+        },
       },
-      async (request) =>
-        answerView(
+      async (request) => {
+        const { queryCode, ...body } = request.body ?? {};
+        const actor = await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
+        return answerView(
           await callCase(
             deps,
             request.params.caseNo,
             'withdraw',
-            request.body ?? {},
+            { ...body, ...actor },
             request.headers['idempotency-key'],
           ),
-        ),
+        );
+      },
     );
 
     app.post(
       '/applications/:caseNo/extensions',
       {
+        config: { access: 'extension.request' },
         schema: {
           summary: '承办部门申请延长审查期限',
           params: CaseNoParams,
@@ -310,11 +415,13 @@ export const applicationRoutes =
         },
       },
       async (request, reply) => {
+        const reviewer = staffOf(request);
+        const acting = actingDepartment(reviewer, request.body.department);
         const { state, created } = await callCase(
           deps,
           request.params.caseNo,
           'requestExtension',
-          request.body,
+          { ...request.body, reviewerId: reviewer.username, ...commandActor(reviewer, acting) },
           request.headers['idempotency-key'],
         );
         return reply
@@ -326,8 +433,9 @@ export const applicationRoutes =
     app.post(
       '/applications/:caseNo/extensions/:id/approval',
       {
+        config: { access: 'extension.decide' },
         schema: {
-          summary: '部门负责人审批延期',
+          summary: '部门负责人审批延期（仅限本部门的延期申请）',
           params: ExtensionParams,
           body: ExtensionApprovalBody,
           headers: IdempotencyHeaders,
@@ -339,7 +447,13 @@ export const applicationRoutes =
             deps,
             request.params.caseNo,
             'decideExtension',
-            { extensionId: request.params.id, ...request.body },
+            {
+              extensionId: request.params.id,
+              ...request.body,
+              headId: staffOf(request).username,
+              department: staffOf(request).department ?? '',
+              ...commandActor(staffOf(request)),
+            },
             request.headers['idempotency-key'],
           ),
         ),
@@ -348,6 +462,7 @@ export const applicationRoutes =
     app.post(
       '/applications/:caseNo/urgent',
       {
+        config: { access: 'case.urgent' },
         schema: {
           summary: '电子监察：标记急办件（各部门优先办理）',
           params: CaseNoParams,
@@ -357,13 +472,20 @@ export const applicationRoutes =
       },
       async (request) =>
         answerView(
-          await callCase(deps, request.params.caseNo, 'markUrgent', request.body, request.headers['idempotency-key']),
+          await callCase(
+            deps,
+            request.params.caseNo,
+            'markUrgent',
+            { ...request.body, supervisorId: staffOf(request).username, ...commandActor(staffOf(request)) },
+            request.headers['idempotency-key'],
+          ),
         ),
     );
 
     app.post(
       '/applications/:caseNo/delivery',
       {
+        config: { access: 'case.deliver' },
         schema: {
           summary: '证照送达：窗口领取或邮寄',
           params: CaseNoParams,
@@ -373,7 +495,13 @@ export const applicationRoutes =
       },
       async (request) =>
         answerView(
-          await callCase(deps, request.params.caseNo, 'deliver', request.body, request.headers['idempotency-key']),
+          await callCase(
+            deps,
+            request.params.caseNo,
+            'deliver',
+            { ...request.body, clerkId: staffOf(request).username, ...commandActor(staffOf(request)) },
+            request.headers['idempotency-key'],
+          ),
         ),
     );
   };

@@ -17,6 +17,8 @@ import { queryChainHead } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { CaseNoParams } from '../schemas.ts';
+import { staffOf } from '../auth/guard.ts';
+import { forReader, logStaffRead } from '../auth/personalData.ts';
 
 const ReplayQuery = Type.Object(
   {
@@ -105,7 +107,10 @@ export const auditRoutes =
   async (app) => {
     app.get(
       '/applications/:caseNo/audit',
-      { schema: { summary: '审计：校验事件哈希链并按规则与日历重新推算各项期限', params: CaseNoParams } },
+      {
+        config: { access: 'audit.read' },
+        schema: { summary: '审计：校验事件哈希链并按规则与日历重新推算各项期限', params: CaseNoParams },
+      },
       async (request) => {
         const { caseNo } = request.params;
         // The head first, then the rows: the workflow writes its rows before it moves its head, so rows read after
@@ -168,6 +173,7 @@ export const auditRoutes =
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
         ];
+        await logStaffRead(deps.db, staffOf(request), caseNo, 'audit');
         return {
           caseNo,
           intact: problems.length === 0,
@@ -182,19 +188,22 @@ export const auditRoutes =
     app.get(
       '/applications/:caseNo/history',
       {
+        config: { access: 'audit.read' },
         schema: { summary: '办件全过程记录：每条事件的时间、经办人、内容、法律依据与告知书原文', params: CaseNoParams },
       },
       async (request) => {
         const { caseNo } = request.params;
         const events = await loadRecord(deps.db, caseNo);
         if (events.length === 0) throw notFound(caseNo);
-        return { caseNo, entries: caseHistory(events) };
+        await logStaffRead(deps.db, staffOf(request), caseNo, 'history');
+        return forReader(request.staff, { caseNo, entries: caseHistory(events) });
       },
     );
 
     app.get(
       '/applications/:caseNo/replay',
       {
+        config: { access: 'audit.read' },
         schema: {
           summary: '重放：按事件记录折叠出某一条事件或某一时刻的办件状态（与办件视图同形）',
           params: CaseNoParams,
@@ -229,7 +238,12 @@ export const auditRoutes =
         if (!lastFolded) {
           throw new ApiError(422, 'before_case_received', `办件 ${caseNo} 在 ${at} 尚未收件`, 'at');
         }
-        return { ...caseView(fold(upToHere)), replayedUpTo: lastFolded.seq, at: lastFolded.at };
+        await logStaffRead(deps.db, staffOf(request), caseNo, 'replay');
+        return forReader(request.staff, {
+          ...caseView(fold(upToHere)),
+          replayedUpTo: lastFolded.seq,
+          at: lastFolded.at,
+        });
       },
     );
   };

@@ -21,6 +21,7 @@ import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { IdempotencyHeaders } from '../schemas.ts';
+import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -29,7 +30,6 @@ const RevocationBody = Type.Object(
   {
     department: code,
     reason: Type.String({ minLength: 1, maxLength: 2000 }),
-    reviewerId: Type.String({ minLength: 1, maxLength: 64 }),
   },
   strict,
 );
@@ -147,19 +147,26 @@ function verifyUrl(base: string, number: string): string {
 export const certificateRoutes =
   (deps: ApiDeps, env: NodeJS.ProcessEnv = process.env): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/certificates/public-key', { schema: { summary: '证照签名公钥（Ed25519，公开）' } }, async () => ({
-      algorithm: 'Ed25519',
-      keyId: deps.signingKey.keyId,
-      keyIdAlgorithm: 'SHA-256 of the SubjectPublicKeyInfo (DER), hex',
-      publicKeyPem: deps.signingKey.publicKeyPem,
-      signedPayload:
-        'RFC 8785 (JCS) canonical JSON of {certificateNo, caseNo, matter, name, holderName, holderIdNumber, issuedOn, issuer: {code, name}}, UTF-8',
-      signatureEncoding: 'base64',
-    }));
+    app.get(
+      '/certificates/public-key',
+      { config: { access: 'certificate.verify' }, schema: { summary: '证照签名公钥（Ed25519，公开）' } },
+      async () => ({
+        algorithm: 'Ed25519',
+        keyId: deps.signingKey.keyId,
+        keyIdAlgorithm: 'SHA-256 of the SubjectPublicKeyInfo (DER), hex',
+        publicKeyPem: deps.signingKey.publicKeyPem,
+        signedPayload:
+          'RFC 8785 (JCS) canonical JSON of {certificateNo, caseNo, matter, name, holderName, holderIdNumber, issuedOn, issuer: {code, name}}, UTF-8',
+        signatureEncoding: 'base64',
+      }),
+    );
 
     app.get(
       '/certificates/:number/verify',
-      { schema: { summary: '证照真伪核验（公开，无需登录）', params: NumberParams } },
+      {
+        config: { access: 'certificate.verify' },
+        schema: { summary: '证照真伪核验（公开，无需登录）', params: NumberParams },
+      },
       async (request, reply) => {
         const view = (await verifyCertificate(deps, request.params.number)) ?? {
           // An unknown number is an answer of the check, not an error of the request: 200 with status unknown.
@@ -177,7 +184,7 @@ export const certificateRoutes =
 
     app.get(
       '/certificates/:number/print',
-      { schema: { summary: '证照打印页（HTML，A4）', params: NumberParams } },
+      { config: { access: 'certificate.print' }, schema: { summary: '证照打印页（HTML，A4）', params: NumberParams } },
       async (request, reply) => {
         const number = request.params.number;
         const view = await verifyCertificate(deps, number);
@@ -191,6 +198,7 @@ export const certificateRoutes =
     app.post(
       '/certificates/:number/revocation',
       {
+        config: { access: 'certificate.revoke' },
         schema: {
           summary: '发证部门注销证照',
           params: NumberParams,
@@ -210,7 +218,12 @@ export const certificateRoutes =
           deps,
           row.caseNo,
           'revokeCertificate',
-          { certificateNo: number, ...request.body },
+          {
+            certificateNo: number,
+            ...request.body,
+            reviewerId: staffOf(request).username,
+            ...commandActor(staffOf(request), actingDepartment(staffOf(request), request.body.department)),
+          },
           request.headers['idempotency-key'],
           { reopen: true },
         );
@@ -220,7 +233,10 @@ export const certificateRoutes =
 
     app.get(
       '/certificates',
-      { schema: { summary: '电子证照库：按持证人证件号码查询（工作人员）', querystring: HolderQuery } },
+      {
+        config: { access: 'certificate.library' },
+        schema: { summary: '电子证照库：按持证人证件号码查询（工作人员）', querystring: HolderQuery },
+      },
       async (request) => {
         const holder = request.query.holder;
         const rows = await deps.db

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../app.ts';
 import { buildCaseExport } from '../caseExport.ts';
 import { CaseNoParams } from '../schemas.ts';
+import { staffOf } from '../auth/guard.ts';
+import { logStaffRead } from '../auth/personalData.ts';
 
 export const exportRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
@@ -10,6 +12,7 @@ export const exportRoutes =
     app.get(
       '/applications/:caseNo/export',
       {
+        config: { access: 'audit.export' },
         schema: {
           summary: '导出卷宗：事项、材料、带哈希的全部事件、告知书、证照及其签名、公钥、链头，并由中心签名',
           description:
@@ -19,6 +22,8 @@ export const exportRoutes =
       },
       async (request, reply) => {
         const document = await buildCaseExport(deps, request.params.caseNo);
+        // Auditors need the record whole (it is signed as it stands): the read itself is logged instead.
+        await logStaffRead(deps.db, staffOf(request), document.caseNo, 'export');
         // No response schema: the document is sent exactly as signed.
         return reply
           .header('content-disposition', `attachment; filename="${document.caseNo}.case-file.json"`)

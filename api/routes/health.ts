@@ -7,7 +7,7 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/health',
-      { schema: { summary: '健康检查：PostgreSQL 与 Temporal 均可用时为 ok' } },
+      { config: { access: 'public' }, schema: { summary: '健康检查：PostgreSQL 与 Temporal 均可用时为 ok' } },
       async (_request, reply) => {
         const [database, engine] = await Promise.all([
           deps.db.execute(sql`SELECT 1`).then(

@@ -8,6 +8,7 @@ import { statusLabels } from '../../rules/supervision.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { staffOf } from '../auth/guard.ts';
 import { period } from './supervision.ts';
 
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -131,6 +132,7 @@ export const ledgerRoutes =
     app.get(
       '/ledger',
       {
+        config: { access: 'ledger.read' },
         schema: {
           summary: '窗口台帐：某窗口某日（或某期间）收件的全部办件，可导出 CSV 或 Excel',
           querystring: LedgerQuery,
@@ -138,6 +140,10 @@ export const ledgerRoutes =
       },
       async (request, reply) => {
         const { window, date, format } = request.query;
+        const user = staffOf(request);
+        if (user.role === 'clerk' && user.window !== window) {
+          throw new ApiError(403, 'not_your_window', `只能查看本窗口（${user.window ?? '未指定'}）的台帐`, 'window');
+        }
         if (date !== undefined && (request.query.from !== undefined || request.query.to !== undefined)) {
           throw new ApiError(400, 'conflicting_fields', '请只给出 date，或 from 与 to，不能同时给出', 'date');
         }

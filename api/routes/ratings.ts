@@ -4,7 +4,7 @@
  * after the case's workflow has closed: these commands reopen it (api/caseClient.ts `reopen`).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import Type from 'typebox';
 import { followUps } from '../../db/schema.ts';
 import { FOLLOW_UP_DAYS, RATING_LEVELS, ratingLevelNames } from '../../rules/ratings.ts';
@@ -14,10 +14,11 @@ import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { applicantRateLimit } from '../hardening.ts';
 import { CaseNoParams, IdempotencyHeaders } from '../schemas.ts';
+import { departmentsOf } from '../../rules/access.ts';
+import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
-const actorId = Type.String({ minLength: 1, maxLength: 64 });
 const text = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' });
 
 const RatingBody = Type.Object(
@@ -35,10 +36,10 @@ const RatingHeaders = Type.Object({
   'x-query-code': Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
 });
 
-const FollowUpReplyBody = Type.Object({ department: code, text, reviewerId: actorId }, strict);
-const AppealBody = Type.Object({ department: code, reason: text, reviewerId: actorId }, strict);
+const FollowUpReplyBody = Type.Object({ department: code, text }, strict);
+const AppealBody = Type.Object({ department: code, reason: text }, strict);
 const AppealDecisionBody = Type.Object(
-  { decision: Type.Union([Type.Literal('uphold'), Type.Literal('void')]), reason: text, supervisorId: actorId },
+  { decision: Type.Union([Type.Literal('uphold'), Type.Literal('void')]), reason: text },
   strict,
 );
 
@@ -58,7 +59,7 @@ export const ratingRoutes =
       '/applications/:caseNo/rating',
       {
         // Applicant access with the query code: guessing codes is rate-limited per client address and case.
-        config: applicantRateLimit(deps.hardening),
+        config: { ...applicantRateLimit(deps.hardening), access: 'case.rate' },
         schema: {
           summary: '好差评：申请人评价已办结的办件（办件编号 + 查询码）',
           params: CaseNoParams,
@@ -70,6 +71,7 @@ export const ratingRoutes =
         const { queryCode: bodyCode, ...rest } = request.body;
         const queryCode = request.headers['x-query-code'] ?? bodyCode;
         if (!queryCode) throw new ApiError(400, 'query_code_required', '缺少查询码（X-Query-Code）', 'queryCode');
+        await app.queryCodeFailures.check(request);
         const answer = await callCase(
           deps,
           request.params.caseNo,
@@ -79,8 +81,11 @@ export const ratingRoutes =
           { reopen: true },
         ).catch((error: unknown) => {
           // A closed case whose record is gone from the engine, or a wrong code: both look like an unknown case.
-          if (error instanceof ApiError && error.code === 'case_closed') {
-            throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
+          if (error instanceof ApiError && (error.code === 'case_closed' || error.code === 'case_not_found')) {
+            // A wrong code, or a guessed case number: counted against the address like any wrong query code.
+            return app.queryCodeFailures.fail(request).then(() => {
+              throw new ApiError(404, 'case_not_found', `办件 ${request.params.caseNo} 不存在`, 'caseNo');
+            });
           }
           throw error;
         });
@@ -95,6 +100,7 @@ export const ratingRoutes =
     app.post(
       '/applications/:caseNo/follow-up/reply',
       {
+        config: { access: 'followup.reply' },
         schema: {
           summary: '差评整改：责任部门答复整改情况',
           params: CaseNoParams,
@@ -104,11 +110,13 @@ export const ratingRoutes =
       },
       async (request) => {
         const { text: replyText, ...rest } = request.body;
+        const user = staffOf(request);
+        const acting = actingDepartment(user, rest.department);
         const { state } = await callCase(
           deps,
           request.params.caseNo,
           'replyFollowUp',
-          { ...rest, text: replyText },
+          { ...rest, text: replyText, reviewerId: user.username, ...commandActor(user, acting) },
           request.headers['idempotency-key'],
           { reopen: true },
         );
@@ -119,6 +127,7 @@ export const ratingRoutes =
     app.post(
       '/applications/:caseNo/rating/appeal',
       {
+        config: { access: 'rating.appeal' },
         schema: {
           summary: '评价申诉：承办部门对评价提出申诉',
           params: CaseNoParams,
@@ -131,7 +140,11 @@ export const ratingRoutes =
           deps,
           request.params.caseNo,
           'appealRating',
-          request.body,
+          {
+            ...request.body,
+            reviewerId: staffOf(request).username,
+            ...commandActor(staffOf(request), actingDepartment(staffOf(request), request.body.department)),
+          },
           request.headers['idempotency-key'],
           { reopen: true },
         );
@@ -142,6 +155,7 @@ export const ratingRoutes =
     app.post(
       '/applications/:caseNo/rating/appeal/decision',
       {
+        config: { access: 'rating.decide' },
         schema: {
           summary: '申诉处理：监督人员维持或作废评价（作废的评价不计入统计）',
           params: CaseNoParams,
@@ -154,7 +168,7 @@ export const ratingRoutes =
           deps,
           request.params.caseNo,
           'decideRatingAppeal',
-          request.body,
+          { ...request.body, supervisorId: staffOf(request).username, ...commandActor(staffOf(request)) },
           request.headers['idempotency-key'],
           { reopen: true },
         );
@@ -164,11 +178,18 @@ export const ratingRoutes =
 
     app.get(
       '/follow-ups',
-      { schema: { summary: '差评整改清单（按部门、状态）', querystring: FollowUpQuery } },
+      {
+        config: { access: 'followup.list' },
+        schema: { summary: '差评整改清单（按部门、状态；部门人员只见本部门）', querystring: FollowUpQuery },
+      },
       async (request) => {
         const { department, status, limit } = request.query;
+        const user = staffOf(request);
         const filters: SQL[] = [];
-        if (department) filters.push(eq(followUps.department, department));
+        if (user.role === 'reviewer' || user.role === 'head') {
+          const mine = departmentsOf(user).filter((d) => !department || d === department);
+          filters.push(inArray(followUps.department, mine.length ? mine : ['']));
+        } else if (department) filters.push(eq(followUps.department, department));
         if (status) filters.push(eq(followUps.status, status));
         const rows = await deps.db
           .select()

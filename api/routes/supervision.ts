@@ -9,6 +9,8 @@ import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts'
 import { chinaDate, type IsoDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { staffOf } from '../auth/guard.ts';
+import type { FastifyRequest } from 'fastify';
 
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -67,6 +69,21 @@ function checkKnown(catalogue: Catalogue, department?: string, matter?: string) 
   }
 }
 
+/** A department head watches their own department: the filter is theirs whatever they ask. */
+function ownDepartment(request: FastifyRequest, asked: string | undefined): string | undefined {
+  const user = staffOf(request);
+  if (user.role !== 'head') return asked;
+  if (asked !== undefined && asked !== user.department) {
+    throw new ApiError(
+      403,
+      'not_your_department',
+      `部门负责人只能查看本部门（${user.department ?? ''}）的监察数据`,
+      'department',
+    );
+  }
+  return user.department;
+}
+
 export const supervisionRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -75,13 +92,15 @@ export const supervisionRoutes =
     app.get(
       '/supervision/overview',
       {
+        config: { access: 'supervision.read' },
         schema: {
           summary: '电子监察：统计期间的受理、办结、按时办结率等指标（总计及按部门、事项、窗口）',
           querystring: OverviewQuery,
         },
       },
       async (request) => {
-        const { department, matter, window } = request.query;
+        const { matter, window } = request.query;
+        const department = ownDepartment(request, request.query.department);
         const { from, to } = period(request.query.from, request.query.to, 3660);
         const catalogue = await deps.catalogue.get();
         checkKnown(catalogue, department, matter);
@@ -116,9 +135,13 @@ export const supervisionRoutes =
 
     app.get(
       '/supervision/alerts',
-      { schema: { summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）', querystring: AlertsQuery } },
+      {
+        config: { access: 'supervision.read' },
+        schema: { summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）', querystring: AlertsQuery },
+      },
       async (request) => {
-        const { department, limit } = request.query;
+        const { limit } = request.query;
+        const department = ownDepartment(request, request.query.department);
         const catalogue = await deps.catalogue.get();
         checkKnown(catalogue, department);
         const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));

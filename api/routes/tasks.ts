@@ -1,11 +1,13 @@
 /** Department review tasks (承办部门审查): inboxes and opinions. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { reviewTasks } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
 import { answerView, caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
+import { departmentsOf, type StaffUser } from '../../rules/access.ts';
+import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
 import {
   IdempotencyHeaders,
   OpinionBody,
@@ -29,40 +31,68 @@ export const taskRoutes =
       return { id, caseNo };
     }
 
-    app.get('/tasks', { schema: { summary: '部门审查任务列表', querystring: TaskQuery } }, async (request) => {
-      const { department, status, caseNo, limit } = request.query;
-      const filters: SQL[] = [];
-      if (department) filters.push(eq(reviewTasks.department, department));
-      if (status) filters.push(eq(reviewTasks.status, status));
-      if (caseNo) filters.push(eq(reviewTasks.caseNo, caseNo));
-      // 急办件 first (every department gives them priority), then the earliest due.
-      return deps.db
-        .select({
-          id: reviewTasks.id,
-          caseNo: reviewTasks.caseNo,
-          matter: reviewTasks.matter,
-          department: reviewTasks.department,
-          status: reviewTasks.status,
-          openedOn: reviewTasks.openedOn,
-          due: reviewTasks.due,
-          urgent: reviewTasks.urgent,
-        })
-        .from(reviewTasks)
-        .where(filters.length ? and(...filters) : undefined)
-        .orderBy(desc(reviewTasks.urgent), asc(reviewTasks.due), asc(reviewTasks.id))
-        .limit(limit ?? 200);
-    });
+    /**
+     * The task as this reviewer may act on it: its id ends with its department's code, which must be the reviewer's
+     * own or one they stand in for (AB岗); the workflow checks the department against the task again.
+     */
+    function myTask(user: StaffUser, id: string) {
+      const task = taskRef(id);
+      const department = departmentsOf(user).find((d) => id.endsWith(`-${d}`));
+      if (!department) {
+        throw new ApiError(403, 'not_your_department', `审查任务 ${id} 不属于您所在的部门`, 'id');
+      }
+      const acting = actingDepartment(user, department, 'id');
+      return { ...task, acting, actor: { reviewerId: user.username, ...commandActor(user, acting) } };
+    }
+
+    app.get(
+      '/tasks',
+      {
+        config: { access: 'task.list' },
+        schema: { summary: '部门审查任务列表（审查人员只见本部门及顶岗部门的任务）', querystring: TaskQuery },
+      },
+      async (request) => {
+        const { department, status, caseNo, limit } = request.query;
+        const user = staffOf(request);
+        const filters: SQL[] = [];
+        if (user.role === 'reviewer' || user.role === 'head') {
+          const mine = department ? departmentsOf(user).filter((d) => d === department) : departmentsOf(user);
+          filters.push(inArray(reviewTasks.department, mine.length ? mine : ['']));
+        } else if (department) filters.push(eq(reviewTasks.department, department));
+        if (status) filters.push(eq(reviewTasks.status, status));
+        if (caseNo) filters.push(eq(reviewTasks.caseNo, caseNo));
+        // 急办件 first (every department gives them priority), then the earliest due.
+        return deps.db
+          .select({
+            id: reviewTasks.id,
+            caseNo: reviewTasks.caseNo,
+            matter: reviewTasks.matter,
+            department: reviewTasks.department,
+            status: reviewTasks.status,
+            openedOn: reviewTasks.openedOn,
+            due: reviewTasks.due,
+            urgent: reviewTasks.urgent,
+          })
+          .from(reviewTasks)
+          .where(filters.length ? and(...filters) : undefined)
+          .orderBy(desc(reviewTasks.urgent), asc(reviewTasks.due), asc(reviewTasks.id))
+          .limit(limit ?? 200);
+      },
+    );
 
     app.post(
       '/tasks/:id/opinion',
-      { schema: { summary: '提交审查意见', params: TaskParams, body: OpinionBody, headers: IdempotencyHeaders } },
+      {
+        config: { access: 'task.act' },
+        schema: { summary: '提交审查意见', params: TaskParams, body: OpinionBody, headers: IdempotencyHeaders },
+      },
       async (request) => {
-        const task = taskRef(request.params.id);
+        const task = myTask(staffOf(request), request.params.id);
         const { state } = await callCase(
           deps,
           task.caseNo,
           'giveOpinion',
-          { taskId: task.id, ...request.body },
+          { taskId: task.id, ...request.body, department: task.acting.department, ...task.actor },
           request.headers['idempotency-key'],
         );
         return caseView(state);
@@ -72,6 +102,7 @@ export const taskRoutes =
     app.post(
       '/tasks/:id/special-procedures',
       {
+        config: { access: 'task.act' },
         schema: {
           summary: '启动特别程序（听证、检验、检测、专家评审等，时间不计入审查期限）',
           params: TaskParams,
@@ -80,13 +111,13 @@ export const taskRoutes =
         },
       },
       async (request, reply) => {
-        const task = taskRef(request.params.id);
+        const task = myTask(staffOf(request), request.params.id);
         const { type, ...rest } = request.body;
         const { state, created } = await callCase(
           deps,
           task.caseNo,
           'startSpecialProcedure',
-          { taskId: task.id, procedure: type, ...rest },
+          { taskId: task.id, procedure: type, ...rest, ...task.actor },
           request.headers['idempotency-key'],
         );
         return reply
@@ -98,6 +129,7 @@ export const taskRoutes =
     app.post(
       '/tasks/:id/special-procedures/:procedureId/end',
       {
+        config: { access: 'task.act' },
         schema: {
           summary: '结束特别程序',
           params: SpecialProcedureParams,
@@ -106,13 +138,13 @@ export const taskRoutes =
         },
       },
       async (request) => {
-        const task = taskRef(request.params.id);
+        const task = myTask(staffOf(request), request.params.id);
         return answerView(
           await callCase(
             deps,
             task.caseNo,
             'endSpecialProcedure',
-            { taskId: task.id, procedureId: request.params.procedureId, reviewerId: request.body.reviewerId },
+            { taskId: task.id, procedureId: request.params.procedureId, ...task.actor },
             request.headers['idempotency-key'],
           ),
         );

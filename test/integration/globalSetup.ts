@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   const stack = await startStack({
     dataDir,
     apiPort: await freePort(),
-    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: '1' },
+    env: { CLOCK_START: TEST_CLOCK_START, CLOCK_SPEED: '1', DEMO_USERS: 'true' },
   });
   project.provide('apiUrl', stack.apiUrl);
   project.provide('databaseUrl', stack.databaseUrl);

@@ -23,7 +23,7 @@ export function useOwnStack(name: string, env: Record<string, string> = {}) {
     handle.stack = await startStack({
       dataDir,
       apiPort: await freePort(),
-      env: { CLOCK_START: TEST_CLOCK_START, ...env },
+      env: { CLOCK_START: TEST_CLOCK_START, DEMO_USERS: 'true', ...env },
     });
     handle.api = client(handle.stack.apiUrl);
     handle.sql = postgres(handle.stack.databaseUrl, { max: 2, onnotice: () => {} });
