@@ -23,10 +23,10 @@ beforeAll(async () => {
 
 /** Submitted and accepted: the case number, its query code (given to the applicant at submission) and open tasks. */
 async function inReview() {
-  const submitted = await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+  const submitted = await api.as('clerk1').post('/applications', applicationBody(), { 'idempotency-key': newKey() });
   const caseNo: string = submitted.body.caseNo;
-  await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
-  const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
+  await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
+  const tasks = (await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
     id: string;
     department: string;
   }>;
@@ -38,18 +38,16 @@ async function finishedCase(outcome: 'refused' | 'approved') {
   const { caseNo, queryCode, tasks } = await inReview();
   for (const task of tasks) {
     const refuse = outcome === 'refused' && task.department === 'TRAFFIC_POLICE';
-    await api.post(`/tasks/${task.id}/opinion`, {
+    await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, {
       decision: refuse ? 'refuse' : 'approve',
       ...(refuse ? { reason: '遮挡交通信号灯' } : {}),
-      reviewerId: 'r-1',
-      department: task.department,
     });
   }
   if (outcome === 'approved') {
-    const delivered = await api.post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+    const delivered = await api.as('clerk1').post(`/applications/${caseNo}/delivery`, { method: 'pickup' });
     expect(delivered.status).toBe(200);
   }
-  expect((await api.get(`/applications/${caseNo}`)).body.status).toBe(outcome);
+  expect((await api.as('clerk1').get(`/applications/${caseNo}`)).body.status).toBe(outcome);
   await waitClosed(caseNo);
   return { caseNo, queryCode };
 }
@@ -138,27 +136,36 @@ describe('好差评 on a closed case', () => {
       status: 'open',
       due: addWorkingDays(today, 15),
     });
-    const list = await api.get('/follow-ups?department=TRAFFIC_POLICE&status=open');
+    const list = await api.as('supervisor1').get('/follow-ups?department=TRAFFIC_POLICE&status=open');
     expect(list.body.map((f: any) => f.caseNo)).toContain(caseNo);
     expect(list.body.find((f: any) => f.caseNo === caseNo)).toMatchObject({
       level: 'dissatisfied',
       levelName: '不满意',
     });
 
-    const wrongDept = await api.post(`/applications/${caseNo}/follow-up/reply`, {
+    // a reviewer of another department, for their own department: the follow-up is not theirs
+    const wrongDept = await api.as('reviewer.CITY_MANAGEMENT').post(`/applications/${caseNo}/follow-up/reply`, {
       department: 'CITY_MANAGEMENT',
       text: '已整改',
-      reviewerId: 'r-9',
     });
     expect(wrongDept.status).toBe(403);
-    const replied = await api.post(
-      `/applications/${caseNo}/follow-up/reply`,
-      { department: 'TRAFFIC_POLICE', text: '已向申请人当面说明不予许可的理由，并改进告知书写法', reviewerId: 'r-2' },
-      { 'idempotency-key': newKey() },
-    );
+    // the same reviewer naming the responsible department they do not belong to
+    const notTheirs = await api.as('reviewer.CITY_MANAGEMENT').post(`/applications/${caseNo}/follow-up/reply`, {
+      department: 'TRAFFIC_POLICE',
+      text: '已整改',
+    });
+    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.body.code).toBe('not_your_department');
+    const replied = await api
+      .as('reviewer.TRAFFIC_POLICE')
+      .post(
+        `/applications/${caseNo}/follow-up/reply`,
+        { department: 'TRAFFIC_POLICE', text: '已向申请人当面说明不予许可的理由，并改进告知书写法' },
+        { 'idempotency-key': newKey() },
+      );
     expect(replied.status).toBe(200);
-    const view = (await api.get(`/applications/${caseNo}`)).body;
-    expect(view.followUp).toMatchObject({ status: 'replied', reply: { by: 'r-2' } });
+    const view = (await api.withCode(queryCode).get(`/applications/${caseNo}`)).body;
+    expect(view.followUp).toMatchObject({ status: 'replied', reply: { by: 'reviewer.TRAFFIC_POLICE' } });
     expect(view.followUp.reply.text).toContain('当面说明');
     const [row] = await sql`SELECT status, replied_on FROM follow_ups WHERE case_no = ${caseNo}`;
     expect(row?.status).toBe('replied');
@@ -171,30 +178,30 @@ describe('好差评 on a closed case', () => {
       { level: 'very_dissatisfied' },
       { 'x-query-code': queryCode, 'idempotency-key': newKey() },
     );
-    const appeal = await api.post(`/applications/${caseNo}/rating/appeal`, {
+    const appeal = await api.as('reviewer.TRAFFIC_POLICE').post(`/applications/${caseNo}/rating/appeal`, {
       department: 'TRAFFIC_POLICE',
       reason: '申请人评价与办件无关（投诉停车收费）',
-      reviewerId: 'r-2',
     });
     expect(appeal.status).toBe(200);
     expect(appeal.body.rating.status).toBe('appealed');
-    const decided = await api.post(`/applications/${caseNo}/rating/appeal/decision`, {
+    const decided = await api.as('supervisor1').post(`/applications/${caseNo}/rating/appeal/decision`, {
       decision: 'void',
       reason: '经核实，评价内容与本办件无关',
-      supervisorId: 'sup-1',
     });
     expect(decided.status).toBe(200);
-    expect(decided.body.rating).toMatchObject({ status: 'voided', appeal: { decision: 'void', decidedBy: 'sup-1' } });
+    expect(decided.body.rating).toMatchObject({
+      status: 'voided',
+      appeal: { decision: 'void', decidedBy: 'supervisor1' },
+    });
     expect(decided.body.followUp.status).toBe('cancelled');
     const [row] = await sql`SELECT r.status AS rating, f.status AS follow_up FROM ratings r
                             JOIN follow_ups f USING (case_no) WHERE case_no = ${caseNo}`;
     expect(row).toEqual({ rating: 'voided', follow_up: 'cancelled' });
     // while the follow-up ran, its deadline kept the case open; with it cancelled the case closes again
     await waitClosed(caseNo);
-    const bad = await api.post(`/applications/${caseNo}/rating/appeal/decision`, {
+    const bad = await api.as('supervisor1').post(`/applications/${caseNo}/rating/appeal/decision`, {
       decision: 'maybe',
       reason: 'x',
-      supervisorId: 'sup-1',
     });
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('decision');
@@ -202,16 +209,18 @@ describe('好差评 on a closed case', () => {
 
   it('supervision counts the ratings given in the period per level; a voided one counts nowhere', async () => {
     // the three cases above were rated today: 非常满意 (city management), 不满意 (traffic police), and a voided one
-    const today = (await api.get('/follow-ups?department=TRAFFIC_POLICE')).body[0].openedOn as string;
-    const overview = (await api.get(`/supervision/overview?from=${today}&to=${today}`)).body;
+    const supervisor = api.as('supervisor1');
+    const today = (await supervisor.get('/follow-ups?department=TRAFFIC_POLICE')).body[0].openedOn as string;
+    const overview = (await supervisor.get(`/supervision/overview?from=${today}&to=${today}`)).body;
     expect(overview.totals.ratings).toEqual({ very_satisfied: 1, dissatisfied: 1 });
     const department = (code: string) =>
       (overview.byDepartment as Array<{ department: string; ratings: object }>).find((d) => d.department === code);
     expect(department('TRAFFIC_POLICE')?.ratings).toEqual({ dissatisfied: 1 });
     expect(department('CITY_MANAGEMENT')?.ratings).toEqual({ very_satisfied: 1 });
-    const byMatter = (await api.get(`/supervision/overview?from=${today}&to=${today}&matter=OUTDOOR_AD_PERMIT`)).body;
+    const byMatter = (await supervisor.get(`/supervision/overview?from=${today}&to=${today}&matter=OUTDOOR_AD_PERMIT`))
+      .body;
     expect(byMatter.totals.ratings).toEqual({ very_satisfied: 1, dissatisfied: 1 });
-    const earlier = (await api.get('/supervision/overview?from=2020-01-01&to=2020-01-31')).body;
+    const earlier = (await supervisor.get('/supervision/overview?from=2020-01-01&to=2020-01-31')).body;
     expect(earlier.totals.ratings).toEqual({});
   });
 
