@@ -34,33 +34,33 @@ async function rowCounts(caseNo: string) {
 
 describe('rule violations are rejected before anything is written', () => {
   it('accepting an incomplete application: 409, no history event, no row', async () => {
-    const submitted = await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
-      'idempotency-key': newKey(),
-    });
+    const submitted = await api
+      .as('clerk1')
+      .post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+        'idempotency-key': newKey(),
+      });
     const caseNo = submitted.body.caseNo;
     const historyBefore = await historyLength(caseNo);
     const rowsBefore = await rowCounts(caseNo);
-    const reply = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    const reply = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
     expect(reply.status).toBe(409);
     expect(reply.body).toMatchObject({ code: 'materials_missing', field: 'decision' });
     expect(await historyLength(caseNo)).toBe(historyBefore);
     expect(await rowCounts(caseNo)).toEqual(rowsBefore);
     // and the case still takes a valid command afterwards
-    const notice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement', clerkId: 'c' });
+    const notice = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'supplement' });
     expect(notice.status).toBe(200);
     expect(notice.body.status).toBe('awaiting_supplement');
   });
 
   it('a second opinion on the same task: 409, no history event', async () => {
     const { caseNo, tasks } = await caseInReview(api);
-    expect((await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve', reviewerId: 'r' })).status).toBe(
-      200,
-    );
+    const reviewer = api.as(`reviewer.${tasks[0]!.department}`);
+    expect((await reviewer.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve' })).status).toBe(200);
     const historyBefore = await historyLength(caseNo);
-    const again = await api.post(`/tasks/${tasks[0]!.id}/opinion`, {
+    const again = await reviewer.post(`/tasks/${tasks[0]!.id}/opinion`, {
       decision: 'refuse',
       reason: 'x',
-      reviewerId: 'r',
     });
     expect(again.status).toBe(409);
     expect(await historyLength(caseNo)).toBe(historyBefore);
@@ -69,21 +69,26 @@ describe('rule violations are rejected before anything is written', () => {
 
 describe('unknown and closed cases', () => {
   it('a command to an unknown case or task is a 404 with a code', async () => {
-    const unknownCase = await api.post('/applications/SQ20260302999999/withdrawal', {});
+    const unknownCase = await api.as('clerk1').post('/applications/SQ20260302999999/withdrawal', {});
     expect(unknownCase.status).toBe(404);
     expect(unknownCase.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
-    const unknownTask = await api.post('/tasks/SQ20260302999999-X-Y/opinion', { decision: 'approve', reviewerId: 'r' });
+    // a task id names its department (…-<matter>-<department>): the reviewer of that department gets the 404
+    const unknownTask = await api
+      .as('reviewer.SAMR')
+      .post('/tasks/SQ20260302999999-X-SAMR/opinion', { decision: 'approve' });
     expect(unknownTask.status).toBe(404);
     expect(unknownTask.body.code).toBe('task_not_found');
-    expect((await api.get('/applications/SQ20260302999999/state')).status).toBe(404);
+    expect((await api.as('clerk1').get('/applications/SQ20260302999999/state')).status).toBe(404);
   });
 
   it('once its workflow has closed, a case answers 409 case_closed and keeps its record', async () => {
     const key = newKey();
     const body = applicationBody();
-    const submitted = await api.post('/applications', body, { 'idempotency-key': key });
+    const submitted = await api.as('clerk1').post('/applications', body, { 'idempotency-key': key });
     const caseNo = submitted.body.caseNo;
-    const withdrawn = await api.post(`/applications/${caseNo}/withdrawal`, { reason: '不再需要' });
+    const withdrawn = await api
+      .withCode(submitted.body.queryCode)
+      .post(`/applications/${caseNo}/withdrawal`, { reason: '不再需要' });
     expect(withdrawn.body.status).toBe('withdrawn');
     // the workflow ends after its grace period (1 s here)
     const handle = temporal.workflow.getHandle(caseNo);
@@ -91,13 +96,13 @@ describe('unknown and closed cases', () => {
       what: `workflow ${caseNo} to complete`,
       timeoutMs: 30_000,
     });
-    const late = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    const late = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ code: 'case_closed', field: 'caseNo' });
 
     // the same key after the case closed: the same case and no second workflow run. While the engine keeps the
     // closed run, it answers the submission's Update with its first answer (the case as it was received).
-    const retry = await api.post('/applications', body, { 'idempotency-key': key });
+    const retry = await api.as('clerk1').post('/applications', body, { 'idempotency-key': key });
     expect(retry.status).toBe(201);
     expect(retry.body.caseNo).toBe(caseNo);
     expect(retry.body.queryCode).toBe(submitted.body.queryCode);
@@ -110,7 +115,7 @@ describe('unknown and closed cases', () => {
     expect(events.filter((e) => e.type === 'received')).toHaveLength(1);
 
     // the live state of a closed case is still answered (the worker replays it)
-    const state = await api.get(`/applications/${caseNo}/state`);
+    const state = await api.as('clerk1').get(`/applications/${caseNo}/state`);
     expect(state.status).toBe(200);
     expect(state.body.status).toBe('withdrawn');
   });
