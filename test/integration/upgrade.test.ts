@@ -27,7 +27,7 @@ async function waitForStatus(caseNo: string, status: string) {
   let view: any;
   await waitUntil(
     async () => {
-      view = (await api.get(`/applications/${caseNo}`)).body;
+      view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
       return view.status === status;
     },
     { what: `case ${caseNo} to become ${status}`, timeoutMs: 40_000 },
@@ -36,24 +36,26 @@ async function waitForStatus(caseNo: string, status: string) {
 }
 
 async function approveAll(caseNo: string) {
-  const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as any[];
+  const tasks = (await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}&status=open`)).body as any[];
   let last: any;
   for (const task of tasks)
-    last = await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r' });
+    last = await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, { decision: 'approve' });
   return last.body;
 }
 
 describe('a new worker version while cases are in flight', () => {
   it('every waiting case finishes, on the new code', async () => {
     // v1: cases at each stage
-    const waitingForTimer = (await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() })).body
+    const clerk = api.as('clerk1');
+    const waitingForTimer = (await clerk.post('/applications', applicationBody(), { 'idempotency-key': newKey() })).body
       .caseNo;
-    const incomplete = (
-      await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+    const incompleteSubmitted = (
+      await clerk.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
         'idempotency-key': newKey(),
       })
-    ).body.caseNo;
-    await api.post(`/applications/${incomplete}/acceptance`, { decision: 'supplement', clerkId: 'c' });
+    ).body;
+    const incomplete = incompleteSubmitted.caseNo;
+    await clerk.post(`/applications/${incomplete}/acceptance`, { decision: 'supplement' });
     const inReview = (await caseInReview(api)).caseNo;
     const approvedBefore = (await caseInReview(api)).caseNo;
     const approved = await approveAll(approvedBefore);
@@ -63,21 +65,21 @@ describe('a new worker version while cases are in flight', () => {
     await stack.killWorker('SIGTERM');
     await stack.startWorker({ WORKFLOWS_PATH: v2Workflows });
     // still waiting: the deemed-acceptance timer v1 scheduled has not fired yet
-    expect((await api.get(`/applications/${waitingForTimer}`)).body.status).toBe('received');
+    expect((await clerk.get(`/applications/${waitingForTimer}`)).body.status).toBe('received');
 
     // a timer scheduled by v1 fires on v2
     await waitForStatus(waitingForTimer, 'in_review');
     expect((await approveAll(waitingForTimer)).certificates[0].certificateNo).toMatch(/^V2/);
 
-    await api.post(`/applications/${incomplete}/supplements`, {
+    await api.withCode(incompleteSubmitted.queryCode).post(`/applications/${incomplete}/supplements`, {
       materials: ['BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
     });
-    await api.post(`/applications/${incomplete}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    await clerk.post(`/applications/${incomplete}/acceptance`, { decision: 'accept' });
     expect((await approveAll(incomplete)).certificates[0].certificateNo).toMatch(/^V2/);
 
     expect((await approveAll(inReview)).certificates[0].certificateNo).toMatch(/^V2/);
 
-    const delivered = await api.post(`/applications/${approvedBefore}/delivery`, { method: 'pickup', clerkId: 'c' });
+    const delivered = await clerk.post(`/applications/${approvedBefore}/delivery`, { method: 'pickup' });
     expect(delivered.status).toBe(200);
     expect(delivered.body.delivery.method).toBe('pickup');
     expect(delivered.body.certificates[0].certificateNo).toMatch(/^ZZ/); // issued before the upgrade, kept
@@ -87,7 +89,7 @@ describe('a new worker version while cases are in flight', () => {
     expect((await approveAll(fresh)).certificates[0].certificateNo).toMatch(/^V2/);
 
     for (const caseNo of [waitingForTimer, incomplete, inReview, fresh]) {
-      const view = (await api.get(`/applications/${caseNo}`)).body;
+      const view = (await clerk.get(`/applications/${caseNo}`)).body;
       expect(view.status).toBe('approved');
       expect(view.events.map((e: any) => e.seq)).toEqual(view.events.map((_: any, i: number) => i + 1));
     }
