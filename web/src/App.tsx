@@ -1,57 +1,128 @@
 import { lazy, Suspense } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router';
-import { Result, Spin } from 'antd';
+import { Link, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { Button, Result, Spin } from 'antd';
 import { Home } from './pages/Home.tsx';
+import { Login } from './pages/Login.tsx';
 import { Track } from './pages/Track.tsx';
 import { Verify } from './pages/Verify.tsx';
+import { RequireRole, useSession, type Role } from './session.tsx';
 
-// The staff pages (slider, timeline, tables, date picker) load on demand: a phone opening /verify or /track from a QR
-// code or a link downloads less.
+// The staff pages (slider, timeline, tables, charts, date picker) load on demand: a phone opening /verify or /track
+// from a QR code or a link downloads less.
 const Audit = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.Audit })));
 const Supervision = lazy(() => import('./pages/Supervision.tsx').then((m) => ({ default: m.Supervision })));
+const Window = lazy(() => import('./pages/window/Window.tsx').then((m) => ({ default: m.Window })));
+const Inbox = lazy(() => import('./pages/inbox/Inbox.tsx').then((m) => ({ default: m.Inbox })));
 
 /** The pages (the server answers index.html for exactly these paths: api/webApp.ts UI_ROUTES). */
-const NAV = [
+const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
+  { to: '/window', label: '综合窗口', roles: ['clerk'] },
+  { to: '/inbox', label: '待办', roles: ['reviewer', 'head'] },
   { to: '/track', label: '办件查询' },
   { to: '/verify', label: '证照核验' },
-  { to: '/audit', label: '审计' },
-  { to: '/supervision', label: '电子监察' },
+  { to: '/audit', label: '审计', roles: ['auditor', 'supervisor'] },
+  { to: '/supervision', label: '电子监察', roles: ['supervisor', 'auditor'] },
 ];
 
+function UserBar() {
+  const { user, logout } = useSession();
+  const navigate = useNavigate();
+  if (user === undefined) return null;
+  if (user === null) {
+    return (
+      <Link to="/login" className="user-bar">
+        工作人员登录
+      </Link>
+    );
+  }
+  return (
+    <div className="user-bar" aria-label="当前用户">
+      <span data-testid="current-user">
+        {user.displayName}（{user.roleName}
+        {user.departmentName ? ` · ${user.departmentName}` : ''}
+        {user.window ? ` · 窗口 ${user.window}` : ''}）
+      </span>
+      <Button
+        size="small"
+        onClick={async () => {
+          await logout();
+          navigate('/login');
+        }}
+      >
+        退出
+      </Button>
+    </div>
+  );
+}
+
 export function App() {
+  const { user } = useSession();
+  const nav = NAV.filter((item) => !item.roles || (user && item.roles.includes(user.role)));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         跳到主要内容
       </a>
-      <header className="top">
+      <header className="top no-print">
         <Link to="/" className="brand">
           政务服务中心 一门式审批
         </Link>
         <nav aria-label="主导航">
           <ul>
-            {NAV.map((item) => (
+            {nav.map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to}>{item.label}</NavLink>
               </li>
             ))}
           </ul>
         </nav>
+        <UserBar />
       </header>
       <main id="main" className="content" tabIndex={-1}>
         <Suspense fallback={<Spin aria-label="正在加载" />}>
           <Routes>
             <Route path="/" element={<Home />} />
+            <Route path="/login" element={<Login />} />
             <Route path="/track" element={<Track />} />
             <Route path="/verify" element={<Verify />} />
             <Route path="/verify/:number" element={<Verify />} />
-            <Route path="/audit" element={<Audit />} />
-            <Route path="/supervision" element={<Supervision />} />
+            <Route
+              path="/window"
+              element={
+                <RequireRole roles={['clerk']}>
+                  <Window />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/inbox"
+              element={
+                <RequireRole roles={['reviewer', 'head']}>
+                  <Inbox />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/audit"
+              element={
+                <RequireRole roles={['auditor', 'supervisor']}>
+                  <Audit />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/supervision"
+              element={
+                <RequireRole roles={['supervisor', 'auditor', 'head']}>
+                  <Supervision />
+                </RequireRole>
+              }
+            />
             <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />} />
           </Routes>
         </Suspense>
       </main>
-      <footer className="foot">政务服务中心 · 一门式审批 · 一次办好</footer>
+      <footer className="foot no-print">政务服务中心 · 一门式审批 · 一次办好</footer>
     </div>
   );
 }

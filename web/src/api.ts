@@ -38,6 +38,10 @@ export async function api<T>(
   }
   if (!response.ok) {
     const error = (body ?? {}) as { code?: string; message?: string; field?: string };
+    if (response.status === 401 && (error.code === 'session_expired' || error.code === 'authentication_required')) {
+      // The session ended (idle, signed out elsewhere): the session context sends the user to /login.
+      window.dispatchEvent(new Event('session-lost'));
+    }
     throw new ApiError(
       response.status,
       error.code ?? 'http_error',

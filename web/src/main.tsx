@@ -6,6 +6,7 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { App } from './App.tsx';
+import { SessionProvider } from './session.tsx';
 import './app.css';
 
 dayjs.locale('zh-cn');
@@ -28,7 +29,9 @@ createRoot(document.getElementById('root')!).render(
     <ConfigProvider locale={zhCN} theme={theme}>
       <AntApp>
         <BrowserRouter>
-          <App />
+          <SessionProvider>
+            <App />
+          </SessionProvider>
         </BrowserRouter>
       </AntApp>
     </ConfigProvider>
