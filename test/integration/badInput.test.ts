@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { applicationBody, caseInReview, client, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));
+const clerk = api.as('clerk1');
 const sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
 afterAll(() => sql.end());
 
@@ -16,7 +17,7 @@ async function counts() {
 
 describe('identity documents that pass', () => {
   it('a person with a 居民身份证 (lower-case x) and a mobile is received, the number kept upper-case', async () => {
-    const reply = await api.post(
+    const reply = await clerk.post(
       '/applications',
       applicationBody({
         applicant: { type: 'person', name: '王五', idNumber: '11010519491231002x', phone: '138 1234 5678' },
@@ -28,7 +29,7 @@ describe('identity documents that pass', () => {
   });
 
   it('a person with a 港澳居民来往内地通行证', async () => {
-    const reply = await api.post(
+    const reply = await clerk.post(
       '/applications',
       applicationBody({
         applicant: { type: 'person', name: '陈大文', idType: 'hk_macao_permit', idNumber: 'H12345678' },
@@ -49,7 +50,7 @@ describe('submitting an application with bad input', () => {
     expect(await counts()).toEqual(before);
   });
 
-  const submit = (body: unknown, key = newKey()) => api.post('/applications', body, { 'idempotency-key': key });
+  const submit = (body: unknown, key = newKey()) => clerk.post('/applications', body, { 'idempotency-key': key });
 
   it('malformed JSON', async () => {
     const reply = await submit('{"matters": [');
@@ -77,6 +78,12 @@ describe('submitting an application with bad input', () => {
     const reply = await submit({ ...applicationBody(), priority: 'urgent' });
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'unknown_field', field: 'priority' });
+  });
+
+  it('the receiving clerk is not named in the body any more: receivedBy is an unknown field', async () => {
+    const reply = await submit({ ...applicationBody(), receivedBy: { clerkId: 'clerk-01', window: 'W01' } });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 'unknown_field', field: 'receivedBy' });
   });
 
   it('a value of the wrong kind is named', async () => {
@@ -148,7 +155,7 @@ describe('submitting an application with bad input', () => {
   });
 
   it('no Idempotency-Key header', async () => {
-    const reply = await api.post('/applications', applicationBody());
+    const reply = await clerk.post('/applications', applicationBody());
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'idempotency_key_required', field: 'Idempotency-Key' });
   });
@@ -159,12 +166,12 @@ describe('retries never duplicate', () => {
     const key = newKey();
     const body = applicationBody();
     const replies = await Promise.all(
-      Array.from({ length: 5 }, () => api.post('/applications', body, { 'idempotency-key': key })),
+      Array.from({ length: 5 }, () => clerk.post('/applications', body, { 'idempotency-key': key })),
     );
     const caseNos = new Set(replies.map((r) => r.body.caseNo));
     expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(caseNos.size).toBe(1);
-    const again = await api.post('/applications', body, { 'idempotency-key': key });
+    const again = await clerk.post('/applications', body, { 'idempotency-key': key });
     expect(again.body.caseNo).toBe([...caseNos][0]);
     expect(again.body.queryCode).toBe(replies[0]?.body.queryCode);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -174,8 +181,8 @@ describe('retries never duplicate', () => {
 
   it('the same key with a different application is refused', async () => {
     const key = newKey();
-    await api.post('/applications', applicationBody(), { 'idempotency-key': key });
-    const reply = await api.post('/applications', applicationBody(), { 'idempotency-key': key });
+    await clerk.post('/applications', applicationBody(), { 'idempotency-key': key });
+    const reply = await clerk.post('/applications', applicationBody(), { 'idempotency-key': key });
     expect(reply.status).toBe(409);
     expect(reply.body).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
   });
@@ -183,9 +190,10 @@ describe('retries never duplicate', () => {
   it('a retried opinion with its Idempotency-Key answers the same and records one opinion', async () => {
     const { caseNo, tasks } = await caseInReview(api);
     const key = newKey();
-    const opinion = { decision: 'approve', reviewerId: 'r1' };
-    const first = await api.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
-    const retry = await api.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
+    const opinion = { decision: 'approve' };
+    const reviewer = api.as(`reviewer.${tasks[0]!.department}`);
+    const first = await reviewer.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
+    const retry = await reviewer.post(`/tasks/${tasks[0]!.id}/opinion`, opinion, { 'idempotency-key': key });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(retry.body.lastSeq).toBe(first.body.lastSeq);
@@ -198,28 +206,47 @@ describe('retries never duplicate', () => {
 describe('illegal moves on a case', () => {
   it('an opinion from a department not on the task', async () => {
     const { tasks } = await caseInReview(api);
-    const reply = await api.post(`/tasks/${tasks[0]!.id}/opinion`, {
-      decision: 'approve',
-      reviewerId: 'r9',
-      department: 'HEALTH',
-    });
+    // the department comes from the reviewer's account: a reviewer of another department is refused
+    const reply = await api.as('reviewer.HEALTH').post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve' });
     expect(reply.status).toBe(403);
-    expect(reply.body).toMatchObject({ code: 'department_not_on_task', field: 'department' });
+    expect(reply.body).toMatchObject({ code: 'not_your_department', field: 'id' });
+    // and naming a department in the body is not a way round it: the field is gone
+    const named = await api
+      .as(`reviewer.${tasks[0]!.department}`)
+      .post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve', department: 'HEALTH' });
+    expect(named.status).toBe(400);
+    expect(named.body).toMatchObject({ code: 'unknown_field', field: 'department' });
+  });
+
+  it('actor ids in a body are unknown fields: the actor comes from the session', async () => {
+    const { caseNo, tasks } = await caseInReview(api);
+    const task = tasks[0]!;
+    const opinion = await api
+      .as(`reviewer.${task.department}`)
+      .post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r1' });
+    expect(opinion.status).toBe(400);
+    expect(opinion.body).toMatchObject({ code: 'unknown_field', field: 'reviewerId' });
+    const delivery = await clerk.post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+    expect(delivery.status).toBe(400);
+    expect(delivery.body).toMatchObject({ code: 'unknown_field', field: 'clerkId' });
+    // nothing was recorded for either
+    const view = await clerk.get(`/applications/${caseNo}`);
+    expect(view.body.events.filter((e: any) => e.type === 'opinion_given')).toHaveLength(0);
   });
 
   it('a second opinion on the same task, and an opinion on a finished case', async () => {
     const { caseNo, tasks } = await caseInReview(api);
     const [a, b] = tasks as [any, any];
-    expect((await api.post(`/tasks/${a.id}/opinion`, { decision: 'approve', reviewerId: 'r1' })).status).toBe(200);
-    const second = await api.post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '改主意', reviewerId: 'r1' });
+    const reviewerA = api.as(`reviewer.${a.department}`);
+    const reviewerB = api.as(`reviewer.${b.department}`);
+    expect((await reviewerA.post(`/tasks/${a.id}/opinion`, { decision: 'approve' })).status).toBe(200);
+    const second = await reviewerA.post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '改主意' });
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: 'task_already_decided', field: 'taskId' });
-    expect((await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' })).body.status).toBe(
-      'approved',
-    );
-    const late = await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' });
+    expect((await reviewerB.post(`/tasks/${b.id}/opinion`, { decision: 'approve' })).body.status).toBe('approved');
+    const late = await reviewerB.post(`/tasks/${b.id}/opinion`, { decision: 'approve' });
     expect(late.status).toBe(409);
-    const view = await api.get(`/applications/${caseNo}`);
+    const view = await clerk.get(`/applications/${caseNo}`);
     expect(view.body.events.filter((e: any) => e.type === 'opinion_given')).toHaveLength(2);
     expect(view.body.certificates).toHaveLength(1);
   });
@@ -227,43 +254,39 @@ describe('illegal moves on a case', () => {
   it('an opinion on a cancelled task', async () => {
     const { tasks } = await caseInReview(api);
     const [a, b] = tasks as [any, any];
-    await api.post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '不符合规划', reviewerId: 'r1' });
-    const reply = await api.post(`/tasks/${b.id}/opinion`, { decision: 'approve', reviewerId: 'r2' });
+    await api
+      .as(`reviewer.${a.department}`)
+      .post(`/tasks/${a.id}/opinion`, { decision: 'refuse', reason: '不符合规划' });
+    const reply = await api.as(`reviewer.${b.department}`).post(`/tasks/${b.id}/opinion`, { decision: 'approve' });
     expect(reply.status).toBe(409);
     expect(reply.body.code).toBe('task_cancelled');
   });
 
   it('refusing without a reason, an unknown task, an unknown case', async () => {
     const { tasks } = await caseInReview(api);
-    const noReason = await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'refuse', reviewerId: 'r1' });
+    const reviewer = api.as(`reviewer.${tasks[0]!.department}`);
+    const noReason = await reviewer.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'refuse' });
     expect(noReason.status).toBe(422);
     expect(noReason.body).toMatchObject({ code: 'reason_required', field: 'reason' });
-    const unknownTask = await api.post('/tasks/NOPE/opinion', { decision: 'approve', reviewerId: 'r1' });
+    const unknownTask = await reviewer.post('/tasks/NOPE/opinion', { decision: 'approve' });
     expect(unknownTask.status).toBe(404);
     expect(unknownTask.body.code).toBe('task_not_found');
-    const unknownCase = await api.post('/applications/SQ00000000000000/acceptance', {
-      decision: 'accept',
-      clerkId: 'c',
-    });
+    const unknownCase = await clerk.post('/applications/SQ00000000000000/acceptance', { decision: 'accept' });
     expect(unknownCase.status).toBe(404);
     expect(unknownCase.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
-    expect((await api.get('/applications/SQ00000000000000')).status).toBe(404);
+    expect((await clerk.get('/applications/SQ00000000000000')).status).toBe(404);
   });
 
   it('accepting while materials are missing, and deciding acceptance twice', async () => {
-    const submitted = await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+    const submitted = await clerk.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
       'idempotency-key': newKey(),
     });
     const caseNo = submitted.body.caseNo;
-    const early = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    const early = await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('materials_missing');
-    await api.post(`/applications/${caseNo}/acceptance`, {
-      decision: 'reject',
-      reason: '不属于受理范围',
-      clerkId: 'c',
-    });
-    const twice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+    await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'reject', reason: '不属于受理范围' });
+    const twice = await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('acceptance_already_decided');
   });
@@ -272,7 +295,7 @@ describe('illegal moves on a case', () => {
     const route = await api.get('/nowhere');
     expect(route.status).toBe(404);
     expect(route.body.code).toBe('route_not_found');
-    const query = await api.get('/tasks?status=sleeping');
+    const query = await api.as('supervisor1').get('/tasks?status=sleeping');
     expect(query.status).toBe(400);
     expect(query.body).toMatchObject({ code: 'invalid_field', field: 'status' });
   });
