@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate, subtractWorkingDays, workingDaysBetween } from '../../rules/workingDays.ts';
-import { applicationBody, newKey, type Client } from './http.ts';
+import { applicationBody, login, newKey, type Client } from './http.ts';
 import { useOwnStack } from './ownStack.ts';
 
 const SPEED = 120_000;
@@ -59,28 +59,39 @@ async function ok<T = any>(reply: Promise<{ status: number; body: T }>, status =
   return r.body;
 }
 
+/** The demo clerk of each window: the window a case is received at is the clerk's. */
+const CLERKS: Record<string, string> = { W01: 'clerk1', W02: 'clerk2' };
+/** Each case's window clerk (who accepts it) and query code (the applicant's). */
+const clerkOf = new Map<string, string>();
+const queryCodeOf = new Map<string, string>();
+
 async function submit(window: string, matters: string[] | { theme: string }, materials: string[], name: string) {
   const body = applicationBody({
     ...(Array.isArray(matters) ? { matters } : { matters: undefined, theme: matters.theme }),
     materials,
     applicant: { type: 'organisation', name, idNumber: applicationBody().applicant.idNumber },
-    receivedBy: { clerkId: `clerk-${window}`, window },
   });
   if (!Array.isArray(matters)) delete (body as Record<string, unknown>).matters;
-  const r = await ok(api.post('/applications', body, { 'idempotency-key': newKey() }), 201);
+  const clerk = CLERKS[window]!;
+  const r = await ok(api.as(clerk).post('/applications', body, { 'idempotency-key': newKey() }), 201);
+  expect(r.case.receivedBy).toEqual({ clerkId: clerk, window });
+  clerkOf.set(r.caseNo, clerk);
+  queryCodeOf.set(r.caseNo, r.queryCode);
   return r.caseNo as string;
 }
-const accept = (caseNo: string) =>
-  ok(api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk' }));
-const view = (caseNo: string) => ok(api.get(`/applications/${caseNo}`));
+/** The clerk of the window that received the case. */
+const clerk = (caseNo: string) => api.as(clerkOf.get(caseNo)!);
+const supervisor = () => api.as('supervisor1');
+const accept = (caseNo: string) => ok(clerk(caseNo).post(`/applications/${caseNo}/acceptance`, { decision: 'accept' }));
+/** The case as a clerk sees it (whole id numbers: the ledger's masking is checked against them). */
+const view = (caseNo: string) => ok(api.as('clerk1').get(`/applications/${caseNo}`));
 async function decideAll(caseNo: string, decision: 'approve' | 'refuse') {
   const tasks = (await view(caseNo)).tasks.filter((t: any) => t.status === 'open');
   let last: any;
   for (const t of tasks) {
     last = await ok(
-      api.post(`/tasks/${t.id}/opinion`, {
+      api.as(`reviewer.${t.department}`).post(`/tasks/${t.id}/opinion`, {
         decision,
-        reviewerId: 'reviewer',
         ...(decision === 'refuse' ? { reason: '不符合设置规范' } : {}),
       }),
     );
@@ -220,29 +231,40 @@ beforeAll(async () => {
 
   await accept(cases.onTime);
   await decideAll(cases.onTime, 'approve');
-  await ok(api.post(`/applications/${cases.onTime}/delivery`, { method: 'post', trackingNumber: 'SF1', clerkId: 'c' }));
+  await ok(
+    clerk(cases.onTime).post(`/applications/${cases.onTime}/delivery`, { method: 'post', trackingNumber: 'SF1' }),
+  );
   await accept(cases.refused);
   await decideAll(cases.refused, 'refuse');
   await ok(
-    api.post(`/applications/${cases.notAccepted}/acceptance`, {
+    clerk(cases.notAccepted).post(`/applications/${cases.notAccepted}/acceptance`, {
       decision: 'reject',
       reason: '不属于本机关职权范围',
-      clerkId: 'c',
     }),
   );
-  await ok(api.post(`/applications/${cases.supplemented}/acceptance`, { decision: 'supplement', clerkId: 'c' }));
-  await ok(api.post(`/applications/${cases.supplemented}/supplements`, { materials: AD.slice(2), channel: 'window' }));
+  await ok(
+    clerk(cases.supplemented).post(`/applications/${cases.supplemented}/acceptance`, { decision: 'supplement' }),
+  );
+  // brought to the window: the clerk records the supplement
+  await ok(
+    clerk(cases.supplemented).post(`/applications/${cases.supplemented}/supplements`, {
+      materials: AD.slice(2),
+      channel: 'window',
+    }),
+  );
   await accept(cases.supplemented);
   await decideAll(cases.supplemented, 'approve');
   await accept(cases.immediate);
   await accept(cases.overdueOpen);
-  await ok(
-    api.post(`/applications/${cases.overdueOpen}/urgent`, { reason: '重点项目开业在即', supervisorId: 'sup-1' }),
-  );
+  await ok(supervisor().post(`/applications/${cases.overdueOpen}/urgent`, { reason: '重点项目开业在即' }));
   await accept(cases.late);
   await accept(cases.beyondStatutory);
   await accept(cases.withdrawn);
-  await ok(api.post(`/applications/${cases.withdrawn}/withdrawal`, { reason: '申请人主动撤回' }));
+  await ok(
+    api
+      .withCode(queryCodeOf.get(cases.withdrawn)!)
+      .post(`/applications/${cases.withdrawn}/withdrawal`, { reason: '申请人主动撤回' }),
+  );
   await accept(cases.theme);
 
   // Late: decided once the promised date has passed (red review warning), still within the statutory one;
@@ -262,7 +284,7 @@ beforeAll(async () => {
 }, 180_000);
 
 const refresh = async () => (views = await Promise.all(Object.values(cases).map(view)));
-const overview = (query: string) => ok(api.get(`/supervision/overview?${query}`));
+const overview = (query: string) => ok(supervisor().get(`/supervision/overview?${query}`));
 const row = (list: any[], key: string, value: string) => list.find((r) => r[key] === value);
 const figuresOf = (r: any) => {
   const { window: _w, department: _d, matter: _m, name: _n, ...figures } = r;
@@ -390,7 +412,7 @@ describe('supervision overview', () => {
       [`${WHOLE}&colour=red`, 'unknown_field', 'colour'],
     ];
     for (const [query, code, field] of bad) {
-      const r = await api.get(`/supervision/overview?${query}`);
+      const r = await supervisor().get(`/supervision/overview?${query}`);
       expect(r.status, query).toBe(400);
       expect(r.body, query).toMatchObject({ code, field });
       expect(r.body.message).toMatch(/[\u4e00-\u9fff]/);
@@ -400,7 +422,7 @@ describe('supervision overview', () => {
 
 describe('supervision alerts', () => {
   it('open cases under a warning, red before yellow then the earliest due, with who holds them', async () => {
-    const { alerts, red, yellow } = await ok(api.get('/supervision/alerts'));
+    const { alerts, red, yellow } = await ok(supervisor().get('/supervision/alerts'));
     expect(red + yellow).toBeGreaterThanOrEqual(alerts.length);
     const rank = (a: any) => (a.level === 'red' ? 0 : 1);
     for (let i = 1; i < alerts.length; i++) {
@@ -421,12 +443,12 @@ describe('supervision alerts', () => {
     for (const done of [cases.late, cases.beyondStatutory, cases.refused, cases.withdrawn]) {
       expect(alerts.some((a: any) => a.caseNo === done && ['review', 'statutory'].includes(a.deadline))).toBe(false);
     }
-    const fire = await ok(api.get('/supervision/alerts?department=FIRE_RESCUE'));
+    const fire = await ok(supervisor().get('/supervision/alerts?department=FIRE_RESCUE'));
     expect(fire.alerts.map((a: any) => a.caseNo)).toContain(cases.overdueOpen);
     expect(fire.alerts.every((a: any) => a.heldBy.some((h: any) => h.code === 'FIRE_RESCUE'))).toBe(true);
-    const samr = await ok(api.get('/supervision/alerts?department=SAMR'));
+    const samr = await ok(supervisor().get('/supervision/alerts?department=SAMR'));
     expect(samr.alerts.map((a: any) => a.caseNo)).not.toContain(cases.overdueOpen);
-    expect((await api.get('/supervision/alerts?limit=0')).body).toMatchObject({ field: 'limit' });
+    expect((await supervisor().get('/supervision/alerts?limit=0')).body).toMatchObject({ field: 'limit' });
   });
 });
 
@@ -436,7 +458,7 @@ describe('ledger (台帐)', () => {
 
   it('JSON: every case received at the window in the period, in order, masked ids, promised dates, status', async () => {
     await refresh();
-    const l = await ok(api.get('/ledger?window=W01&from=2026-01-01&to=2026-12-31'));
+    const l = await ok(api.as('clerk1').get('/ledger?window=W01&from=2026-01-01&to=2026-12-31'));
     const w01 = views
       .filter((v) => v.receivedBy.window === 'W01')
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
@@ -455,15 +477,20 @@ describe('ledger (台帐)', () => {
     expect(row(l.cases, 'caseNo', cases.notAccepted)).toMatchObject({ statusLabel: '不予受理', promisedDue: null });
     expect(row(l.cases, 'caseNo', cases.supplemented)).toMatchObject({ visits: 2 });
     expect(l.byStatus).toMatchObject({ not_accepted: 1, refused: 1 });
-    const day = await ok(api.get(`/ledger?window=W01&date=${firstDay}`));
+    const day = await ok(api.as('clerk1').get(`/ledger?window=W01&date=${firstDay}`));
     expect(day.cases.map((c: any) => c.caseNo)).toEqual(
       w01.filter((v) => receivedOn(v) === firstDay).map((v) => v.caseNo),
     );
-    expect((await ok(api.get('/ledger?window=W09&date=2026-03-02'))).count).toBe(0);
+    expect((await ok(api.as('auditor1').get('/ledger?window=W09&date=2026-03-02'))).count).toBe(0);
+    // a clerk reads their own window's ledger only
+    const other = await api.as('clerk1').get('/ledger?window=W02&date=2026-03-02');
+    expect([other.status, other.body.code, other.body.field]).toEqual([403, 'not_your_window', 'window']);
   });
 
   it('CSV: UTF-8 with a BOM, Chinese headers, one line per case, no formula injection', async () => {
-    const r = await fetch(`${own.stack.apiUrl}/ledger?window=W01&from=2026-01-01&to=2026-12-31&format=csv`);
+    const r = await fetch(`${own.stack.apiUrl}/ledger?window=W01&from=2026-01-01&to=2026-12-31&format=csv`, {
+      headers: { authorization: `Bearer ${await login(own.stack.apiUrl, 'clerk1')}` },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(r.headers.get('content-disposition')).toContain(
@@ -486,7 +513,9 @@ describe('ledger (台帐)', () => {
   });
 
   it('xlsx: a workbook exceljs reads back, with the title, Chinese headers and every case', async () => {
-    const r = await fetch(`${own.stack.apiUrl}/ledger?window=W02&from=2026-01-01&to=2026-12-31&format=xlsx`);
+    const r = await fetch(`${own.stack.apiUrl}/ledger?window=W02&from=2026-01-01&to=2026-12-31&format=xlsx`, {
+      headers: { authorization: `Bearer ${await login(own.stack.apiUrl, 'clerk2')}` },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(r.headers.get('content-disposition')).toContain('.xlsx');
@@ -535,7 +564,7 @@ describe('ledger (台帐)', () => {
       ['window=W01&date=2026-03-02&format=pdf', 'invalid_field', 'format'],
     ];
     for (const [query, code, field] of bad) {
-      const r = await api.get(`/ledger?${query}`);
+      const r = await api.as('clerk1').get(`/ledger?${query}`);
       expect(r.status, query).toBe(400);
       expect(r.body, query).toMatchObject({ code, field });
     }
@@ -544,21 +573,21 @@ describe('ledger (台帐)', () => {
 
 describe('follow-ups (整改) of bad ratings under supervision', () => {
   it('an unanswered follow-up gets its yellow then red warning and is listed with the alerts', async () => {
-    const submitted = await api.post('/applications', applicationBody({ matters: ['OUTDOOR_AD_PERMIT'] }), {
-      'idempotency-key': newKey(),
-    });
+    const submitted = await api
+      .as('clerk1')
+      .post('/applications', applicationBody({ matters: ['OUTDOOR_AD_PERMIT'] }), {
+        'idempotency-key': newKey(),
+      });
     const caseNo: string = submitted.body.caseNo;
-    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
-    const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
+    await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
+    const tasks = (await supervisor().get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
       id: string;
       department: string;
     }>;
     const police = tasks.find((t) => t.department === 'TRAFFIC_POLICE')!;
-    await api.post(`/tasks/${police.id}/opinion`, {
+    await api.as('reviewer.TRAFFIC_POLICE').post(`/tasks/${police.id}/opinion`, {
       decision: 'refuse',
       reason: '遮挡交通信号灯',
-      reviewerId: 'r-2',
-      department: 'TRAFFIC_POLICE',
     });
     const rated = await api.post(
       `/applications/${caseNo}/rating`,
@@ -570,16 +599,16 @@ describe('follow-ups (整改) of bad ratings under supervision', () => {
     let found: { level: string; department: { code: string } } | undefined;
     for (let i = 0; i < 120 && found?.level !== 'red'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const alerts = (await api.get('/supervision/alerts?department=TRAFFIC_POLICE')).body;
+      const alerts = (await supervisor().get('/supervision/alerts?department=TRAFFIC_POLICE')).body;
       found = alerts.followUps.find((f: { caseNo: string }) => f.caseNo === caseNo);
     }
     expect(found).toMatchObject({ level: 'red', levelLabel: '红牌', ratingLevelName: '非常不满意' });
     expect(found?.department.code).toBe('TRAFFIC_POLICE');
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     expect(
       view.warnings.filter((w: { deadline: string }) => w.deadline === 'follow_up').map((w: any) => w.level),
     ).toEqual(['yellow', 'red']);
-    const others = (await api.get('/supervision/alerts?department=CITY_MANAGEMENT')).body;
+    const others = (await supervisor().get('/supervision/alerts?department=CITY_MANAGEMENT')).body;
     expect(others.followUps.map((f: { caseNo: string }) => f.caseNo)).not.toContain(caseNo);
   });
 });
