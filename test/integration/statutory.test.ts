@@ -10,6 +10,8 @@ import { TEST_TODAY } from './clock.ts';
 import { randomUscc } from '../support/identity.ts';
 
 const api = client(inject('apiUrl'));
+/** The window clerk who receives, accepts and delivers; supplements and withdrawals here are made at the window. */
+const clerk = api.as('clerk1');
 
 interface Task {
   id: string;
@@ -34,7 +36,7 @@ async function requiredMaterials(matter: string): Promise<string[]> {
 }
 
 async function submit(overrides: Record<string, unknown> = {}): Promise<Reply> {
-  return api.post('/applications', applicationBody(overrides), { 'idempotency-key': newKey() });
+  return clerk.post('/applications', applicationBody(overrides), { 'idempotency-key': newKey() });
 }
 
 /** Submit and return the case number, failing loudly on anything but 201. */
@@ -44,8 +46,8 @@ async function submitted(overrides: Record<string, unknown> = {}): Promise<strin
   return reply.body.caseNo as string;
 }
 
-async function accept(caseNo: string, body: Record<string, unknown> = { decision: 'accept', clerkId: 'clerk-01' }) {
-  return api.post(`/applications/${caseNo}/acceptance`, body, { 'idempotency-key': newKey() });
+async function accept(caseNo: string, body: Record<string, unknown> = { decision: 'accept' }) {
+  return clerk.post(`/applications/${caseNo}/acceptance`, body, { 'idempotency-key': newKey() });
 }
 
 /** Submit with every required material of the given matters and accept; returns the case number. */
@@ -59,7 +61,7 @@ async function inReview(matters: string[], overrides: Record<string, unknown> = 
 }
 
 async function tasksOf(caseNo: string): Promise<Task[]> {
-  const reply = await api.get(`/tasks?caseNo=${caseNo}`);
+  const reply = await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}`);
   expect(reply.status).toBe(200);
   return reply.body as Task[];
 }
@@ -70,14 +72,17 @@ async function taskOf(caseNo: string, department: string): Promise<Task> {
   return task;
 }
 
+/** The reviewer of a task's department: a task id ends with its department's code (`SQ…-MATTER-DEPT`). */
+const reviewerOf = (taskId: string) => api.as(`reviewer.${taskId.split('-').at(-1)}`);
+
 function opinion(taskId: string, body: Record<string, unknown>) {
-  return api.post(`/tasks/${taskId}/opinion`, body, { 'idempotency-key': newKey() });
+  return reviewerOf(taskId).post(`/tasks/${taskId}/opinion`, body, { 'idempotency-key': newKey() });
 }
 
-const approve = (taskId: string, reviewerId = 'reviewer-01') => opinion(taskId, { decision: 'approve', reviewerId });
+const approve = (taskId: string) => opinion(taskId, { decision: 'approve' });
 
 async function view(caseNo: string) {
-  const reply = await api.get(`/applications/${caseNo}`);
+  const reply = await api.as('auditor1').get(`/applications/${caseNo}`);
   expect(reply.status).toBe(200);
   return reply.body;
 }
@@ -121,7 +126,7 @@ describe('joint matter (联办件): the lead department decides after the co-dep
       CIVIL_AIR_DEFENCE: 'approved',
     });
 
-    const decided = await approve(lead.id, 'housing-head');
+    const decided = await approve(lead.id);
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('approved');
     expect(decided.body.certificates).toHaveLength(1);
@@ -158,7 +163,6 @@ describe('joint matter (联办件): the lead department decides after the co-dep
     const refused = await opinion((await taskOf(caseNo, 'NATURAL_RESOURCES')).id, {
       decision: 'refuse',
       reason: '竣工规划核实测量成果与规划许可不符',
-      reviewerId: 'nr-01',
     });
     expect(refused.status).toBe(200);
     expect(refused.body.status).toBe('in_review');
@@ -171,7 +175,7 @@ describe('joint matter (联办件): the lead department decides after the co-dep
     const lead = await taskOf(caseNo, 'HOUSING');
     expect(lead.status).toBe('open');
 
-    const decided = await approve(lead.id, 'housing-head');
+    const decided = await approve(lead.id);
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('approved');
     expect(decided.body.matters[0].outcome).toBe('approved');
@@ -197,12 +201,12 @@ describe('escalated matter (上报件): the lower level reviews first', () => {
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('task_not_open');
 
-    expect((await approve(district.id, 'district-01')).status).toBe(200);
+    expect((await approve(district.id)).status).toBe(200);
     const after = await taskOf(caseNo, 'HRSS');
     expect(after.status).toBe('open');
     expect(after.openedOn).toBe(TEST_TODAY);
 
-    const decided = await approve(higher.id, 'hrss-head');
+    const decided = await approve(higher.id);
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('approved');
     expect(decided.body.certificates.map((c: any) => c.matter)).toEqual([ESCALATED]);
@@ -214,7 +218,6 @@ describe('department supplement requests: one consolidated one-time notice (一�
     decision: 'supplement',
     materials: ['AD_STRUCTURE_SAFETY'],
     reason: '招牌面积较大，需补充结构安全说明',
-    reviewerId: 'cm-01',
   };
 
   it('waits for the other department, then sends one notice with every department’s materials; supplying resumes review', async () => {
@@ -237,7 +240,6 @@ describe('department supplement requests: one consolidated one-time notice (一�
       decision: 'supplement',
       materials: ['AD_DESIGN_DRAWING'],
       reason: '设置位置示意图未标明与交通信号灯的距离',
-      reviewerId: 'tp-01',
     });
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(second.body.status).toBe('awaiting_supplement');
@@ -263,7 +265,7 @@ describe('department supplement requests: one consolidated one-time notice (一�
     expect(eventTypes(v).filter((t) => t === 'supplement_requested')).toHaveLength(1);
     expectNoticesAsRecorded(v);
 
-    const supplied = await api.post(
+    const supplied = await clerk.post(
       `/applications/${caseNo}/supplements`,
       { materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] },
       { 'idempotency-key': newKey() },
@@ -273,8 +275,8 @@ describe('department supplement requests: one consolidated one-time notice (一�
     expect(supplied.body.clock.paused).toBe(false);
     expect(byDepartment(await tasksOf(caseNo))).toEqual({ CITY_MANAGEMENT: 'open', TRAFFIC_POLICE: 'open' });
 
-    expect((await approve(tp.id, 'tp-01')).status).toBe(200);
-    const decided = await approve(cm.id, 'cm-01');
+    expect((await approve(tp.id)).status).toBe(200);
+    const decided = await approve(cm.id);
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('approved');
     expect(decided.body.certificates).toHaveLength(1);
@@ -287,7 +289,7 @@ describe('department supplement requests: one consolidated one-time notice (一�
     const tp = await taskOf(caseNo, 'TRAFFIC_POLICE');
     expect((await opinion(cm.id, askStructure)).body.notices).toHaveLength(1);
 
-    const approved = await approve(tp.id, 'tp-01');
+    const approved = await approve(tp.id);
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('awaiting_supplement');
     expect(approved.body.clock.paused).toBe(true);
@@ -299,7 +301,7 @@ describe('department supplement requests: one consolidated one-time notice (一�
       TRAFFIC_POLICE: 'approved',
     });
 
-    const supplied = await api.post(
+    const supplied = await clerk.post(
       `/applications/${caseNo}/supplements`,
       { materials: ['AD_STRUCTURE_SAFETY'] },
       { 'idempotency-key': newKey() },
@@ -314,7 +316,6 @@ describe('department supplement requests: one consolidated one-time notice (一�
       decision: 'supplement',
       materials: ['OWNER_CONSENT'],
       reason: '产权人同意书需补充',
-      reviewerId: 'cm-01',
     });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'one_time_notice_violated', field: 'materials' });
@@ -322,7 +323,7 @@ describe('department supplement requests: one consolidated one-time notice (一�
     expect(v.notices.filter((n: any) => n.kind === 'supplement')).toHaveLength(1);
     expect(eventTypes(v).filter((t) => t === 'department_supplement_requested')).toHaveLength(1);
 
-    const decided = await approve(cm.id, 'cm-01');
+    const decided = await approve(cm.id);
     expect(decided.body.status).toBe('approved');
     expect(decided.body.certificates).toHaveLength(1);
   });
@@ -332,19 +333,19 @@ describe('special procedures (特别程序): time not counted', () => {
   it('stops the clock with a notice, blocks the opinion until it ends', async () => {
     const caseNo = await inReview([AD]);
     const cm = await taskOf(caseNo, 'CITY_MANAGEMENT');
+    const reviewer = api.as('reviewer.CITY_MANAGEMENT');
 
-    const badType = await api.post(`/tasks/${cm.id}/special-procedures`, {
+    const badType = await reviewer.post(`/tasks/${cm.id}/special-procedures`, {
       type: 'séance',
       expectedWorkingDays: 5,
       reason: '需要',
-      reviewerId: 'cm-01',
     });
     expect(badType.status).toBe(400);
     expect(badType.body).toMatchObject({ field: 'type' });
 
-    const started = await api.post(
+    const started = await reviewer.post(
       `/tasks/${cm.id}/special-procedures`,
-      { type: 'expert_review', expectedWorkingDays: 5, reason: '大型招牌结构安全需组织专家评审', reviewerId: 'cm-01' },
+      { type: 'expert_review', expectedWorkingDays: 5, reason: '大型招牌结构安全需组织专家评审' },
       { 'idempotency-key': newKey() },
     );
     expect(started.status, JSON.stringify(started.body)).toBe(201);
@@ -361,9 +362,9 @@ describe('special procedures (特别程序): time not counted', () => {
     expect(blocked.status).toBe(409);
     expect(blocked.body.code).toBe('special_procedure_running');
 
-    const ended = await api.post(
+    const ended = await reviewer.post(
       `/tasks/${cm.id}/special-procedures/${procedure.id}/end`,
-      { reviewerId: 'cm-01' },
+      {},
       { 'idempotency-key': newKey() },
     );
     expect(ended.status, JSON.stringify(ended.body)).toBe(200);
@@ -384,44 +385,63 @@ describe('special procedures (特别程序): time not counted', () => {
 describe('extensions (延期, 第42条)', () => {
   it('a 20-day matter is extended once by 10 working days with a notice', async () => {
     const caseNo = await inReview([AD]);
-    const notOnCase = await api.post(`/applications/${caseNo}/extensions`, {
+    const notOnCase = await api.as('reviewer.HEALTH').post(`/applications/${caseNo}/extensions`, {
       department: 'HEALTH',
       reason: '情况复杂',
-      reviewerId: 'h-01',
     });
     expect(notOnCase.status).toBe(403);
     expect(notOnCase.body).toMatchObject({ code: 'department_not_on_case', field: 'department' });
+    // a reviewer asks only for their own department
+    const notTheirs = await api.as('reviewer.HEALTH').post(`/applications/${caseNo}/extensions`, {
+      department: 'CITY_MANAGEMENT',
+      reason: '情况复杂',
+    });
+    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.body.code).toBe('not_your_department');
 
     const reason = '设置位置涉及主干道，需会同交通部门现场踏勘';
-    const requested = await api.post(
-      `/applications/${caseNo}/extensions`,
-      { department: 'CITY_MANAGEMENT', reason, reviewerId: 'cm-01' },
-      { 'idempotency-key': newKey() },
-    );
+    const requested = await api
+      .as('reviewer.CITY_MANAGEMENT')
+      .post(
+        `/applications/${caseNo}/extensions`,
+        { department: 'CITY_MANAGEMENT', reason },
+        { 'idempotency-key': newKey() },
+      );
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const extension = requested.body.extension;
     expect(extension).toMatchObject({ department: 'CITY_MANAGEMENT', status: 'requested', days: 10, reason });
     expect(extension.id).toBeTruthy();
     expect(requested.body.case.deadlines.statutoryDue).toBe(addWorkingDays(TEST_TODAY, 20));
 
-    const approved = await api.post(
-      `/applications/${caseNo}/extensions/${extension.id}/approval`,
-      { decision: 'approve', headId: 'cm-head' },
-      { 'idempotency-key': newKey() },
-    );
+    // only the head of the extension's department decides it
+    const otherHead = await api
+      .as('head.TRAFFIC_POLICE')
+      .post(`/applications/${caseNo}/extensions/${extension.id}/approval`, { decision: 'approve' });
+    expect(otherHead.status).toBe(403);
+    expect(otherHead.body.code).toBe('not_your_department');
+    const approved = await api
+      .as('head.CITY_MANAGEMENT')
+      .post(
+        `/applications/${caseNo}/extensions/${extension.id}/approval`,
+        { decision: 'approve' },
+        { 'idempotency-key': newKey() },
+      );
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.deadlines.statutoryDue).toBe(addWorkingDays(TEST_TODAY, 20 + 10));
-    expect(approved.body.extensions[0]).toMatchObject({ id: extension.id, status: 'approved', decidedBy: 'cm-head' });
+    expect(approved.body.extensions[0]).toMatchObject({
+      id: extension.id,
+      status: 'approved',
+      decidedBy: 'head.CITY_MANAGEMENT',
+    });
     const notice = approved.body.notices.at(-1);
     expect(notice.kind).toBe('extension');
     expect(notice.body).toContain(reason);
     expect(notice.body).toContain('10 个工作日');
     expect(notice.due).toBe(addWorkingDays(TEST_TODAY, 30));
 
-    const twice = await api.post(`/applications/${caseNo}/extensions`, {
+    const twice = await api.as('reviewer.TRAFFIC_POLICE').post(`/applications/${caseNo}/extensions`, {
       department: 'TRAFFIC_POLICE',
       reason: '再延一次',
-      reviewerId: 'tp-01',
     });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('extension_already_granted');
@@ -432,18 +452,22 @@ describe('extensions (延期, 第42条)', () => {
 
   it('a joint matter (45 days) is extended by 15 working days', async () => {
     const caseNo = await inReview([JOINT]);
-    const requested = await api.post(
-      `/applications/${caseNo}/extensions`,
-      { department: 'HOUSING', reason: '联合验收需补充现场核验', reviewerId: 'hs-01' },
-      { 'idempotency-key': newKey() },
-    );
+    const requested = await api
+      .as('reviewer.HOUSING')
+      .post(
+        `/applications/${caseNo}/extensions`,
+        { department: 'HOUSING', reason: '联合验收需补充现场核验' },
+        { 'idempotency-key': newKey() },
+      );
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     expect(requested.body.extension.days).toBe(15);
-    const approved = await api.post(
-      `/applications/${caseNo}/extensions/${requested.body.extension.id}/approval`,
-      { decision: 'approve', headId: 'hs-head' },
-      { 'idempotency-key': newKey() },
-    );
+    const approved = await api
+      .as('head.HOUSING')
+      .post(
+        `/applications/${caseNo}/extensions/${requested.body.extension.id}/approval`,
+        { decision: 'approve' },
+        { 'idempotency-key': newKey() },
+      );
     expect(approved.status).toBe(200);
     expect(approved.body.deadlines.statutoryDue).toBe(addWorkingDays(TEST_TODAY, 45 + 15));
     expect(approved.body.notices.at(-1).body).toContain('15 个工作日');
@@ -453,7 +477,7 @@ describe('extensions (延期, 第42条)', () => {
 describe('withdrawal (撤回)', () => {
   it('cancels open tasks with a notice; cannot be withdrawn twice; no opinion afterwards', async () => {
     const caseNo = await inReview([JOINT]);
-    const withdrawn = await api.post(
+    const withdrawn = await clerk.post(
       `/applications/${caseNo}/withdrawal`,
       { reason: '项目计划调整' },
       { 'idempotency-key': newKey() },
@@ -467,7 +491,7 @@ describe('withdrawal (撤回)', () => {
     expect(tasks).toHaveLength(3);
     expect(tasks.every((t) => t.status === 'cancelled')).toBe(true);
 
-    const again = await api.post(`/applications/${caseNo}/withdrawal`, { reason: '再次撤回' });
+    const again = await clerk.post(`/applications/${caseNo}/withdrawal`, { reason: '再次撤回' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('already_decided');
 
@@ -492,7 +516,7 @@ describe('delivery (送达) and 最多跑一次', () => {
 
   it('only after approval, post needs a tracking number, pickup counts a visit, only once', async () => {
     const pending = await inReview([AD]);
-    const early = await api.post(`/applications/${pending}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+    const early = await clerk.post(`/applications/${pending}/delivery`, { method: 'pickup' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('not_decided');
 
@@ -503,25 +527,22 @@ describe('delivery (送达) and 最多跑一次', () => {
     expect(before.visits).toBe(1);
     expect(before.atMostOneVisit).toBe(true);
 
-    const noTracking = await api.post(`/applications/${caseNo}/delivery`, { method: 'post', clerkId: 'clerk-01' });
+    const noTracking = await clerk.post(`/applications/${caseNo}/delivery`, { method: 'post' });
     expect(noTracking.status).toBe(422);
     expect(noTracking.body).toMatchObject({ code: 'tracking_number_required', field: 'trackingNumber' });
 
-    const picked = await api.post(
-      `/applications/${caseNo}/delivery`,
-      { method: 'pickup', clerkId: 'clerk-02' },
-      { 'idempotency-key': newKey() },
-    );
+    const picked = await api
+      .as('clerk2')
+      .post(`/applications/${caseNo}/delivery`, { method: 'pickup' }, { 'idempotency-key': newKey() });
     expect(picked.status, JSON.stringify(picked.body)).toBe(200);
-    expect(picked.body.delivery).toMatchObject({ method: 'pickup', on: TEST_TODAY, by: 'clerk-02' });
+    expect(picked.body.delivery).toMatchObject({ method: 'pickup', on: TEST_TODAY, by: 'clerk2' });
     expect(picked.body.visits).toBe(2);
     expect(picked.body.atMostOneVisit).toBe(false);
     expect(picked.body.deadlines.deliveryDue).toBeUndefined();
 
-    const twice = await api.post(`/applications/${caseNo}/delivery`, {
+    const twice = await api.as('clerk2').post(`/applications/${caseNo}/delivery`, {
       method: 'post',
       trackingNumber: 'SF1234567890',
-      clerkId: 'clerk-02',
     });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('already_delivered');
@@ -530,9 +551,9 @@ describe('delivery (送达) and 最多跑一次', () => {
 
   it('an online application delivered by post never needs a visit', async () => {
     const caseNo = await approvedCase({ channel: 'online' });
-    const delivered = await api.post(
+    const delivered = await clerk.post(
       `/applications/${caseNo}/delivery`,
-      { method: 'post', trackingNumber: 'EMS1234567890CN', clerkId: 'clerk-01' },
+      { method: 'post', trackingNumber: 'EMS1234567890CN' },
       { 'idempotency-key': newKey() },
     );
     expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
@@ -553,12 +574,11 @@ describe('容缺受理: accepted with deficiencies, certificates withheld until 
     const notDeficient = await accept(caseNo, {
       decision: 'accept_with_deficiencies',
       deficiencies: ['OWNER_CONSENT', 'BUSINESS_LICENCE'],
-      clerkId: 'clerk-01',
     });
     expect(notDeficient.status).toBe(422);
     expect(notDeficient.body).toMatchObject({ code: 'not_deficient', field: 'deficiencies' });
 
-    const accepted = await accept(caseNo, { decision: 'accept_with_deficiencies', deficiencies, clerkId: 'clerk-01' });
+    const accepted = await accept(caseNo, { decision: 'accept_with_deficiencies', deficiencies });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body.status).toBe('in_review');
     expect([...accepted.body.deficiencies].sort()).toEqual([...deficiencies].sort());
@@ -573,11 +593,11 @@ describe('容缺受理: accepted with deficiencies, certificates withheld until 
     }
     expect(last?.body.status).toBe('approved');
     expect(last?.body.certificates).toEqual([]);
-    const withheld = await api.post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+    const withheld = await clerk.post(`/applications/${caseNo}/delivery`, { method: 'pickup' });
     expect(withheld.status).toBe(409);
     expect(withheld.body.code).toBe('certificates_withheld');
 
-    const supplied = await api.post(
+    const supplied = await clerk.post(
       `/applications/${caseNo}/supplements`,
       { materials: deficiencies },
       { 'idempotency-key': newKey() },
