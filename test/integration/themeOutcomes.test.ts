@@ -10,6 +10,8 @@ import { applicationBody, client, newKey } from './http.ts';
 import { TEST_TODAY } from './clock.ts';
 
 const api = client(inject('apiUrl'));
+const clerk = api.as('clerk1');
+const supervisor = api.as('supervisor1');
 const sql = postgres(inject('databaseUrl'), { max: 1 });
 afterAll(() => sql.end());
 
@@ -53,20 +55,19 @@ interface Task {
 }
 
 async function submitAndAccept(overrides: Record<string, unknown>): Promise<string> {
-  const submitted = await api.post('/applications', applicationBody(overrides), { 'idempotency-key': newKey() });
+  const submitted = await clerk.post('/applications', applicationBody(overrides), { 'idempotency-key': newKey() });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   const caseNo: string = submitted.body.caseNo;
-  const accepted = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+  const accepted = await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   return caseNo;
 }
 
-const opinion = (taskId: string, decision: 'approve' | 'refuse', reason?: string) =>
-  api.post(
-    `/tasks/${taskId}/opinion`,
-    { decision, reviewerId: 'reviewer-01', ...(reason ? { reason } : {}) },
-    { 'idempotency-key': newKey() },
-  );
+/** An opinion by the reviewer of the task's department. */
+const opinion = (task: Task, decision: 'approve' | 'refuse', reason?: string) =>
+  api
+    .as(`reviewer.${task.department}`)
+    .post(`/tasks/${task.id}/opinion`, { decision, ...(reason ? { reason } : {}) }, { 'idempotency-key': newKey() });
 
 describe('theme services: each matter its own outcome (rules 2)', () => {
   it('one refusal: the other matters go on; the case ends partially_approved, certificates only for the approved, delivered', async () => {
@@ -75,30 +76,31 @@ describe('theme services: each matter its own outcome (rules 2)', () => {
       theme: 'OPEN_RESTAURANT',
       materials: RESTAURANT_MATERIALS,
     });
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await clerk.get(`/applications/${caseNo}`)).body;
     expect(view.rules).toBe(2);
     expect(view.events[0].data.rules).toBe(2);
-    const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Task[];
+    const tasks = (await supervisor.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Task[];
     const byDepartment = (code: string) => tasks.find((t) => t.department === code)!;
     expect(tasks.map((t) => t.department).sort()).toEqual(
       ['CITY_MANAGEMENT', 'FIRE_RESCUE', 'SAMR', 'TRAFFIC_POLICE', 'WATER'].sort(),
     );
 
     const reason = '设置位置遮挡交通信号灯';
-    const refused = await opinion(byDepartment('TRAFFIC_POLICE').id, 'refuse', reason);
+    const refused = await opinion(byDepartment('TRAFFIC_POLICE'), 'refuse', reason);
     expect(refused.status).toBe(200);
     expect(refused.body.status).toBe('in_review');
     const outcome = (body: any, matter: string) => body.matters.find((m: any) => m.code === matter).outcome;
     expect(outcome(refused.body, 'OUTDOOR_AD_PERMIT')).toBe('refused');
     expect(outcome(refused.body, 'FOOD_BUSINESS_LICENCE')).toBe('pending');
     // the refused matter's other task is cancelled, in the inbox too
-    const lead = (await api.get(`/tasks?caseNo=${caseNo}&department=CITY_MANAGEMENT`)).body as Task[];
+    const lead = (await api.as('reviewer.CITY_MANAGEMENT').get(`/tasks?caseNo=${caseNo}&department=CITY_MANAGEMENT`))
+      .body as Task[];
     expect(lead.map((t) => t.status)).toEqual(['cancelled']);
-    expect((await opinion(byDepartment('CITY_MANAGEMENT').id, 'approve')).body.code).toBe('task_cancelled');
+    expect((await opinion(byDepartment('CITY_MANAGEMENT'), 'approve')).body.code).toBe('task_cancelled');
 
-    expect((await opinion(byDepartment('SAMR').id, 'approve')).status).toBe(200);
-    expect((await opinion(byDepartment('FIRE_RESCUE').id, 'approve')).status).toBe(200);
-    const last = await opinion(byDepartment('WATER').id, 'approve');
+    expect((await opinion(byDepartment('SAMR'), 'approve')).status).toBe(200);
+    expect((await opinion(byDepartment('FIRE_RESCUE'), 'approve')).status).toBe(200);
+    const last = await opinion(byDepartment('WATER'), 'approve');
     expect(last.status).toBe(200);
     const decided = last.body;
     expect(decided.status).toBe('partially_approved');
@@ -124,27 +126,27 @@ describe('theme services: each matter its own outcome (rules 2)', () => {
     expect(notice.body).toContain('行政复议');
 
     // the record and the certificate library agree: nothing for the refused matter
-    const record = (await api.get(`/applications/${caseNo}`)).body;
+    const record = (await clerk.get(`/applications/${caseNo}`)).body;
     expect(record.status).toBe('partially_approved');
     expect(record.events.map((e: any) => e.type)).toContain('case_partially_approved');
     const library = await sql`SELECT matter FROM certificates WHERE case_no = ${caseNo} ORDER BY matter`;
     expect(library.map((r) => r.matter)).toEqual([...approvedMatters].sort());
-    const listed = (await api.get(`/applications?status=partially_approved`)).body as any[];
+    const listed = (await clerk.get(`/applications?status=partially_approved`)).body as any[];
     expect(listed.map((c) => c.caseNo)).toContain(caseNo);
 
     // deliverable, like an approval
-    const delivered = await api.post(
+    const delivered = await clerk.post(
       `/applications/${caseNo}/delivery`,
-      { method: 'pickup', clerkId: 'clerk-01' },
+      { method: 'pickup' },
       { 'idempotency-key': newKey() },
     );
     expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
     expect(delivered.body.delivery).toMatchObject({ method: 'pickup', on: TEST_TODAY });
 
     // a finished case cannot be marked urgent
-    const late = await api.post(
+    const late = await supervisor.post(
       `/applications/${caseNo}/urgent`,
-      { reason: '领导批示', supervisorId: 'supervisor-01' },
+      { reason: '领导批示' },
       { 'idempotency-key': newKey() },
     );
     expect(late.status).toBe(409);
@@ -155,7 +157,8 @@ describe('急办件: a supervisor marks a case urgent', () => {
   it("the urgent case's task comes first in the department's inbox and carries the mark", async () => {
     const first = await submitAndAccept({ matters: ['FIRE_SAFETY_INSPECTION'], materials: FIRE_MATERIALS });
     const second = await submitAndAccept({ matters: ['FIRE_SAFETY_INSPECTION'], materials: FIRE_MATERIALS });
-    const inbox = async () => (await api.get('/tasks?department=FIRE_RESCUE&status=open&limit=500')).body as Task[];
+    const inbox = async () =>
+      (await api.as('reviewer.FIRE_RESCUE').get('/tasks?department=FIRE_RESCUE&status=open&limit=500')).body as Task[];
     const position = (tasks: Task[], caseNo: string) => tasks.findIndex((t) => t.caseNo === caseNo);
     const before = await inbox();
     // same due date: the earlier case first
@@ -163,15 +166,15 @@ describe('急办件: a supervisor marks a case urgent', () => {
     expect(before.find((t) => t.caseNo === second)?.urgent).toBe(false);
 
     const key = newKey();
-    const mark = { reason: '省重点项目，要求限期开业', supervisorId: 'supervisor-01' };
-    const marked = await api.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': key });
+    const mark = { reason: '省重点项目，要求限期开业' };
+    const marked = await supervisor.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': key });
     expect(marked.status, JSON.stringify(marked.body)).toBe(200);
-    expect(marked.body.urgent).toMatchObject({ reason: mark.reason, by: 'supervisor-01' });
+    expect(marked.body.urgent).toMatchObject({ reason: mark.reason, by: 'supervisor1' });
     // a retry with the same key gets the first answer; a second mark is refused
-    const retried = await api.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': key });
+    const retried = await supervisor.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': key });
     expect(retried.status).toBe(200);
     expect(retried.body.urgent).toEqual(marked.body.urgent);
-    const again = await api.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': newKey() });
+    const again = await supervisor.post(`/applications/${second}/urgent`, mark, { 'idempotency-key': newKey() });
     expect([again.status, again.body.code]).toEqual([409, 'already_urgent']);
 
     const after = await inbox();
@@ -183,22 +186,22 @@ describe('急办件: a supervisor marks a case urgent', () => {
     expect(after.find((t) => t.caseNo === first)?.urgent).toBe(false);
 
     // the case view shows the mark; the record has the event by the supervisor
-    const record = (await api.get(`/applications/${second}`)).body;
-    expect(record.urgent).toMatchObject({ reason: mark.reason, by: 'supervisor-01' });
+    const record = (await clerk.get(`/applications/${second}`)).body;
+    expect(record.urgent).toMatchObject({ reason: mark.reason, by: 'supervisor1' });
     const event = record.events.find((e: any) => e.type === 'marked_urgent');
-    expect(event.actor).toEqual({ kind: 'supervisor', id: 'supervisor-01' });
-    const listed = (await api.get('/applications?limit=500')).body as any[];
+    expect(event.actor).toEqual({ kind: 'supervisor', id: 'supervisor1', role: 'supervisor' });
+    const listed = (await clerk.get('/applications?limit=500')).body as any[];
     expect(listed.find((c) => c.caseNo === second)?.urgent).toBe(true);
     expect(listed.find((c) => c.caseNo === first)?.urgent).toBe(false);
   });
 
   it('answers 400 for a body without a reason, 404 for an unknown case', async () => {
     const caseNo = await submitAndAccept({ matters: ['FIRE_SAFETY_INSPECTION'], materials: FIRE_MATERIALS });
-    const missing = await api.post(`/applications/${caseNo}/urgent`, { supervisorId: 'supervisor-01' });
+    const missing = await supervisor.post(`/applications/${caseNo}/urgent`, {});
     expect([missing.status, missing.body.code, missing.body.field]).toEqual([400, 'missing_field', 'reason']);
-    const unknown = await api.post(
+    const unknown = await supervisor.post(
       '/applications/SQ20990101000001/urgent',
-      { reason: '测试', supervisorId: 'supervisor-01' },
+      { reason: '测试' },
       { 'idempotency-key': newKey() },
     );
     expect(unknown.status).toBe(404);
