@@ -6,9 +6,14 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { GENESIS_HASH, eventHash } from '../../rules/hashChain.ts';
-import { applicationBody, client, newKey } from './http.ts';
+import { applicationBody, client, newKey, type Client } from './http.ts';
 
 const api = client(inject('apiUrl'));
+const clerk = api.as('clerk1');
+const auditor = api.as('auditor1');
+/** The reviewer, or the head, of a department. */
+const reviewer = (department: string) => api.as(`reviewer.${department}`);
+const head = (department: string) => api.as(`head.${department}`);
 const sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
 afterAll(() => sql.end({ timeout: 5 }));
 
@@ -20,20 +25,20 @@ async function ok(reply: Promise<{ status: number; body: any }>, status = 200) {
   return r.body;
 }
 
-const post = (path: string, body: unknown) => ok(api.post(path, body, { 'idempotency-key': newKey() }));
+const post = (who: Client, path: string, body: unknown) => ok(who.post(path, body, { 'idempotency-key': newKey() }));
 
 async function submitAndAccept(): Promise<string> {
-  const submitted = await api.post('/applications', applicationBody({ matters: [AD] }), {
+  const submitted = await clerk.post('/applications', applicationBody({ matters: [AD] }), {
     'idempotency-key': newKey(),
   });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   const caseNo = submitted.body.caseNo as string;
-  await post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+  await post(clerk, `/applications/${caseNo}/acceptance`, { decision: 'accept' });
   return caseNo;
 }
 
 async function tasks(caseNo: string): Promise<Record<string, string>> {
-  const reply = await ok(api.get(`/tasks?caseNo=${caseNo}`));
+  const reply = await ok(auditor.get(`/tasks?caseNo=${caseNo}`));
   return Object.fromEntries((reply as any[]).map((t) => [t.department, t.id]));
 }
 
@@ -41,46 +46,43 @@ async function tasks(caseNo: string): Promise<Record<string, string>> {
 async function fullCase(): Promise<{ caseNo: string; awaitingSeq: number }> {
   const caseNo = await submitAndAccept();
   const { CITY_MANAGEMENT: cm, TRAFFIC_POLICE: tp } = await tasks(caseNo);
-  await post(`/tasks/${cm}/opinion`, {
+  await post(reviewer('CITY_MANAGEMENT'), `/tasks/${cm}/opinion`, {
     decision: 'supplement',
     materials: ['AD_STRUCTURE_SAFETY'],
     reason: '招牌面积较大，需补充结构安全说明',
-    reviewerId: 'cm-01',
   });
-  const asked = await post(`/tasks/${tp}/opinion`, {
+  const asked = await post(reviewer('TRAFFIC_POLICE'), `/tasks/${tp}/opinion`, {
     decision: 'supplement',
     materials: ['AD_DESIGN_DRAWING'],
     reason: '设置位置示意图未标明与信号灯的距离',
-    reviewerId: 'tp-01',
   });
   expect(asked.status).toBe('awaiting_supplement');
   const awaitingSeq = asked.lastSeq as number;
-  await post(`/applications/${caseNo}/supplements`, { materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] });
+  await post(clerk, `/applications/${caseNo}/supplements`, { materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] });
   const started = await ok(
-    api.post(
+    reviewer('CITY_MANAGEMENT').post(
       `/tasks/${cm}/special-procedures`,
-      { type: 'hearing', expectedWorkingDays: 5, reason: '设置位置涉及相邻住户利益，举行听证', reviewerId: 'cm-01' },
+      { type: 'hearing', expectedWorkingDays: 5, reason: '设置位置涉及相邻住户利益，举行听证' },
       { 'idempotency-key': newKey() },
     ),
     201,
   );
   const requested = await ok(
-    api.post(
+    reviewer('TRAFFIC_POLICE').post(
       `/applications/${caseNo}/extensions`,
-      { department: 'TRAFFIC_POLICE', reason: '需会同交通部门现场踏勘', reviewerId: 'tp-01' },
+      { department: 'TRAFFIC_POLICE', reason: '需会同交通部门现场踏勘' },
       { 'idempotency-key': newKey() },
     ),
     201,
   );
-  await post(`/applications/${caseNo}/extensions/${requested.extension.id}/approval`, {
+  await post(head('TRAFFIC_POLICE'), `/applications/${caseNo}/extensions/${requested.extension.id}/approval`, {
     decision: 'approve',
-    headId: 'tp-head',
   });
-  await post(`/tasks/${cm}/special-procedures/${started.procedure.id}/end`, { reviewerId: 'cm-01' });
-  await post(`/tasks/${tp}/opinion`, { decision: 'approve', reviewerId: 'tp-01' });
-  const approved = await post(`/tasks/${cm}/opinion`, { decision: 'approve', reviewerId: 'cm-01' });
+  await post(reviewer('CITY_MANAGEMENT'), `/tasks/${cm}/special-procedures/${started.procedure.id}/end`, {});
+  await post(reviewer('TRAFFIC_POLICE'), `/tasks/${tp}/opinion`, { decision: 'approve' });
+  const approved = await post(reviewer('CITY_MANAGEMENT'), `/tasks/${cm}/opinion`, { decision: 'approve' });
   expect(approved.status).toBe('approved');
-  const delivered = await post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'clerk-01' });
+  const delivered = await post(clerk, `/applications/${caseNo}/delivery`, { method: 'pickup' });
   expect(delivered.delivery).toMatchObject({ method: 'pickup' });
   return { caseNo, awaitingSeq };
 }
@@ -89,7 +91,7 @@ async function fullCase(): Promise<{ caseNo: string; awaitingSeq: number }> {
 async function reviewedCase(): Promise<string> {
   const caseNo = await submitAndAccept();
   const { TRAFFIC_POLICE: tp } = await tasks(caseNo);
-  await post(`/tasks/${tp}/opinion`, { decision: 'approve', reviewerId: 'tp-01' });
+  await post(reviewer('TRAFFIC_POLICE'), `/tasks/${tp}/opinion`, { decision: 'approve' });
   return caseNo;
 }
 
@@ -113,7 +115,7 @@ async function rechain(tx: postgres.TransactionSql, caseNo: string): Promise<voi
 }
 
 async function audit(caseNo: string) {
-  return ok(api.get(`/applications/${caseNo}/audit`));
+  return ok(auditor.get(`/applications/${caseNo}/audit`));
 }
 
 const chainKinds = (a: any) => (a.chain.problems as any[]).map((p) => `${p.kind}@${p.seq ?? '-'}`);
@@ -143,11 +145,11 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
   });
 
   it('replaying every event gives exactly the live workflow’s view', async () => {
-    const live = await ok(api.get(`/applications/${caseNo}/state`));
-    const { replayedUpTo, at, ...replayed } = await ok(api.get(`/applications/${caseNo}/replay`));
+    const live = await ok(auditor.get(`/applications/${caseNo}/state`));
+    const { replayedUpTo, at, ...replayed } = await ok(auditor.get(`/applications/${caseNo}/replay`));
     expect(replayed).toEqual(live);
     expect(replayedUpTo).toBe(live.lastSeq);
-    expect(at).toBe((await ok(api.get(`/applications/${caseNo}/history`))).entries.at(-1).at);
+    expect(at).toBe((await ok(auditor.get(`/applications/${caseNo}/history`))).entries.at(-1).at);
     expect(live.specialProcedures).toHaveLength(1);
     expect(live.extensions[0]).toMatchObject({ status: 'approved', days: 10 });
     expect(live.notices.map((n: any) => n.kind)).toEqual([
@@ -160,25 +162,25 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
   });
 
   it('replays up to a sequence number or an instant: the earlier state', async () => {
-    const earlier = await ok(api.get(`/applications/${caseNo}/replay?upTo=${awaitingSeq}`));
+    const earlier = await ok(auditor.get(`/applications/${caseNo}/replay?upTo=${awaitingSeq}`));
     expect(earlier).toMatchObject({ status: 'awaiting_supplement', replayedUpTo: awaitingSeq, lastSeq: awaitingSeq });
     expect(earlier.clock.paused).toBe(true);
     expect(earlier.delivery).toBeNull();
 
-    const history = await ok(api.get(`/applications/${caseNo}/history`));
+    const history = await ok(auditor.get(`/applications/${caseNo}/history`));
     const received = history.entries[0];
-    const first = await ok(api.get(`/applications/${caseNo}/replay?at=${encodeURIComponent(received.at)}`));
+    const first = await ok(auditor.get(`/applications/${caseNo}/replay?at=${encodeURIComponent(received.at)}`));
     const sameInstant = (history.entries as any[]).filter((e) => e.at === received.at).length;
     expect(first).toMatchObject({ status: 'received', replayedUpTo: sameInstant, at: received.at });
     // The same instant written in China time, its `+` unencoded as people type it.
     const china = new Date(Date.parse(received.at) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
-    const typed = await ok(api.get(`/applications/${caseNo}/replay?at=${china}`));
+    const typed = await ok(auditor.get(`/applications/${caseNo}/replay?at=${china}`));
     expect(typed).toMatchObject({ status: 'received', replayedUpTo: sameInstant });
   });
 
   it('the timeline: one entry per event, both clocks, actor and role, the article, each notice as sent', async () => {
-    const history = await ok(api.get(`/applications/${caseNo}/history`));
-    const events = (await ok(api.get(`/applications/${caseNo}`))).events as any[];
+    const history = await ok(auditor.get(`/applications/${caseNo}/history`));
+    const events = (await ok(auditor.get(`/applications/${caseNo}`))).events as any[];
     expect(history.entries.map((e: any) => e.seq)).toEqual(events.map((e) => e.seq));
     for (const entry of history.entries) {
       expect(Date.parse(entry.at)).not.toBeNaN();
@@ -192,7 +194,11 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
     expect(of('special_procedure_started').basis.articles).toEqual(['第45条', '第46条', '第47条']);
     expect(of('special_procedure_started').what).toContain('听证');
     expect(of('extension_decided').basis.articles).toEqual(['第42条']);
-    expect(of('extension_decided').actor).toEqual({ kind: 'reviewer', id: 'tp-head', role: '部门负责人' });
+    expect(of('extension_decided').actor).toEqual({
+      kind: 'reviewer',
+      id: 'head.TRAFFIC_POLICE',
+      role: '部门负责人',
+    });
     expect(of('delivered').basis.articles).toEqual(['第44条']);
     const notices = (history.entries as any[]).filter((e) => e.notice).map((e) => e.notice);
     expect(notices).toEqual(events.filter((e) => e.type === 'notice_sent').map((e) => e.data));
@@ -211,15 +217,15 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
       ['upTo=1&at=2026-03-02T10:00:00Z', 'at'],
       ['since=1', 'since'],
     ]) {
-      const reply = await api.get(`/applications/${caseNo}/replay?${query}`);
+      const reply = await auditor.get(`/applications/${caseNo}/replay?${query}`);
       expect(reply.status, `${query}: ${JSON.stringify(reply.body)}`).toBe(400);
       expect(reply.body, query).toMatchObject({ field, code: expect.any(String), message: expect.any(String) });
     }
-    const before = await api.get(`/applications/${caseNo}/replay?at=2020-01-01T00:00:00Z`);
+    const before = await auditor.get(`/applications/${caseNo}/replay?at=2020-01-01T00:00:00Z`);
     expect(before.status).toBe(422);
     expect(before.body.field).toBe('at');
     for (const path of ['audit', 'history', 'replay']) {
-      const unknown = await api.get(`/applications/SQ99999999999/${path}`);
+      const unknown = await auditor.get(`/applications/SQ99999999999/${path}`);
       expect(unknown.status, path).toBe(404);
       expect(unknown.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
     }
@@ -233,7 +239,7 @@ describe('other untouched paths are intact', () => {
   }
 
   async function submitted(matter: string, materials: string[]): Promise<string> {
-    const reply = await api.post('/applications', applicationBody({ matters: [matter], materials }), {
+    const reply = await clerk.post('/applications', applicationBody({ matters: [matter], materials }), {
       'idempotency-key': newKey(),
     });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
@@ -245,24 +251,24 @@ describe('other untouched paths are intact', () => {
 
     const ad = await requiredOf(AD);
     const supplemented = await submitted(AD, ad.slice(0, -1));
-    await post(`/applications/${supplemented}/acceptance`, { decision: 'supplement', clerkId: 'clerk-01' });
-    await post(`/applications/${supplemented}/supplements`, { materials: ad.slice(-1) });
-    await post(`/applications/${supplemented}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    await post(clerk, `/applications/${supplemented}/acceptance`, { decision: 'supplement' });
+    await post(clerk, `/applications/${supplemented}/supplements`, { materials: ad.slice(-1) });
+    await post(clerk, `/applications/${supplemented}/acceptance`, { decision: 'accept' });
     cases.push(supplemented);
 
     const escalated = await submitted('LABOUR_DISPATCH_LICENCE', await requiredOf('LABOUR_DISPATCH_LICENCE'));
-    await post(`/applications/${escalated}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    await post(clerk, `/applications/${escalated}/acceptance`, { decision: 'accept' });
     const { DISTRICT_HRSS: district, HRSS: city } = await tasks(escalated);
-    await post(`/tasks/${district}/opinion`, { decision: 'approve', reviewerId: 'd-01' });
-    await post(`/tasks/${city}/opinion`, { decision: 'refuse', reason: '注册资本不符合要求', reviewerId: 'h-01' });
+    await post(reviewer('DISTRICT_HRSS'), `/tasks/${district}/opinion`, { decision: 'approve' });
+    await post(reviewer('HRSS'), `/tasks/${city}/opinion`, { decision: 'refuse', reason: '注册资本不符合要求' });
     cases.push(escalated);
 
     const withdrawn = await reviewedCase();
-    await post(`/applications/${withdrawn}/withdrawal`, { reason: '项目计划调整' });
+    await post(clerk, `/applications/${withdrawn}/withdrawal`, { reason: '项目计划调整' });
     cases.push(withdrawn);
 
     const immediate = await submitted('BUSINESS_REGISTRATION', await requiredOf('BUSINESS_REGISTRATION'));
-    const decided = await post(`/applications/${immediate}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
+    const decided = await post(clerk, `/applications/${immediate}/acceptance`, { decision: 'accept' });
     expect(decided.status).toBe('approved');
     cases.push(immediate);
 
@@ -270,8 +276,8 @@ describe('other untouched paths are intact', () => {
       const a = await audit(caseNo);
       expect(a.problems, caseNo).toEqual([]);
       expect(a.intact).toBe(true);
-      const { replayedUpTo: _u, at: _a, ...replayed } = await ok(api.get(`/applications/${caseNo}/replay`));
-      expect(replayed).toEqual(await ok(api.get(`/applications/${caseNo}/state`)));
+      const { replayedUpTo: _u, at: _a, ...replayed } = await ok(auditor.get(`/applications/${caseNo}/replay`));
+      expect(replayed).toEqual(await ok(auditor.get(`/applications/${caseNo}/state`)));
     }
   });
 });
