@@ -76,6 +76,11 @@ export interface Task {
   openedOn: string;
   due: string;
   decision?: string;
+  reason?: string;
+  reviewerId?: string;
+  decidedAt?: string;
+  stage?: number;
+  supplementRequest?: { materials: string[]; reason: string };
 }
 
 export interface Notice {
@@ -84,7 +89,18 @@ export interface Notice {
   sentAt: string;
   title: string;
   body: string;
+  items?: Array<{ code: string; name: string; matters: string[] }>;
   due?: string;
+}
+
+export interface Extension {
+  id: string;
+  department: string;
+  reason: string;
+  requestedBy: string;
+  status: 'requested' | 'approved' | 'refused';
+  days: number;
+  decidedBy?: string;
 }
 
 export interface CaseCertificate {
@@ -99,8 +115,30 @@ export interface CaseCertificate {
 export interface CaseView {
   caseNo: string;
   status: string;
-  applicant: { type: string; name: string };
-  matters: Array<{ code: string; name: string; outcome: string }>;
+  applicant: { type: string; name: string; idNumber?: string };
+  theme?: { code: string; name: string };
+  urgent?: { reason: string; by: string; at: string } | null;
+  matters: Array<{
+    code: string;
+    name: string;
+    outcome: string;
+    departments?: Array<{ code: string; name: string; lead: boolean }>;
+  }>;
+  materialsProvided: string[];
+  firstContact?: { clerkId: string; window: string };
+  extensions: Extension[];
+  specialProcedures: Array<{
+    id: string;
+    taskId: string;
+    type: string;
+    expectedWorkingDays: number;
+    reason: string;
+    startedOn: string;
+    endedOn?: string;
+  }>;
+  deficiencies: string[];
+  commitments: string[];
+  fromLibrary: Array<{ material: string; certificateNo: string }>;
   receivedAt: string;
   acceptedAt: string | null;
   decidedAt: string | null;
@@ -109,7 +147,7 @@ export interface CaseView {
   tasks: Task[];
   notices: Notice[];
   certificates: CaseCertificate[];
-  delivery: { method?: string; at?: string } | null;
+  delivery: { method?: string; on?: string; trackingNumber?: string } | null;
   rating: { level: string; levelName: string; comment?: string } | null;
   lastSeq: number;
 }

@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Checkbox, Form, Input, Radio, Space, Tag } from 'antd';
+import { api, errorText, type CaseView } from '../../api.ts';
+import { newKey } from '../../usePageTitle.ts';
+import { mergedMaterials, type Choice, type Guide } from './catalogue.ts';
+
+export interface Submitted {
+  caseNo: string;
+  queryCode: string;
+  case: CaseView;
+}
+
+interface HeldCertificate {
+  certificateNo: string;
+  name: string;
+  matter: { code: string; name: string };
+  status: 'valid' | 'revoked';
+}
+
+interface Values {
+  type: 'person' | 'organisation';
+  name: string;
+  idNumber: string;
+  phone?: string;
+  materials?: string[];
+  commitments?: string[];
+}
+
+/**
+ * 收件: the applicant and the materials checklist. Materials the certificate library already holds for this holder
+ * are ticked and marked 证照库已有 (the API takes them from the library itself on submission).
+ */
+export function ApplyForm({
+  choice,
+  guides,
+  onSubmitted,
+}: {
+  choice: Choice;
+  guides: Guide[];
+  onSubmitted: (s: Submitted) => void;
+}) {
+  const [form] = Form.useForm<Values>();
+  // One key per filled-in form: a double click or a retry after a timeout cannot receive the case twice.
+  const [key] = useState(newKey);
+  const [held, setHeld] = useState<HeldCertificate[]>([]);
+  const [error, setError] = useState<string>();
+  const [sending, setSending] = useState(false);
+  const materials = mergedMaterials(guides);
+  const heldNames = new Set(held.filter((c) => c.status === 'valid').map((c) => c.name));
+  const inLibrary = (code: string, name: string) => heldNames.has(name) || heldNames.has(code);
+
+  async function lookUp() {
+    const idNumber = form.getFieldValue('idNumber')?.trim();
+    if (!idNumber || idNumber.length < 4) return;
+    try {
+      const found = await api<HeldCertificate[]>(`/certificates?holder=${encodeURIComponent(idNumber)}`);
+      setHeld(found);
+      const names = new Set(found.filter((c) => c.status === 'valid').map((c) => c.name));
+      const ticked = new Set(form.getFieldValue('materials') ?? []);
+      for (const m of materials) if (names.has(m.name)) ticked.add(m.code);
+      form.setFieldValue('materials', [...ticked]);
+    } catch (e) {
+      setError(`证照库查询失败：${errorText(e)}`);
+    }
+  }
+
+  async function submit(values: Values) {
+    setSending(true);
+    setError(undefined);
+    try {
+      const answer = await api<Submitted>('/applications', {
+        method: 'POST',
+        headers: { 'idempotency-key': key },
+        body: {
+          ...(choice.kind === 'theme' ? { theme: choice.code } : { matters: choice.matterCodes }),
+          applicant: {
+            type: values.type,
+            name: values.name.trim(),
+            idNumber: values.idNumber.trim(),
+            ...(values.phone?.trim() ? { phone: values.phone.trim() } : {}),
+          },
+          materials: values.materials ?? [],
+          ...(values.commitments?.length ? { commitments: values.commitments } : {}),
+          channel: 'window',
+        },
+      });
+      onSubmitted(answer);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const committable = materials.filter((m) => m.commitmentAllowed);
+  return (
+    <Card title={`收件：${choice.name}`} size="small">
+      <Form form={form} name="apply" layout="vertical" onFinish={submit} initialValues={{ type: 'organisation' }}>
+        <Form.Item label="申请人类型" name="type">
+          <Radio.Group
+            aria-label="申请人类型"
+            options={[
+              { value: 'organisation', label: '法人或其他组织' },
+              { value: 'person', label: '自然人' },
+            ]}
+          />
+        </Form.Item>
+        <Space wrap size={[16, 0]} align="start">
+          <Form.Item
+            label="申请人名称"
+            name="name"
+            rules={[{ required: true, whitespace: true, message: '请输入申请人名称' }]}
+          >
+            <Input autoComplete="off" style={{ width: 260 }} />
+          </Form.Item>
+          <Form.Item
+            label="证件号码"
+            name="idNumber"
+            extra="统一社会信用代码或居民身份证号码；离开此栏即查询电子证照库"
+            rules={[{ required: true, whitespace: true, message: '请输入证件号码' }]}
+          >
+            <Input autoComplete="off" style={{ width: 260 }} onBlur={lookUp} />
+          </Form.Item>
+          <Form.Item label="联系电话" name="phone">
+            <Input autoComplete="off" style={{ width: 180 }} />
+          </Form.Item>
+        </Space>
+        <Form.Item label="收取的材料" name="materials">
+          <Checkbox.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
+            {materials.map((m) => (
+              <Checkbox key={m.code} value={m.code}>
+                {m.name}
+                {!m.required && <Tag style={{ marginLeft: 6 }}>非必需</Tag>}
+                {inLibrary(m.code, m.name) && (
+                  <Tag color="green" style={{ marginLeft: 6 }}>
+                    证照库已有
+                  </Tag>
+                )}
+              </Checkbox>
+            ))}
+          </Checkbox.Group>
+        </Form.Item>
+        {committable.length > 0 && (
+          <Form.Item label="以告知承诺代替的材料" name="commitments">
+            <Checkbox.Group options={committable.map((m) => ({ value: m.code, label: m.name }))} />
+          </Form.Item>
+        )}
+        {error && (
+          <Alert type="error" showIcon title="提交失败" description={error} role="alert" style={{ marginBottom: 16 }} />
+        )}
+        <Button type="primary" htmlType="submit" loading={sending}>
+          提交申请
+        </Button>
+      </Form>
+    </Card>
+  );
+}
