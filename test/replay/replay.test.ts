@@ -347,6 +347,43 @@ const requiredPaths: Record<string, { proves: string; check(runs: RunSummary[]):
       expect(reopened.result.carried.chain.seq).toBe(closed.result.carried.chain.seq + 1);
     },
   },
+  'urgent-signed-in': {
+    proves:
+      'accounts (issue 8): the same 急办件 path recorded with signed-in users; each command carries `by` (role, department or window) and the events record it',
+    check(runs) {
+      expect(runs).toHaveLength(1);
+      const marked = updates(runs, 'markUrgent')[0];
+      expect(marked?.input).toMatchObject({ supervisorId: 'supervisor1', by: { role: 'supervisor' } });
+      expect(updates(runs, 'submit')[0]?.input).toMatchObject({
+        receivedBy: { clerkId: 'clerk1', window: 'W01' },
+        by: { role: 'clerk', window: 'W01' },
+      });
+      for (const opinion of updates(runs, 'giveOpinion')) {
+        expect(opinion.input.by.role).toBe('reviewer');
+        expect(opinion.input.reviewerId).toBe(`reviewer.${opinion.input.by.department}`);
+        expect(opinion.input.department).toBe(opinion.input.by.department);
+      }
+      expect(lastState(runs)).toMatchObject({ status: 'approved', urgent: { by: 'supervisor1' } });
+      expectChained(runs);
+    },
+  },
+  'rating-reply-signed-in': {
+    proves: 'accounts (issue 8): the 好差评 reopening path with signed-in department staff and supervisor',
+    check(runs) {
+      expectReopened(runs, 3);
+      const [, rated, appealed] = runs as [RunSummary, RunSummary, RunSummary];
+      expect(updates([rated], 'rate')[0]?.input.by).toBeUndefined(); // the applicant has no account
+      expect(updates([rated], 'replyFollowUp')[0]?.input).toMatchObject({
+        reviewerId: 'reviewer.TRAFFIC_POLICE',
+        by: { role: 'reviewer', department: 'TRAFFIC_POLICE' },
+      });
+      expect(updates([appealed], 'decideRatingAppeal')[0]?.input).toMatchObject({
+        supervisorId: 'supervisor1',
+        by: { role: 'supervisor' },
+      });
+      expect(lastState(runs).rating).toMatchObject({ status: 'voided' });
+    },
+  },
   'rating-reply': {
     proves:
       '好差评 on a closed case: reopened for a 差评, the follow-up is answered by the department; reopened again for an appeal, voided',
