@@ -1,7 +1,7 @@
 /**
  * Certificates (电子证照): the public key, public verification, the printable page, revocation (注销) by the issuing
  * department, and the library (电子证照库) by holder for staff. The checks are in rules/certificateVerification.ts,
- * the revocation rule in rules/caseDecisions.ts; this file reads PostgreSQL and calls the case's workflow.
+ * the revocation rule in rules/decisions/delivery.ts; this file reads PostgreSQL and calls the case's workflow.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, inArray } from 'drizzle-orm';

@@ -22,8 +22,8 @@ export const taskRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     /**
-     * A task's id starts with its case number (`SQ…-MATTER-DEPT`, rules/caseDecisions.ts), so commands go straight to
-     * the case's workflow, which answers `task_not_found` itself: no database round trip on the hot path.
+     * A task's id starts with its case number (`SQ…-MATTER-DEPT`, rules/decisions/acceptance.ts), so commands go
+     * straight to the case's workflow, which answers `task_not_found` itself: no database round trip on the hot path.
      */
     function taskRef(id: string) {
       const caseNo = /^(SQ\d+)-/.exec(id)?.[1];
