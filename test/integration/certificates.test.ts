@@ -9,9 +9,10 @@ import canonicalize from 'canonicalize';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { randomUscc } from '../support/identity.ts';
-import { applicationBody, caseInReview, client, newKey } from './http.ts';
+import { applicationBody, caseInReview, client, login, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));
+const clerk = api.as('clerk1');
 const sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
 afterAll(() => sql.end());
 
@@ -19,14 +20,12 @@ afterAll(() => sql.end());
 async function approvedCase(overrides: Record<string, unknown> = {}) {
   const { caseNo, tasks } = await caseInReview(api, overrides);
   for (const task of tasks) {
-    const reply = await api.post(`/tasks/${task.id}/opinion`, {
-      decision: 'approve',
-      reviewerId: `${task.department}-r1`,
-      department: task.department,
-    });
+    const reply = await api
+      .as(`reviewer.${task.department}`)
+      .post(`/tasks/${task.id}/opinion`, { decision: 'approve' });
     expect(reply.status).toBe(200);
   }
-  const view = (await api.get(`/applications/${caseNo}`)).body;
+  const view = (await clerk.get(`/applications/${caseNo}`)).body;
   expect(view.status).toBe('approved');
   const certificate = view.certificates[0];
   return { caseNo, view, certificateNo: certificate.certificateNo as string, applicant: view.applicant };
@@ -35,8 +34,17 @@ async function approvedCase(overrides: Record<string, unknown> = {}) {
 const revocation = (department = 'CITY_MANAGEMENT') => ({
   department,
   reason: '申请人以欺骗手段取得许可，依法撤销并注销证照',
-  reviewerId: 'cm-head-01',
 });
+
+/** The head of the department revokes the certificate, for that department. */
+const revoke = (certificateNo: string, department = 'CITY_MANAGEMENT', headers?: Record<string, string>) =>
+  api.as(`head.${department}`).post(`/certificates/${certificateNo}/revocation`, revocation(department), headers);
+
+/** The printable page, as a clerk at the window prints it. */
+const printPage = async (certificateNo: string) =>
+  fetch(`${inject('apiUrl')}/certificates/${certificateNo}/print`, {
+    headers: { authorization: `Bearer ${await login(inject('apiUrl'), 'clerk1')}` },
+  });
 
 describe('the public key', () => {
   it('is published with its fingerprint: SHA-256 of the public key (SPKI DER)', async () => {
@@ -152,32 +160,38 @@ describe('verification', () => {
 describe('revocation (注销)', () => {
   it('only the issuing department; recorded once as an event; shown in verify, the case view and the library', async () => {
     const { caseNo, certificateNo, applicant } = await approvedCase();
+    const head = api.as('head.CITY_MANAGEMENT');
     const path = `/certificates/${certificateNo}/revocation`;
 
-    const other = await api.post(path, revocation('TRAFFIC_POLICE'), { 'idempotency-key': newKey() });
+    // the co-reviewing department, for itself: not the issuer
+    const other = await revoke(certificateNo, 'TRAFFIC_POLICE', { 'idempotency-key': newKey() });
     expect(other.status).toBe(403);
     expect(other.body).toMatchObject({ code: 'not_issuing_department', field: 'department' });
     expect(other.body.message).toMatch(/发证部门/);
+    // nor may it name the issuing department it does not belong to
+    const notTheirs = await api.as('head.TRAFFIC_POLICE').post(path, revocation(), { 'idempotency-key': newKey() });
+    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.body).toMatchObject({ code: 'not_your_department', field: 'department' });
 
-    const noReason = await api.post(path, { department: 'CITY_MANAGEMENT', reviewerId: 'x' });
+    const noReason = await head.post(path, { department: 'CITY_MANAGEMENT' });
     expect(noReason.status).toBe(400);
     expect(noReason.body).toMatchObject({ code: 'missing_field', field: 'reason' });
-    const unknown = await api.post('/certificates/ZZ20990101999999-01/revocation', revocation());
+    const unknown = await revoke('ZZ20990101999999-01');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'certificate_not_found', field: 'number' });
 
     const key = newKey();
-    const revoked = await api.post(path, revocation(), { 'idempotency-key': key });
+    const revoked = await revoke(certificateNo, 'CITY_MANAGEMENT', { 'idempotency-key': key });
     expect(revoked.status).toBe(200);
     expect(revoked.body.certificate).toMatchObject({
       certificateNo,
-      revoked: { department: 'CITY_MANAGEMENT', by: 'cm-head-01', reason: revocation().reason },
+      revoked: { department: 'CITY_MANAGEMENT', by: 'head.CITY_MANAGEMENT', reason: revocation().reason },
     });
     expect(revoked.body.case.status).toBe('approved');
-    const retry = await api.post(path, revocation(), { 'idempotency-key': key });
+    const retry = await revoke(certificateNo, 'CITY_MANAGEMENT', { 'idempotency-key': key });
     expect(retry.status).toBe(200);
     expect(retry.body.certificate).toEqual(revoked.body.certificate);
-    const again = await api.post(path, revocation(), { 'idempotency-key': newKey() });
+    const again = await revoke(certificateNo, 'CITY_MANAGEMENT', { 'idempotency-key': newKey() });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('certificate_already_revoked');
 
@@ -192,20 +206,25 @@ describe('revocation (注销)', () => {
     expect(verified.revocation.department.name).toBe(verified.certificate.issuer.name);
     expect(verified.message).toContain('已注销');
 
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await clerk.get(`/applications/${caseNo}`)).body;
     expect(view.certificates[0].revoked).toEqual(revoked.body.certificate.revoked);
     const revocations = view.events.filter((e: any) => e.type === 'certificate_revoked');
     expect(revocations).toHaveLength(1);
     expect(revocations[0]).toMatchObject({
-      actor: { kind: 'reviewer', id: 'cm-head-01' },
-      data: { certificateNo, department: 'CITY_MANAGEMENT', reason: revocation().reason, by: 'cm-head-01' },
+      actor: { kind: 'reviewer', id: 'head.CITY_MANAGEMENT' },
+      data: {
+        certificateNo,
+        department: 'CITY_MANAGEMENT',
+        reason: revocation().reason,
+        by: 'head.CITY_MANAGEMENT',
+      },
     });
     // the event joins the case's hash chain like every other
     const [last, before] = await sql`SELECT seq, prev_hash, hash FROM case_events WHERE case_no = ${caseNo}
                                      ORDER BY seq DESC LIMIT 2`;
     expect(last!.prev_hash).toBe(before!.hash);
 
-    const library = (await api.get(`/certificates?holder=${applicant.idNumber}`)).body;
+    const library = (await clerk.get(`/certificates?holder=${applicant.idNumber}`)).body;
     expect(library).toEqual([
       expect.objectContaining({ certificateNo, status: 'revoked', revocationReason: revocation().reason }),
     ]);
@@ -215,7 +234,7 @@ describe('revocation (注销)', () => {
     // 企业设立登记 (immediate, SAMR) issues the 营业执照 that an outdoor advertising application needs
     const idNumber = randomUscc();
     const applicant = { type: 'organisation', name: '库里有照有限公司', idNumber };
-    const registration = await api.post(
+    const registration = await clerk.post(
       '/applications',
       applicationBody({
         matters: ['BUSINESS_REGISTRATION'],
@@ -225,22 +244,19 @@ describe('revocation (注销)', () => {
       { 'idempotency-key': newKey() },
     );
     expect(registration.status).toBe(201);
-    const accepted = await api.post(`/applications/${registration.body.caseNo}/acceptance`, {
-      decision: 'accept',
-      clerkId: 'clerk-01',
-    });
+    const accepted = await clerk.post(`/applications/${registration.body.caseNo}/acceptance`, { decision: 'accept' });
     expect(accepted.body.status).toBe('approved');
     const licence = accepted.body.certificates[0].certificateNo;
     const adMaterials = ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
 
-    const withLicence = await api.post('/applications', applicationBody({ applicant, materials: adMaterials }), {
+    const withLicence = await clerk.post('/applications', applicationBody({ applicant, materials: adMaterials }), {
       'idempotency-key': newKey(),
     });
     expect(withLicence.body.case.fromLibrary).toEqual([{ material: 'BUSINESS_LICENCE', certificateNo: licence }]);
 
-    const revoked = await api.post(`/certificates/${licence}/revocation`, revocation('SAMR'));
+    const revoked = await revoke(licence, 'SAMR');
     expect(revoked.status).toBe(200);
-    const after = await api.post('/applications', applicationBody({ applicant, materials: adMaterials }), {
+    const after = await clerk.post('/applications', applicationBody({ applicant, materials: adMaterials }), {
       'idempotency-key': newKey(),
     });
     expect(after.status).toBe(201);
@@ -253,8 +269,8 @@ describe('the certificate library (电子证照库)', () => {
     const applicant = { type: 'organisation', name: '两证在手有限公司', idNumber: randomUscc() };
     const first = await approvedCase({ applicant });
     const second = await approvedCase({ applicant });
-    await api.post(`/certificates/${first.certificateNo}/revocation`, revocation());
-    const reply = await api.get(`/certificates?holder=${applicant.idNumber}`);
+    expect((await revoke(first.certificateNo)).status).toBe(200);
+    const reply = await clerk.get(`/certificates?holder=${applicant.idNumber}`);
     expect(reply.status).toBe(200);
     const byNumber = Object.fromEntries((reply.body as any[]).map((c) => [c.certificateNo, c]));
     expect(Object.keys(byNumber).sort()).toEqual([first.certificateNo, second.certificateNo].sort());
@@ -268,8 +284,8 @@ describe('the certificate library (电子证照库)', () => {
     expect(byNumber[second.certificateNo].issuedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(byNumber[first.certificateNo].status).toBe('revoked');
 
-    expect((await api.get(`/certificates?holder=${randomUscc()}`)).body).toEqual([]);
-    const missing = await api.get('/certificates');
+    expect((await clerk.get(`/certificates?holder=${randomUscc()}`)).body).toEqual([]);
+    const missing = await clerk.get('/certificates');
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ code: 'missing_field', field: 'holder' });
   });
@@ -279,7 +295,7 @@ describe('the printable page', () => {
   it('A4 HTML in Chinese: number, holder, matter, issuer, dates, a QR code of the verification URL, the fingerprint', async () => {
     const { certificateNo, applicant, view } = await approvedCase();
     const { keyId } = (await api.get('/certificates/public-key')).body;
-    const response = await fetch(`${inject('apiUrl')}/certificates/${certificateNo}/print`);
+    const response = await printPage(certificateNo);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
@@ -296,12 +312,12 @@ describe('the printable page', () => {
     const issuedOn: string = view.certificates[0].issuedOn;
     expect(html).toContain(`${issuedOn.slice(0, 4)}年${Number(issuedOn.slice(5, 7))}月${Number(issuedOn.slice(8))}日`);
 
-    await api.post(`/certificates/${certificateNo}/revocation`, revocation());
-    const revoked = await (await fetch(`${inject('apiUrl')}/certificates/${certificateNo}/print`)).text();
+    expect((await revoke(certificateNo)).status).toBe(200);
+    const revoked = await (await printPage(certificateNo)).text();
     expect(revoked).toContain('已注销');
     expect(revoked).toContain(revocation().reason);
 
-    const unknown = await api.get('/certificates/ZZ20990101999999-01/print');
+    const unknown = await clerk.get('/certificates/ZZ20990101999999-01/print');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'certificate_not_found', field: 'number' });
   });
@@ -309,7 +325,7 @@ describe('the printable page', () => {
   it('escapes every value', async () => {
     const applicant = { type: 'organisation', name: `<script>alert("x")</script>&'公司`, idNumber: randomUscc() };
     const { certificateNo } = await approvedCase({ applicant });
-    const html = await (await fetch(`${inject('apiUrl')}/certificates/${certificateNo}/print`)).text();
+    const html = await (await printPage(certificateNo)).text();
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;公司');
   });
