@@ -77,7 +77,8 @@ export const ACCESS = {
 
 export type Action = keyof typeof ACCESS;
 
-export const isAction = (value: unknown): value is Action => typeof value === 'string' && value in ACCESS;
+/** Own keys only: `toString` and the like, inherited by every object, are not actions. */
+export const isAction = (value: unknown): value is Action => typeof value === 'string' && Object.hasOwn(ACCESS, value);
 
 export type AccessDecision = 'allowed' | 'unauthenticated' | 'forbidden' | 'applicant';
 

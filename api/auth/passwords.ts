@@ -24,9 +24,12 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  if (![cost.N, cost.r, cost.p].every((x) => Number.isSafeInteger(x) && x > 0)) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // A stored string with impossible or too costly parameters (over maxmem) is a non-match, not an error.
+  const key = await derive(password, Buffer.from(salt, 'base64'), cost).catch(() => undefined);
+  return key !== undefined && key.length === expected.length && timingSafeEqual(key, expected);
 }
 
 /** A hash to compare against when the user does not exist, so an unknown username takes as long as a wrong password. */
