@@ -44,7 +44,7 @@ async function expectCleanRecord(caseNo: string, matters: string[]) {
   expect(events.filter((e) => e.type === 'case_approved')).toHaveLength(1);
   const certificates = await sql<{ matter: string }[]>`SELECT matter FROM certificates WHERE case_no = ${caseNo}`;
   expect(certificates.map((c) => c.matter).sort()).toEqual([...matters].sort());
-  const view = await api.get(`/applications/${caseNo}`);
+  const view = await api.as('clerk1').get(`/applications/${caseNo}`);
   expect(view.body.status).toBe('approved');
   expect(view.body.certificates).toHaveLength(matters.length);
 }
@@ -78,9 +78,9 @@ async function runChain(caseNo: string): Promise<string[]> {
   return runs;
 }
 
-/** A command with an Idempotency-Key, failing loudly on an unexpected status. */
-async function command(path: string, body: Record<string, unknown>, status: number, key = newKey()) {
-  const reply = await api.post(path, body, { 'idempotency-key': key });
+/** A command by the demo user `actor` with an Idempotency-Key, failing loudly on an unexpected status. */
+async function command(actor: string, path: string, body: Record<string, unknown>, status: number, key = newKey()) {
+  const reply = await api.as(actor).post(path, body, { 'idempotency-key': key });
   expect(reply.status, `${path}: ${JSON.stringify(reply.body)}`).toBe(status);
   return reply.body;
 }
@@ -90,10 +90,13 @@ describe('continue-as-new', () => {
     const materials = ((await api.get(`/matters/${JOINT}`)).body.materials as any[])
       .filter((m) => m.required)
       .map((m) => m.code as string);
-    const submitted = await command('/applications', applicationBody({ matters: [JOINT], materials }), 201);
+    const submitted = await command('clerk1', '/applications', applicationBody({ matters: [JOINT], materials }), 201);
     const caseNo: string = submitted.caseNo;
-    await command(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' }, 200);
-    const tasks = (await api.get(`/tasks?caseNo=${caseNo}`)).body as Array<{ id: string; department: string }>;
+    await command('clerk1', `/applications/${caseNo}/acceptance`, { decision: 'accept' }, 200);
+    const tasks = (await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}`)).body as Array<{
+      id: string;
+      department: string;
+    }>;
     const task = (department: string) => tasks.find((t) => t.department === department)!.id;
     const [naturalResources, airDefence, housing] = [
       task('NATURAL_RESOURCES'),
@@ -107,15 +110,22 @@ describe('continue-as-new', () => {
       type: 'expert_review',
       expectedWorkingDays: 3,
       reason: '人防工程需组织专家评审',
-      reviewerId: 'nr-01',
     };
-    const started = await command(`/tasks/${naturalResources}/special-procedures`, procedureBody, 201, procedureKey);
+    const nr = 'reviewer.NATURAL_RESOURCES';
+    const cad = 'reviewer.CIVIL_AIR_DEFENCE';
+    const started = await command(
+      nr,
+      `/tasks/${naturalResources}/special-procedures`,
+      procedureBody,
+      201,
+      procedureKey,
+    );
     const firstProcedure: string = started.procedure.id;
     const procedureRun = await currentRun(caseNo);
-    await command(`/tasks/${naturalResources}/special-procedures/${firstProcedure}/end`, { reviewerId: 'nr-01' }, 200);
+    await command(nr, `/tasks/${naturalResources}/special-procedures/${firstProcedure}/end`, {}, 200);
     const opinionKey = newKey();
-    const opinionBody = { decision: 'approve', reviewerId: 'cad-01' };
-    const opinion = await command(`/tasks/${airDefence}/opinion`, opinionBody, 200, opinionKey);
+    const opinionBody = { decision: 'approve' };
+    const opinion = await command(cad, `/tasks/${airDefence}/opinion`, opinionBody, 200, opinionKey);
     expect(opinion.status).toBe('in_review');
     const opinionRun = await currentRun(caseNo);
 
@@ -130,21 +140,18 @@ describe('continue-as-new', () => {
     while ((await runsSince(opinionRun)) < 2) {
       if (++rounds > 20) throw new Error(`no continue-as-new after ${rounds} rounds`);
       const again = await command(
+        nr,
         `/tasks/${naturalResources}/special-procedures`,
         { ...procedureBody, reason: `第 ${rounds + 1} 次专家评审` },
         201,
       );
-      await command(
-        `/tasks/${naturalResources}/special-procedures/${again.procedure.id}/end`,
-        { reviewerId: 'nr-01' },
-        200,
-      );
+      await command(nr, `/tasks/${naturalResources}/special-procedures/${again.procedure.id}/end`, {}, 200);
     }
     expect(await runsSince(procedureRun)).toBeGreaterThanOrEqual(2);
 
     // The retries reach a run that never saw those Update ids: the carried ids make them answers, not new commands.
     const startedBefore = await countEvents(caseNo, 'special_procedure_started');
-    const procedureRetry = await api.post(`/tasks/${naturalResources}/special-procedures`, procedureBody, {
+    const procedureRetry = await api.as(nr).post(`/tasks/${naturalResources}/special-procedures`, procedureBody, {
       'idempotency-key': procedureKey,
     });
     expect(procedureRetry.status, JSON.stringify(procedureRetry.body)).toBe(201);
@@ -152,7 +159,7 @@ describe('continue-as-new', () => {
     expect(procedureRetry.body.procedure.id).toBe(firstProcedure);
     expect(procedureRetry.body.case.caseNo).toBe(caseNo);
     expect(await countEvents(caseNo, 'special_procedure_started')).toBe(startedBefore);
-    const opinionRetry = await api.post(`/tasks/${airDefence}/opinion`, opinionBody, {
+    const opinionRetry = await api.as(cad).post(`/tasks/${airDefence}/opinion`, opinionBody, {
       'idempotency-key': opinionKey,
     });
     expect(opinionRetry.status, JSON.stringify(opinionRetry.body)).toBe(200);
@@ -162,27 +169,29 @@ describe('continue-as-new', () => {
       SELECT data->>'taskId' AS "taskId" FROM case_events WHERE case_no = ${caseNo} AND type = 'opinion_given'`;
     expect(opinions.map((o) => o.taskId)).toEqual([airDefence]);
     // Without a key the same opinion is a new command, refused by the rules: the retry above was recognised.
-    const unkeyed = await api.post(`/tasks/${airDefence}/opinion`, opinionBody);
+    const unkeyed = await api.as(cad).post(`/tasks/${airDefence}/opinion`, opinionBody);
     expect(unkeyed.status).toBe(409);
     expect(unkeyed.body.code).toBe('task_already_decided');
 
     // The rest of the case, on later runs: an extension, the last co-department, the lead's decision.
     const extension = await command(
+      'reviewer.HOUSING',
       `/applications/${caseNo}/extensions`,
-      { department: 'HOUSING', reason: '联合验收需补充现场核验', reviewerId: 'hs-01' },
+      { department: 'HOUSING', reason: '联合验收需补充现场核验' },
       201,
     );
     await command(
+      'head.HOUSING',
       `/applications/${caseNo}/extensions/${extension.extension.id}/approval`,
-      { decision: 'approve', headId: 'hs-head' },
+      { decision: 'approve' },
       200,
     );
-    await command(`/tasks/${naturalResources}/opinion`, { decision: 'approve', reviewerId: 'nr-01' }, 200);
-    const decided = await command(`/tasks/${housing}/opinion`, { decision: 'approve', reviewerId: 'hs-head' }, 200);
+    await command(nr, `/tasks/${naturalResources}/opinion`, { decision: 'approve' }, 200);
+    const decided = await command('reviewer.HOUSING', `/tasks/${housing}/opinion`, { decision: 'approve' }, 200);
     expect(decided.status).toBe('approved');
 
     await expectCleanRecord(caseNo, [JOINT]);
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     expect(view.extensions).toHaveLength(1);
     expect(view.specialProcedures).toHaveLength(rounds + 1);
     expect(view.specialProcedures.every((p: any) => p.endedOn)).toBe(true);
