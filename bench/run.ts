@@ -98,10 +98,33 @@ async function pool(count: number, concurrency: number, work: (i: number) => Pro
   );
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+/** The demo accounts' password (the stack below seeds them: DEMO_USERS=true). */
+const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'demo';
+const sessions = new Map<string, Promise<string>>();
+
+/** A bearer token of a demo user (clerk1, reviewer.<DEPT>): one login per user for the whole run. */
+function session(apiUrl: string, username: string): Promise<string> {
+  let token = sessions.get(username);
+  if (!token) {
+    token = fetch(`${apiUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    }).then(async (response) => {
+      const json = (await response.json()) as { token?: string };
+      if (!response.ok || !json.token) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(json)}`);
+      return json.token;
+    });
+    sessions.set(username, token);
+  }
+  return token;
+}
+
+async function post(url: string, as: string, body: unknown, headers: Record<string, string> = {}) {
+  const token = await session(new URL(url).origin, as);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     body: JSON.stringify(body),
   });
   const json = (await response.json()) as any;
@@ -116,23 +139,23 @@ async function runApplications(apiUrl: string, n: number, round: string) {
     const submitted = await timed('POST /applications', () =>
       post(
         `${apiUrl}/applications`,
+        'clerk1',
         {
           matters: ['OUTDOOR_AD_PERMIT'],
           applicant: { type: 'organisation', name: `压测企业${round}-${i}`, idNumber: randomUscc() },
           materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
-          receivedBy: { clerkId: 'bench', window: 'W01' },
         },
         { 'idempotency-key': randomUUID() },
       ),
     );
     const accepted = await timed('POST /applications/:caseNo/acceptance', () =>
-      post(`${apiUrl}/applications/${submitted.caseNo}/acceptance`, { decision: 'accept', clerkId: 'bench' }),
+      post(`${apiUrl}/applications/${submitted.caseNo}/acceptance`, 'clerk1', { decision: 'accept' }),
     );
     let last: any;
     await Promise.all(
       accepted.tasks.map(async (task: any) => {
         const reply = await timed('POST /tasks/:id/opinion', () =>
-          post(`${apiUrl}/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'bench' }),
+          post(`${apiUrl}/tasks/${task.id}/opinion`, `reviewer.${task.department}`, { decision: 'approve' }),
         );
         if (reply.status === 'approved') last = reply;
       }),
@@ -166,6 +189,8 @@ const stack = await startStack({
   apiPort: await freePort(),
   devServerPragmas: PRAGMAS,
   devServerExtraArgs: EXTRA_ARGS,
+  // the demo accounts the load signs in as (clerk1 submits and accepts, each department's reviewer decides)
+  env: { DEMO_USERS: 'true' },
 });
 let ceiling: Ceiling | undefined;
 try {
