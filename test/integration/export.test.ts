@@ -21,6 +21,8 @@ import { eventHash } from '../../rules/hashChain.ts';
 import { applicationBody, caseInReview, client, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));
+const clerk = api.as('clerk1');
+const auditor = api.as('auditor1');
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'export-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +84,7 @@ let centreKeyFile: string;
 const seqOf = (type: string, nth = 0) => doc.events.filter((e) => e.type === type)[nth]?.seq as number;
 
 beforeAll(async () => {
-  const submitted = await api.post(
+  const submitted = await clerk.post(
     '/applications',
     applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING'] }),
     { 'idempotency-key': newKey() },
@@ -90,24 +92,22 @@ beforeAll(async () => {
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   caseNo = submitted.body.caseNo;
   const steps = [
-    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement', clerkId: 'clerk-01' }),
-    await api.post(`/applications/${caseNo}/supplements`, { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }),
-    await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' }),
+    await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement' }),
+    await clerk.post(`/applications/${caseNo}/supplements`, { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }),
+    await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' }),
   ];
   for (const step of steps) expect(step.status, JSON.stringify(step.body)).toBe(200);
-  const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
+  const tasks = (await auditor.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
     id: string;
     department: string;
   }>;
   for (const task of tasks) {
-    const opinion = await api.post(`/tasks/${task.id}/opinion`, {
+    const opinion = await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, {
       decision: 'approve',
-      reviewerId: `${task.department}-r1`,
-      department: task.department,
     });
     expect(opinion.status, JSON.stringify(opinion.body)).toBe(200);
   }
-  const reply = await api.get(`/applications/${caseNo}/export`);
+  const reply = await auditor.get(`/applications/${caseNo}/export`);
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   doc = reply.body;
   // The real key, as the centre publishes it.
@@ -119,7 +119,7 @@ beforeAll(async () => {
 
 describe('GET /applications/:caseNo/export', () => {
   it('is the whole case file: matters, materials, chained events, notices, signed certificate, key, head, signature', async () => {
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await auditor.get(`/applications/${caseNo}`)).body;
     expect(doc.format).toEqual({ name: 'yimen-case-file', version: 1 });
     expect(doc.caseNo).toBe(caseNo);
     expect(Date.parse(doc.exportedAt)).not.toBeNaN();
@@ -150,7 +150,7 @@ describe('GET /applications/:caseNo/export', () => {
   });
 
   it('answers 404 case_not_found for an unknown case', async () => {
-    const reply = await api.get('/applications/SQ99999999999999/export');
+    const reply = await auditor.get('/applications/SQ99999999999999/export');
     expect(reply.status).toBe(404);
     expect(reply.body).toMatchObject({ code: 'case_not_found', field: 'caseNo' });
   });
@@ -267,13 +267,15 @@ describe('npm run verify-export', () => {
 
   it('a revoked certificate (注销): the export shows the revocation and verifies; hiding it is rejected', async () => {
     const certificateNo = doc.certificates[0]?.certificateNo as string;
-    const revoked = await api.post(
-      `/certificates/${certificateNo}/revocation`,
-      { department: 'CITY_MANAGEMENT', reason: '设置位置已拆除，依法注销', reviewerId: 'cm-head-01' },
-      { 'idempotency-key': newKey() },
-    );
+    const revoked = await api
+      .as('head.CITY_MANAGEMENT')
+      .post(
+        `/certificates/${certificateNo}/revocation`,
+        { department: 'CITY_MANAGEMENT', reason: '设置位置已拆除，依法注销' },
+        { 'idempotency-key': newKey() },
+      );
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
-    const reply = await api.get(`/applications/${caseNo}/export`);
+    const reply = await auditor.get(`/applications/${caseNo}/export`);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const after = reply.body as CaseFileExport;
     const event = after.events.find((e) => e.type === 'certificate_revoked');
@@ -312,7 +314,7 @@ describe('npm run verify-export', () => {
     } finally {
       await sql.end();
     }
-    const reply = await api.get(`/applications/${tampered}/export`);
+    const reply = await auditor.get(`/applications/${tampered}/export`);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const found = reply.body as CaseFileExport;
     await rejected(found, 'head_mismatch', ['字段 chainHead', `事件 seq ${found.chainHead.seq}`]);
