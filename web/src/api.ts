@@ -137,6 +137,7 @@ export interface CaseView {
     endedOn?: string;
   }>;
   deficiencies: string[];
+  warnings?: Array<{ deadline: string; level: 'yellow' | 'red'; due: string }>;
   commitments: string[];
   fromLibrary: Array<{ material: string; certificateNo: string }>;
   receivedAt: string;

@@ -1,7 +1,171 @@
-import { Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Badge, Button, Card, Table, Tabs, Tag, Typography } from 'antd';
+import { api, errorText, pathPart, type CaseView } from '../../api.ts';
+import { taskStatusLabels } from '../../labels.ts';
+import { useSession } from '../../session.tsx';
 import { usePageTitle } from '../../usePageTitle.ts';
+import { Extensions } from './Extensions.tsx';
+import { TaskPage } from './TaskPage.tsx';
 
+export interface TaskRow {
+  id: string;
+  caseNo: string;
+  matter: string;
+  department: string;
+  status: string;
+  openedOn: string;
+  due: string;
+  urgent: boolean;
+}
+
+/** The warning a case is under now (the API's own yellow/red cards), read from the case views. */
+type Mark = 'red' | 'yellow' | undefined;
+
+function markOf(view: CaseView | undefined): Mark {
+  const warnings = view?.warnings ?? [];
+  if (warnings.some((w) => w.level === 'red')) return 'red';
+  if (warnings.some((w) => w.level === 'yellow')) return 'yellow';
+  return undefined;
+}
+
+/** 待办 / 已办: the department's tasks, urgent first then by due date (the API's order), with yellow/red marks. */
 export function Inbox() {
   usePageTitle('待办');
-  return <Typography.Title level={1}>待办</Typography.Title>;
+  const { user } = useSession();
+  const [open, setOpen] = useState<TaskRow[]>([]);
+  const [done, setDone] = useState<TaskRow[]>([]);
+  const [views, setViews] = useState(new Map<string, CaseView>());
+  const [selected, setSelected] = useState<TaskRow>();
+  const [error, setError] = useState<string>();
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    Promise.all([
+      api<TaskRow[]>('/tasks?status=open'),
+      api<TaskRow[]>('/tasks?status=supplement_requested'),
+      api<TaskRow[]>('/tasks?status=approved&limit=50'),
+      api<TaskRow[]>('/tasks?status=refused&limit=50'),
+    ])
+      .then(async ([o, s, a, r]) => {
+        const pending = [...o, ...s].sort(
+          (x, y) => Number(y.urgent) - Number(x.urgent) || x.due.localeCompare(y.due) || x.id.localeCompare(y.id),
+        );
+        setOpen(pending);
+        setDone([...a, ...r].sort((x, y) => y.due.localeCompare(x.due)));
+        const cases = [...new Set(pending.map((t) => t.caseNo))].slice(0, 50);
+        const read = await Promise.all(cases.map((c) => api<CaseView>(`/applications/${pathPart(c)}`)));
+        setViews(new Map(read.map((v) => [v.caseNo, v])));
+      })
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [round]);
+
+  const refresh = useCallback(() => setRound((r) => r + 1), []);
+
+  if (selected) {
+    return (
+      <TaskPage
+        task={selected}
+        canAct={user?.role === 'reviewer'}
+        onBack={() => {
+          setSelected(undefined);
+          refresh();
+        }}
+      />
+    );
+  }
+
+  const columns = (withMark: boolean) => [
+    {
+      title: '办件编号',
+      dataIndex: 'caseNo',
+      render: (caseNo: string, t: TaskRow) => (
+        <Button type="link" onClick={() => setSelected(t)} style={{ padding: 0 }}>
+          {caseNo}
+        </Button>
+      ),
+    },
+    {
+      title: '申请人',
+      render: (_: unknown, t: TaskRow) => views.get(t.caseNo)?.applicant.name ?? '—',
+    },
+    {
+      title: '事项',
+      render: (_: unknown, t: TaskRow) =>
+        views.get(t.caseNo)?.matters.find((m) => m.code === t.matter)?.name ?? t.matter,
+    },
+    { title: '状态', dataIndex: 'status', render: (s: string) => taskStatusLabels[s] ?? s },
+    { title: '收到', dataIndex: 'openedOn' },
+    {
+      title: '审查期限',
+      dataIndex: 'due',
+      render: (due: string, t: TaskRow) => {
+        const mark = withMark ? markOf(views.get(t.caseNo)) : undefined;
+        return (
+          <span className={mark ? `due-${mark}` : undefined}>
+            {mark && <Badge color={mark === 'red' ? '#b3261e' : '#d4a000'} />} {due}
+            {mark === 'red' ? '（红牌）' : mark === 'yellow' ? '（黄牌）' : ''}
+          </span>
+        );
+      },
+    },
+    {
+      title: '急办',
+      dataIndex: 'urgent',
+      render: (urgent: boolean) => (urgent ? <Tag color="red">急办件</Tag> : ''),
+    },
+  ];
+
+  return (
+    <>
+      <Typography.Title level={1}>
+        待办 / 已办{user?.departmentName ? `（${user.departmentName}）` : ''}
+      </Typography.Title>
+      {error && <Alert type="error" showIcon title="读取失败" description={error} role="alert" />}
+      <Tabs
+        items={[
+          {
+            key: 'open',
+            label: `待办（${open.length}）`,
+            children: (
+              <Card size="small">
+                <Table
+                  size="small"
+                  rowKey="id"
+                  dataSource={open}
+                  columns={columns(true)}
+                  pagination={{ pageSize: 15 }}
+                />
+              </Card>
+            ),
+          },
+          {
+            key: 'done',
+            label: `已办（${done.length}）`,
+            children: (
+              <Card size="small">
+                <Table
+                  size="small"
+                  rowKey="id"
+                  dataSource={done}
+                  columns={columns(false)}
+                  pagination={{ pageSize: 15 }}
+                />
+              </Card>
+            ),
+          },
+          ...(user?.role === 'head'
+            ? [
+                {
+                  key: 'extensions',
+                  label: '延期审批',
+                  children: (
+                    <Extensions views={[...views.values()]} department={user.department ?? ''} onDone={refresh} />
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </>
+  );
 }
