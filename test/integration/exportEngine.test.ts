@@ -26,19 +26,19 @@ afterAll(async () => {
 
 /** An immediate matter: approved at the window with its certificate, then picked up, so the case closes. */
 async function closedCase(): Promise<string> {
-  const api = own.api;
-  const guide = (await api.get('/matters/BUSINESS_REGISTRATION')).body;
+  const guide = (await own.api.get('/matters/BUSINESS_REGISTRATION')).body;
   const required: string[] = guide.materials.filter((m: any) => m.required).map((m: any) => m.code);
-  const submitted = await api.post(
+  const clerk = own.api.as('clerk1');
+  const submitted = await clerk.post(
     '/applications',
     applicationBody({ matters: ['BUSINESS_REGISTRATION'], materials: required }),
     { 'idempotency-key': newKey() },
   );
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   const caseNo: string = submitted.body.caseNo;
-  const accepted = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'c' });
+  const accepted = await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
   expect(accepted.body.status).toBe('approved');
-  const delivered = await api.post(`/applications/${caseNo}/delivery`, { method: 'pickup', clerkId: 'c' });
+  const delivered = await clerk.post(`/applications/${caseNo}/delivery`, { method: 'pickup' });
   expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
   return caseNo;
 }
@@ -50,7 +50,7 @@ describe('the chain head of an export', () => {
       what: `workflow ${caseNo} completed`,
       timeoutMs: 30_000,
     });
-    const reply = await own.api.get(`/applications/${caseNo}/export`);
+    const reply = await own.api.as('auditor1').get(`/applications/${caseNo}/export`);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const doc = reply.body as CaseFileExport;
     expect(doc.status).toBe('approved');
@@ -61,8 +61,11 @@ describe('the chain head of an export', () => {
 
   it('without an engine to confirm it, no export: 503 engine_unavailable', async () => {
     const caseNo = await closedCase();
+    const auditor = own.api.as('auditor1');
+    // signed in before the worker goes: the answer below is about the engine, not the session
+    expect((await auditor.get('/auth/me')).status).toBe(200);
     await own.stack.killWorker('SIGKILL');
-    const reply = await own.api.get(`/applications/${caseNo}/export`);
+    const reply = await auditor.get(`/applications/${caseNo}/export`);
     expect(reply.status).toBe(503);
     expect(reply.body).toMatchObject({ code: 'engine_unavailable' });
     expect(reply.body.message).toMatch(/审批引擎/);
