@@ -10,6 +10,7 @@ import { waitUntil } from '../../infra/processes.ts';
 import { applicationBody, client, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));
+const auditor = api.as('auditor1');
 const sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
 let connection: Connection;
 let temporal: Client;
@@ -25,19 +26,18 @@ afterAll(async () => {
 
 /** A refused case (traffic police), then its workflow deleted from the engine. */
 async function forgottenCase() {
-  const submitted = await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+  const clerk = api.as('clerk1');
+  const submitted = await clerk.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
   const caseNo: string = submitted.body.caseNo;
-  await api.post(`/applications/${caseNo}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
-  const tasks = (await api.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
+  await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
+  const tasks = (await auditor.get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
     id: string;
     department: string;
   }>;
   const police = tasks.find((t) => t.department === 'TRAFFIC_POLICE');
-  const refused = await api.post(`/tasks/${police?.id}/opinion`, {
+  const refused = await api.as('reviewer.TRAFFIC_POLICE').post(`/tasks/${police?.id}/opinion`, {
     decision: 'refuse',
     reason: '遮挡交通信号灯',
-    reviewerId: 'r-2',
-    department: 'TRAFFIC_POLICE',
   });
   expect(refused.body.status).toBe('refused');
   await connection.workflowService.deleteWorkflowExecution({
@@ -68,25 +68,27 @@ async function tamper(statement: (tx: postgres.TransactionSql) => Promise<unknow
 describe('a case the engine has forgotten', () => {
   it('audits against the signed head, and a rating reopens it from the record; the chain continues', async () => {
     const { caseNo, queryCode } = await forgottenCase();
-    const before = (await api.get(`/applications/${caseNo}/audit`)).body;
+    const before = (await auditor.get(`/applications/${caseNo}/audit`)).body;
     expect(before.chain.headSource).toBe('signed_record');
     expect(before.problems).toEqual([]);
     expect(before.intact).toBe(true);
 
-    const rated = await api.post(
-      `/applications/${caseNo}/rating`,
-      { level: 'dissatisfied', comment: '理由没讲清楚' },
-      { 'x-query-code': queryCode, 'idempotency-key': newKey() },
-    );
+    const rated = await api
+      .withCode(queryCode)
+      .post(
+        `/applications/${caseNo}/rating`,
+        { level: 'dissatisfied', comment: '理由没讲清楚' },
+        { 'idempotency-key': newKey() },
+      );
     expect(rated.status, JSON.stringify(rated.body)).toBe(201);
     expect(rated.body.followUp.department).toBe('TRAFFIC_POLICE');
-    const after = (await api.get(`/applications/${caseNo}/audit`)).body;
+    const after = (await auditor.get(`/applications/${caseNo}/audit`)).body;
     expect(after.chain.headSource).toBe('engine');
     expect(after.chain.head.seq).toBeGreaterThan(before.chain.head.seq);
     expect(after.intact).toBe(true);
     // the reopened run holds the whole case: its live state equals the record's fold
-    const live = (await api.get(`/applications/${caseNo}/state`)).body;
-    const replayed = (await api.get(`/applications/${caseNo}/replay`)).body;
+    const live = (await auditor.get(`/applications/${caseNo}/state`)).body;
+    const replayed = (await auditor.get(`/applications/${caseNo}/replay`)).body;
     expect(replayed).toMatchObject({ ...live });
   });
 
@@ -96,14 +98,12 @@ describe('a case the engine has forgotten', () => {
       (tx) => tx`DELETE FROM case_events WHERE case_no = ${caseNo} AND seq = (
       SELECT max(seq) FROM case_events WHERE case_no = ${caseNo})`,
     );
-    const audit = (await api.get(`/applications/${caseNo}/audit`)).body;
+    const audit = (await auditor.get(`/applications/${caseNo}/audit`)).body;
     expect(audit.intact).toBe(false);
     expect(audit.chain.problems.map((p: any) => p.kind)).toContain('tail_missing');
-    const rated = await api.post(
-      `/applications/${caseNo}/rating`,
-      { level: 'satisfied' },
-      { 'x-query-code': queryCode, 'idempotency-key': newKey() },
-    );
+    const rated = await api
+      .withCode(queryCode)
+      .post(`/applications/${caseNo}/rating`, { level: 'satisfied' }, { 'idempotency-key': newKey() });
     expect(rated.status).toBe(409);
     expect(rated.body.code).toBe('record_not_intact');
   });
@@ -111,7 +111,7 @@ describe('a case the engine has forgotten', () => {
   it('an edited signed head is reported; a whole rewritten chain cannot borrow it', async () => {
     const { caseNo } = await forgottenCase();
     await tamper((tx) => tx`UPDATE cases SET head_hash = ${'f'.repeat(64)} WHERE case_no = ${caseNo}`);
-    const audit = (await api.get(`/applications/${caseNo}/audit`)).body;
+    const audit = (await auditor.get(`/applications/${caseNo}/audit`)).body;
     expect(audit.intact).toBe(false);
     expect(audit.chain.headSource).toBeNull();
     expect(audit.chain.problems.map((p: any) => p.kind)).toEqual(
