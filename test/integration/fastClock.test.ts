@@ -22,7 +22,7 @@ beforeAll(() => {
 async function waitForCase(caseNo: string, until: (view: any) => boolean, timeoutMs = 40_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     if (until(view)) return view;
     if (Date.now() > deadline) throw new Error(`case ${caseNo} never reached the expected state: ${view.status}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -33,7 +33,7 @@ const types = (view: any) => (view.events as any[]).map((e) => e.type);
 
 describe.concurrent('deadlines that pass by themselves', () => {
   it('deemed acceptance: silent for 5 working days, the case is accepted as of the day it was received', async () => {
-    const submitted = await api.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    const submitted = await api.as('clerk1').post('/applications', applicationBody(), { 'idempotency-key': newKey() });
     const caseNo = submitted.body.caseNo;
     const receivedOn = chinaDate(Date.parse(submitted.body.case.receivedAt));
     expect(submitted.body.case.deadlines.acceptanceDue).toBe(addWorkingDays(receivedOn, 5));
@@ -54,11 +54,13 @@ describe.concurrent('deadlines that pass by themselves', () => {
   });
 
   it('a one-time notice not answered by its due date ends the case as not accepted, with a notice', async () => {
-    const submitted = await api.post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
-      'idempotency-key': newKey(),
-    });
+    const submitted = await api
+      .as('clerk1')
+      .post('/applications', applicationBody({ materials: ['OUTDOOR_AD_APPLICATION'] }), {
+        'idempotency-key': newKey(),
+      });
     const caseNo = submitted.body.caseNo;
-    const notice = await api.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement', clerkId: 'c' });
+    const notice = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'supplement' });
     const due = notice.body.deadlines.supplementDue;
     expect(due).toBe(addWorkingDays(chinaDate(Date.parse(notice.body.notices[0].sentAt)), 10));
     const view = await waitForCase(caseNo, (v) => v.status !== 'awaiting_supplement');
@@ -84,20 +86,24 @@ describe.concurrent('deadlines that pass by themselves', () => {
   });
 
   it('a consolidated supplement notice stops the clocks; due dates move by exactly the paused working days', async () => {
-    const { caseNo, tasks } = await caseInReview(api);
-    const before = (await api.get(`/applications/${caseNo}`)).body;
+    // submitted and accepted here rather than by caseInReview: the applicant's query code is needed to supply online
+    const submitted = await api.as('clerk1').post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    const caseNo: string = submitted.body.caseNo;
+    const queryCode: string = submitted.body.queryCode;
+    const accepted = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, { decision: 'accept' });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    const tasks = accepted.body.tasks.filter((t: any) => t.status === 'open');
+    const before = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     const [a, b] = tasks as [any, any];
-    await api.post(`/tasks/${a.id}/opinion`, {
+    await api.as(`reviewer.${a.department}`).post(`/tasks/${a.id}/opinion`, {
       decision: 'supplement',
       materials: ['AD_STRUCTURE_SAFETY'],
       reason: '需提供设施结构安全检测报告',
-      reviewerId: 'r1',
     });
-    const paused = await api.post(`/tasks/${b.id}/opinion`, {
+    const paused = await api.as(`reviewer.${b.department}`).post(`/tasks/${b.id}/opinion`, {
       decision: 'supplement',
       materials: ['AD_DESIGN_DRAWING'],
       reason: '设计图纸未标注尺寸',
-      reviewerId: 'r2',
     });
     expect(paused.body.status).toBe('awaiting_supplement');
     expect(paused.body.clock.paused).toBe(true);
@@ -105,14 +111,14 @@ describe.concurrent('deadlines that pass by themselves', () => {
     expect(notice.items.map((i: any) => i.code).sort()).toEqual(['AD_DESIGN_DRAWING', 'AD_STRUCTURE_SAFETY']);
     // no review warning is raised while the clock stands still
     await new Promise((r) => setTimeout(r, realMsForDays(6)));
-    const supplied = await api.post(`/applications/${caseNo}/supplements`, {
+    const supplied = await api.withCode(queryCode).post(`/applications/${caseNo}/supplements`, {
       materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'],
       channel: 'online',
     });
     expect(supplied.status).toBe(200);
     expect(supplied.body.status).toBe('in_review');
     expect(supplied.body.clock.paused).toBe(false);
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     const pausedEvent = view.events.find((e: any) => e.type === 'clock_paused');
     const resumed = view.events.find((e: any) => e.type === 'clock_resumed');
     const days = resumed.data.pausedWorkingDays;
@@ -130,26 +136,27 @@ describe.concurrent('deadlines that pass by themselves', () => {
   });
 
   it('容缺受理: certificates wait for the deficient material; past its due date the case is terminated', async () => {
-    const submitted = await api.post(
-      '/applications',
-      applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'] }),
-      {
-        'idempotency-key': newKey(),
-      },
-    );
+    const submitted = await api
+      .as('clerk1')
+      .post(
+        '/applications',
+        applicationBody({ materials: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'] }),
+        {
+          'idempotency-key': newKey(),
+        },
+      );
     const caseNo = submitted.body.caseNo;
-    const accepted = await api.post(`/applications/${caseNo}/acceptance`, {
+    const accepted = await api.as('clerk1').post(`/applications/${caseNo}/acceptance`, {
       decision: 'accept_with_deficiencies',
       deficiencies: ['OWNER_CONSENT'],
-      clerkId: 'c',
     });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body.deficiencies).toEqual(['OWNER_CONSENT']);
     const due = accepted.body.deadlines.deficienciesDue;
     for (const task of accepted.body.tasks) {
-      await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r' });
+      await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, { decision: 'approve' });
     }
-    const approved = (await api.get(`/applications/${caseNo}`)).body;
+    const approved = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     expect(approved.status).toBe('approved');
     expect(approved.certificates).toEqual([]); // withheld until OWNER_CONSENT arrives
     const view = await waitForCase(caseNo, (v) => v.status === 'terminated');
@@ -162,7 +169,7 @@ describe.concurrent('deadlines that pass by themselves', () => {
     const { caseNo, tasks } = await caseInReview(api);
     let decided: any;
     for (const task of tasks)
-      decided = await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'r' });
+      decided = await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, { decision: 'approve' });
     const decidedOn = chinaDate(Date.parse(decided.body.decidedAt));
     expect(decided.body.deadlines.deliveryDue).toBe(addWorkingDays(decidedOn, 10));
     const view = await waitForCase(caseNo, (v) =>
@@ -172,10 +179,9 @@ describe.concurrent('deadlines that pass by themselves', () => {
       'yellow',
       'red',
     ]);
-    const late = await api.post(`/applications/${caseNo}/delivery`, {
+    const late = await api.as('clerk1').post(`/applications/${caseNo}/delivery`, {
       method: 'post',
       trackingNumber: 'SF1234567890',
-      clerkId: 'c',
     });
     expect(late.status).toBe(200);
     expect(late.body.delivery).toMatchObject({ method: 'post', trackingNumber: 'SF1234567890' });
