@@ -1,24 +1,11 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import {
-  Alert,
-  App as AntApp,
-  Badge,
-  Button,
-  Card,
-  Collapse,
-  Descriptions,
-  Empty,
-  Form,
-  Input,
-  Radio,
-  Space,
-  Steps,
-  Typography,
-} from 'antd';
+import { Alert, Badge, Button, Card, Collapse, Descriptions, Empty, Form, Input, Space, Steps, Typography } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../api.ts';
-import { deadlineLabels, FINISHED, formatTime, ratingLevels, statusLabels, taskStatusLabels } from '../labels.ts';
-import { newKey, usePageTitle } from '../usePageTitle.ts';
+import { deadlineLabels, FINISHED, formatTime, statusLabels, taskStatusLabels } from '../labels.ts';
+import { usePageTitle } from '../usePageTitle.ts';
+import { RatingForm } from './track/RatingForm.tsx';
+import { SupplementForm } from './track/SupplementForm.tsx';
 
 interface Query {
   caseNo: string;
@@ -195,6 +182,10 @@ function Progress({ view, query, onRated }: { view: CaseView; query: Query; onRa
         )}
       </Card>
 
+      {view.status === 'awaiting_supplement' && (
+        <SupplementForm view={view} queryCode={query.queryCode} onSupplied={onRated} />
+      )}
+
       {FINISHED.includes(view.status) && (
         <Card title="服务评价（好差评）">
           {view.rating ? (
@@ -210,49 +201,5 @@ function Progress({ view, query, onRated }: { view: CaseView; query: Query; onRa
         </Card>
       )}
     </section>
-  );
-}
-
-function RatingForm({ caseNo, queryCode, onRated }: { caseNo: string; queryCode: string; onRated: () => void }) {
-  const { message } = AntApp.useApp();
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string>();
-  const [key] = useState(newKey);
-
-  async function rate(values: { level: string; comment?: string }) {
-    setSending(true);
-    setError(undefined);
-    try {
-      await api(`/applications/${pathPart(caseNo)}/rating`, {
-        method: 'POST',
-        headers: { 'x-query-code': queryCode.trim(), 'idempotency-key': key },
-        body: {
-          level: values.level,
-          channel: 'online',
-          ...(values.comment?.trim() ? { comment: values.comment.trim() } : {}),
-        },
-      });
-      message.success('感谢您的评价');
-      onRated();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
-  }
-
-  return (
-    <Form name="rating" layout="vertical" onFinish={rate}>
-      <Form.Item label="满意程度" name="level" rules={[{ required: true, message: '请选择满意程度' }]}>
-        <Radio.Group aria-label="满意程度" options={ratingLevels} />
-      </Form.Item>
-      <Form.Item label="意见建议（可选）" name="comment">
-        <Input.TextArea maxLength={500} showCount rows={3} />
-      </Form.Item>
-      {error && <Alert type="error" showIcon title="评价未提交" description={error} style={{ marginBottom: 16 }} />}
-      <Button type="primary" htmlType="submit" loading={sending}>
-        提交评价
-      </Button>
-    </Form>
   );
 }

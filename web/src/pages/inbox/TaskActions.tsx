@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, App as AntApp, Button, Checkbox, Collapse, Form, Input, InputNumber, Radio, Select } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
 import { newKey } from '../../usePageTitle.ts';
+import { atLeastOne } from '../../validation.ts';
 
 const procedureNames: Record<string, string> = {
   hearing: '听证',
@@ -85,7 +86,7 @@ export function OpinionForm({
         />
       </Form.Item>
       {decision === 'supplement' && (
-        <Form.Item label="需补正的材料" name="materials" rules={[{ required: true, message: '请选择需补正的材料' }]}>
+        <Form.Item label="需补正的材料" name="materials" rules={[atLeastOne('请选择需补正的材料')]}>
           <Checkbox.Group options={materials.map(([value, label]) => ({ value, label }))} />
         </Form.Item>
       )}

@@ -3,6 +3,7 @@ import { Alert, Button, Checkbox, DatePicker, Form, Input, Radio, Typography } f
 import type { Dayjs } from 'dayjs';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
 import { newKey } from '../../usePageTitle.ts';
+import { atLeastOne } from '../../validation.ts';
 
 const decisions = [
   { value: 'accept', label: '受理' },
@@ -69,7 +70,7 @@ export function AcceptanceForm({
         </Form.Item>
         {decision === 'accept_with_deficiencies' && (
           <>
-            <Form.Item label="容缺材料" name="deficiencies" rules={[{ required: true, message: '请选择容缺的材料' }]}>
+            <Form.Item label="容缺材料" name="deficiencies" rules={[atLeastOne('请选择容缺的材料')]}>
               <Checkbox.Group options={missing.map((code) => ({ value: code, label: names.get(code) ?? code }))} />
             </Form.Item>
             <Form.Item
