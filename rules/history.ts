@@ -3,6 +3,7 @@
  * time), who (actor and role), what (a Chinese sentence), the rule or article of law behind it, and each notice
  * exactly as sent. Pure: built by folding the events, so each sentence can name the department, matter or material.
  */
+import { roleNames, type Role } from './access.ts';
 import type { CaseEvent, CaseState, Notice } from './caseModel.ts';
 import { evolve } from './caseModel.ts';
 import { procedureNames } from './notices.ts';
@@ -33,7 +34,7 @@ export interface HistoryEntry {
   at: string;
   /** Wall-clock time the record was written. */
   recordedAt: string | null;
-  actor: { kind: string; id: string; role: string };
+  actor: { kind: string; id: string; role: string; department?: string; onBehalfOf?: string };
   what: string;
   basis: LegalBasis | null;
   /** For a `notice_sent` event: the notice exactly as recorded. */
@@ -416,7 +417,9 @@ function describe(
   }
 }
 
-function roleOf(kind: string, type: string): string {
+function roleOf(kind: string, type: string, role?: string): string {
+  // Signed-in staff (issue 8) carry their role; earlier records only the kind.
+  if (role && role in roleNames) return roleNames[role as Role];
   // A department head decides an extension (第42条: 本机关负责人批准); the record keeps the kind `reviewer`.
   if (type === 'extension_decided') return '部门负责人';
   if (type === 'rating_appeal_decided' && kind === 'supervisor') return '政务服务办（电子监察）';
@@ -440,7 +443,13 @@ export function caseHistory(events: HistoryEvent[]): HistoryEntry[] {
       // A record that does not fold (tampered or incomplete) still gets its timeline; the audit reports it.
     }
     const d = (e.data ?? {}) as Data;
-    const actor = (e.actor ?? {}) as { kind?: string; id?: string };
+    const actor = (e.actor ?? {}) as {
+      kind?: string;
+      id?: string;
+      role?: string;
+      department?: string;
+      onBehalfOf?: string;
+    };
     let described: { what: string; basis: LegalBasis | null };
     try {
       described = describe(e.type, d, before, state);
@@ -454,7 +463,14 @@ export function caseHistory(events: HistoryEvent[]): HistoryEntry[] {
       title: eventTypeName(e.type),
       at: isoOrNull(e.at) ?? e.at,
       recordedAt: isoOrNull(e.recordedAt),
-      actor: { kind: actor.kind ?? '', id: actor.id ?? '', role: roleOf(actor.kind ?? '', e.type) },
+      actor: {
+        kind: actor.kind ?? '',
+        id: actor.id ?? '',
+        role: roleOf(actor.kind ?? '', e.type, actor.role),
+        ...(typeof actor.department === 'string' ? { department: actor.department } : {}),
+        // AB岗: the away colleague this person acted for.
+        ...(typeof actor.onBehalfOf === 'string' ? { onBehalfOf: actor.onBehalfOf } : {}),
+      },
       what,
       basis,
       ...(e.type === 'notice_sent' ? { notice: e.data as Notice } : {}),

@@ -185,7 +185,7 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
     for (const entry of history.entries) {
       expect(Date.parse(entry.at)).not.toBeNaN();
       expect(Date.parse(entry.recordedAt)).not.toBeNaN();
-      expect(entry.actor.role).toMatch(/窗口人员|审查人员|部门负责人|申请人|系统/);
+      expect(entry.actor.role).toMatch(/窗口工作人员|窗口人员|审查人员|部门负责人|电子监察人员|申请人|系统/);
       expect(entry.what.length).toBeGreaterThan(4);
     }
     const of = (type: string) => (history.entries as any[]).find((e) => e.type === type);
@@ -198,7 +198,10 @@ describe('a case through supplements, a hearing, an extension and delivery', () 
       kind: 'reviewer',
       id: 'head.TRAFFIC_POLICE',
       role: '部门负责人',
+      department: 'TRAFFIC_POLICE',
     });
+    // Signed-in staff: the role as the account has it, with the window or department in the record.
+    expect(of('received').actor).toMatchObject({ id: 'clerk1', role: '窗口工作人员' });
     expect(of('delivered').basis.articles).toEqual(['第44条']);
     const notices = (history.entries as any[]).filter((e) => e.notice).map((e) => e.notice);
     expect(notices).toEqual(events.filter((e) => e.type === 'notice_sent').map((e) => e.data));
