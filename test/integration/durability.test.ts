@@ -46,7 +46,7 @@ async function expectCleanRecord(caseNo: string, matters: string[], on: { api: C
   expect(events.filter((e) => e.type === 'case_approved')).toHaveLength(1);
   const certificates = await on.sql<{ matter: string }[]>`SELECT matter FROM certificates WHERE case_no = ${caseNo}`;
   expect(certificates.map((c) => c.matter).sort()).toEqual([...matters].sort());
-  const view = await on.api.get(`/applications/${caseNo}`);
+  const view = await on.api.as('clerk1').get(`/applications/${caseNo}`);
   expect(view.body.status).toBe('approved');
   expect(view.body.certificates).toHaveLength(matters.length);
 }
@@ -68,11 +68,9 @@ describe('durability', () => {
   it('survives the worker being SIGKILLed while cases wait for opinions', async () => {
     const cases = await Promise.all([caseInReview(api), caseInReview(api), caseInReview(api)]);
     for (const { tasks } of cases) {
-      const first = await api.post(
-        `/tasks/${tasks[0]!.id}/opinion`,
-        { decision: 'approve', reviewerId: 'r1' },
-        { 'idempotency-key': newKey() },
-      );
+      const first = await api
+        .as(`reviewer.${tasks[0]!.department}`)
+        .post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve' }, { 'idempotency-key': newKey() });
       expect(first.status, JSON.stringify(first.body)).toBe(200);
     }
     await stack.killWorker('SIGKILL');
@@ -80,11 +78,9 @@ describe('durability', () => {
     // With no worker polling, an opinion cannot be applied: the API answers 503 once its engine deadline passes.
     const keys = cases.map(() => newKey());
     const secondOpinion = (i: number) =>
-      api.post(
-        `/tasks/${cases[i]!.tasks[1]!.id}/opinion`,
-        { decision: 'approve', reviewerId: 'r2' },
-        { 'idempotency-key': keys[i]! },
-      );
+      api
+        .as(`reviewer.${cases[i]!.tasks[1]!.department}`)
+        .post(`/tasks/${cases[i]!.tasks[1]!.id}/opinion`, { decision: 'approve' }, { 'idempotency-key': keys[i]! });
     const sentAt = Date.now();
     const whileDown = await Promise.all(cases.map((_, i) => secondOpinion(i)));
     const waited = Date.now() - sentAt;
@@ -133,7 +129,9 @@ describe('durability', () => {
   it('survives the Temporal dev server being SIGKILLed and restarted mid-case', async () => {
     const cases = await Promise.all([caseInReview(api), caseInReview(api)]);
     for (const { tasks } of cases) {
-      const first = await api.post(`/tasks/${tasks[0]!.id}/opinion`, { decision: 'approve', reviewerId: 'r1' });
+      const first = await api.as(`reviewer.${tasks[0]!.department}`).post(`/tasks/${tasks[0]!.id}/opinion`, {
+        decision: 'approve',
+      });
       expect(first.status, JSON.stringify(first.body)).toBe(200);
     }
     const before = stack.temporal!.process.pid;
@@ -142,7 +140,9 @@ describe('durability', () => {
     // The API and the worker reconnect by themselves.
     expect((await api.get('/health')).status).toBe(200);
     for (const { tasks } of cases) {
-      const reply = await api.post(`/tasks/${tasks[1]!.id}/opinion`, { decision: 'approve', reviewerId: 'r2' });
+      const reply = await api.as(`reviewer.${tasks[1]!.department}`).post(`/tasks/${tasks[1]!.id}/opinion`, {
+        decision: 'approve',
+      });
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     }
     for (const { caseNo } of cases) await expectCleanRecord(caseNo, ['OUTDOOR_AD_PERMIT'], { api, sql });
@@ -246,7 +246,8 @@ describe('npm start', () => {
     };
 
     const first = await start(1);
-    const submitted = await app.post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    // the session opened here is kept in PostgreSQL: the same bearer token still works after the restart
+    const submitted = await app.as('clerk1').post('/applications', applicationBody(), { 'idempotency-key': newKey() });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const caseNo: string = submitted.body.caseNo;
     expect(submitted.body.status).toBe('received');
@@ -268,7 +269,7 @@ describe('npm start', () => {
     let view: any;
     await waitUntil(
       async () => {
-        view = (await app.get(`/applications/${caseNo}`)).body;
+        view = (await app.as('clerk1').get(`/applications/${caseNo}`)).body;
         return view.status !== 'received';
       },
       { what: `case ${caseNo} to be deemed accepted`, timeoutMs: Math.max(0, firesAt - Date.now()) + 60_000 },
