@@ -21,7 +21,7 @@ const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
   { to: '/track', label: '办件查询' },
   { to: '/verify', label: '证照核验' },
   { to: '/audit', label: '审计', roles: ['auditor', 'supervisor'] },
-  { to: '/supervision', label: '电子监察', roles: ['supervisor', 'auditor'] },
+  { to: '/supervision', label: '电子监察', roles: ['supervisor', 'auditor', 'head'] },
 ];
 
 function UserBar() {

@@ -1,48 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, Button, Card, Col, DatePicker, Form, Row, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Row, Select, Statistic, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, errorText } from '../api.ts';
+import { useSession } from '../session.tsx';
 import { usePageTitle } from '../usePageTitle.ts';
+import { Charts } from './supervision/Charts.tsx';
+import type { Alerts, Overview } from './supervision/types.ts';
+import type { MatterSummary } from './window/catalogue.ts';
 
-interface Figures {
-  received: number;
-  accepted: number;
-  decided: number;
-  approved: number;
-  refused: number;
-  onTime: number;
-  onTimeRate: number | null;
-  withinStatutoryRate: number | null;
-  overdueOpen: number;
-  nearDueOpen: number;
-  atMostOneVisitRate: number | null;
-}
-
-interface Overview {
-  from: string;
-  to: string;
-  asOf: string;
-  totals: Figures;
-  byDepartment: Array<Figures & { department: string; name: string }>;
-  byMatter: Array<Figures & { matter: string; name: string }>;
-}
-
-interface Alerts {
-  asOf: string;
-  red: number;
-  yellow: number;
-  alerts: Array<{
-    caseNo: string;
-    level: string;
-    levelLabel: string;
-    deadlineLabel: string;
-    due: string;
-    statusLabel: string;
-    applicantName: string;
-    matters: Array<{ name: string }>;
-    heldBy: Array<{ name: string }>;
-  }>;
+interface Filter {
+  department?: string;
+  matter?: string;
+  window?: string;
 }
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
@@ -63,16 +33,32 @@ export function Supervision() {
   const [overview, setOverview] = useState<Overview>();
   const [period, setPeriod] = useState<[Dayjs, Dayjs]>();
   const [error, setError] = useState<string>();
+  const { user } = useSession();
+  const [filter, setFilter] = useState<Filter>({});
+  const [matters, setMatters] = useState<MatterSummary[]>([]);
+  const [windows, setWindows] = useState<string[]>([]);
 
-  const loadOverview = useCallback(async (range: [Dayjs, Dayjs]) => {
-    setError(undefined);
+  const loadOverview = useCallback(async (range: [Dayjs, Dayjs], f: Filter = {}) => {
     try {
       const [from, to] = range.map((d) => d.format('YYYY-MM-DD'));
-      setOverview(await api<Overview>(`/supervision/overview?from=${from}&to=${to}`));
+      const q = new URLSearchParams({ from: from ?? '', to: to ?? '' });
+      for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+      const answer = await api<Overview>(`/supervision/overview?${q.toString()}`);
+      setError(undefined);
+      setOverview(answer);
+      // The windows seen in an unfiltered period are the window filter's choices.
+      if (!f.window) setWindows((seen) => [...new Set([...seen, ...answer.byWindow.map((w) => w.window)])].sort());
     } catch (e) {
       setError(errorText(e));
     }
   }, []);
+
+  useEffect(() => {
+    api<MatterSummary[]>('/matters').then(setMatters, () => setMatters([]));
+  }, []);
+  const departments = [
+    ...new Map(matters.flatMap((m) => m.departments.map((d) => [d.code, d.name] as const))).entries(),
+  ];
 
   useEffect(() => {
     // The alerts say what "today" is on the centre's clock: the default period is that year up to today.
@@ -96,13 +82,49 @@ export function Supervision() {
         <Alert type="error" showIcon title="读取失败" description={error} role="alert" style={{ marginBottom: 16 }} />
       )}
       <Card style={{ marginBottom: 16 }}>
-        <Form layout="inline" onFinish={() => period && loadOverview(period)} style={{ rowGap: 8 }}>
+        <Form layout="inline" onFinish={() => period && loadOverview(period, filter)} style={{ rowGap: 8 }}>
           <Form.Item label="统计期间" htmlFor="supervision-period">
             <DatePicker.RangePicker
               id={{ start: 'supervision-period', end: 'supervision-period-end' }}
               value={period}
               onChange={(v) => v?.[0] && v[1] && setPeriod([v[0], v[1]])}
               allowClear={false}
+            />
+          </Form.Item>
+          {user?.role !== 'head' && (
+            <Form.Item label="部门" htmlFor="supervision-department">
+              <Select
+                id="supervision-department"
+                allowClear
+                placeholder="全部部门"
+                style={{ width: 200 }}
+                value={filter.department}
+                onChange={(v?: string) => setFilter((f) => ({ ...f, department: v }))}
+                options={departments.map(([value, label]) => ({ value, label }))}
+              />
+            </Form.Item>
+          )}
+          <Form.Item label="事项" htmlFor="supervision-matter">
+            <Select
+              id="supervision-matter"
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder="全部事项"
+              style={{ width: 240 }}
+              value={filter.matter}
+              onChange={(v?: string) => setFilter((f) => ({ ...f, matter: v }))}
+              options={matters.map((m) => ({ value: m.code, label: m.name }))}
+            />
+          </Form.Item>
+          <Form.Item label="窗口" htmlFor="supervision-window">
+            <Select
+              id="supervision-window"
+              allowClear
+              placeholder="全部窗口"
+              style={{ width: 120 }}
+              value={filter.window}
+              onChange={(v?: string) => setFilter((f) => ({ ...f, window: v }))}
+              options={windows.map((w) => ({ value: w, label: w }))}
             />
           </Form.Item>
           <Form.Item>
@@ -113,6 +135,7 @@ export function Supervision() {
           {overview && <span>（截至 {overview.asOf}）</span>}
         </Form>
       </Card>
+      {overview && <Charts overview={overview} />}
       {t && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           {[
