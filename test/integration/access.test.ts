@@ -429,8 +429,8 @@ describe('roles confined to their work', () => {
     expect(after.body.status).toBe(before.body.status);
   });
 
-  it('the catalogue is read by anyone and changed only by admin (own stack: the catalogue version moves)', async () => {
-    // kept on the shared stack read-only; the change itself is in 'an own stack' below
+  it('PATCH /matters/:code is 403 for every staff role but admin, 401 without a session', async () => {
+    // only refusals on the shared stack: the admin's change (it moves the catalogue version) is on the own stack below
     for (const who of ['clerk1', 'supervisor1', 'head.CITY_MANAGEMENT', 'reviewer.CITY_MANAGEMENT', 'auditor1']) {
       const reply = await api.as(who).patch('/matters/OUTDOOR_AD_PERMIT', { guide: { supervision: '改' } });
       expect(reply.status, who).toBe(403);
