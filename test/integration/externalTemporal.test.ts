@@ -51,7 +51,7 @@ beforeAll(async () => {
   stack = await startStack({
     dataDir,
     apiPort: await freePort(),
-    env: { CLOCK_START: TEST_CLOCK_START, TEMPORAL_ADDRESS: server.address },
+    env: { CLOCK_START: TEST_CLOCK_START, TEMPORAL_ADDRESS: server.address, DEMO_USERS: 'true' },
   });
   api = client(stack.apiUrl);
   connection = await Connection.connect({ address: server.address });
@@ -79,15 +79,13 @@ describe('an external Temporal server (TEMPORAL_ADDRESS)', () => {
     expect(tasks).toHaveLength(2);
     let last: any;
     for (const task of tasks) {
-      last = await api.post(
-        `/tasks/${task.id}/opinion`,
-        { decision: 'approve', reviewerId: 'r1' },
-        { 'idempotency-key': newKey() },
-      );
+      last = await api
+        .as(`reviewer.${task.department}`)
+        .post(`/tasks/${task.id}/opinion`, { decision: 'approve' }, { 'idempotency-key': newKey() });
       expect(last.status, JSON.stringify(last.body)).toBe(200);
     }
     expect(last.body.status).toBe('approved');
-    const view = (await api.get(`/applications/${caseNo}`)).body;
+    const view = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     expect(view.status).toBe('approved');
     expect(view.certificates).toHaveLength(1);
 
