@@ -70,7 +70,7 @@ beforeAll(async () => {
   caseNo = inReview.caseNo;
   let last: any;
   for (const task of inReview.tasks) {
-    last = await api.post(`/tasks/${task.id}/opinion`, { decision: 'approve', reviewerId: 'reviewer-01' });
+    last = await api.as(`reviewer.${task.department}`).post(`/tasks/${task.id}/opinion`, { decision: 'approve' });
     expect(last.status).toBe(200);
   }
   expect(last.body.status).toBe('approved');
@@ -178,32 +178,39 @@ describe.skip('a case that continued as new (a stack of its own, CASE_HISTORY_LI
     ({ stack, api: ownApi } = own);
     ownConnection = await Connection.connect({ address: stack.temporalAddress });
     ownTemporal = new TemporalClient({ connection: ownConnection, namespace: stack.namespace });
-    const post = async (url: string, body: unknown, status = 200) => {
-      const reply = await ownApi.post(url, body, { 'idempotency-key': newKey() });
+    /** A command by `as` (a demo user, or the applicant's client). */
+    const post = async (as: Client, url: string, body: unknown, status = 200) => {
+      const reply = await as.post(url, body, { 'idempotency-key': newKey() });
       expect(reply.status, `${url}: ${JSON.stringify(reply.body)}`).toBe(status);
       return reply.body;
     };
     // The recorder's continue-as-new path: a one-time notice, supply, accept, a special procedure, two opinions.
     const materials = ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING'];
-    longCase = (await post('/applications', applicationBody({ materials }), 201)).caseNo;
-    await post(`/applications/${longCase}/acceptance`, { decision: 'supplement', clerkId: 'clerk-01' });
-    await post(`/applications/${longCase}/supplements`, { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] });
-    await post(`/applications/${longCase}/acceptance`, { decision: 'accept', clerkId: 'clerk-01' });
-    const tasks = (await ownApi.get(`/tasks?caseNo=${longCase}`)).body as Array<{ id: string; department: string }>;
+    const clerk = ownApi.as('clerk1');
+    const police = ownApi.as('reviewer.TRAFFIC_POLICE');
+    const submitted = await post(clerk, '/applications', applicationBody({ materials }), 201);
+    longCase = submitted.caseNo;
+    await post(clerk, `/applications/${longCase}/acceptance`, { decision: 'supplement' });
+    await post(ownApi.withCode(submitted.queryCode), `/applications/${longCase}/supplements`, {
+      materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'],
+    });
+    await post(clerk, `/applications/${longCase}/acceptance`, { decision: 'accept' });
+    const tasks = (await ownApi.as('supervisor1').get(`/tasks?caseNo=${longCase}`)).body as Array<{
+      id: string;
+      department: string;
+    }>;
     const task = (department: string) => tasks.find((t) => t.department === department)!.id;
-    await post(`/tasks/${task('CITY_MANAGEMENT')}/opinion`, { decision: 'approve', reviewerId: 'cm-01' });
+    await post(ownApi.as('reviewer.CITY_MANAGEMENT'), `/tasks/${task('CITY_MANAGEMENT')}/opinion`, {
+      decision: 'approve',
+    });
     const procedure = await post(
+      police,
       `/tasks/${task('TRAFFIC_POLICE')}/special-procedures`,
-      { type: 'testing', expectedWorkingDays: 3, reason: '需对招牌结构进行检测', reviewerId: 'tp-01' },
+      { type: 'testing', expectedWorkingDays: 3, reason: '需对招牌结构进行检测' },
       201,
     );
-    await post(`/tasks/${task('TRAFFIC_POLICE')}/special-procedures/${procedure.procedure.id}/end`, {
-      reviewerId: 'tp-01',
-    });
-    const decided = await post(`/tasks/${task('TRAFFIC_POLICE')}/opinion`, {
-      decision: 'approve',
-      reviewerId: 'tp-01',
-    });
+    await post(police, `/tasks/${task('TRAFFIC_POLICE')}/special-procedures/${procedure.procedure.id}/end`, {});
+    const decided = await post(police, `/tasks/${task('TRAFFIC_POLICE')}/opinion`, { decision: 'approve' });
     expect(decided.status).toBe('approved');
 
     const first = (await ownTemporal.workflow.getHandle(longCase).describe()).raw.workflowExecutionInfo?.firstRunId;
