@@ -43,6 +43,13 @@ export const authRoutes =
       (request) => `login|${request.ip}|${String((request.body as { username?: unknown } | undefined)?.username)}`,
       '登录失败次数过多',
     );
+    // And per address alone: trying one password against many usernames is limited too (ten accounts' worth).
+    const addressFailures = failureLimit(
+      app,
+      options.loginFailures * 10,
+      (request) => `login|${request.ip}`,
+      '登录失败次数过多',
+    );
     const departmentName = async () => {
       const catalogue = await deps.catalogue.get();
       const names = new Map(catalogue.departments.map((d) => [d.code, d.name]));
@@ -54,13 +61,14 @@ export const authRoutes =
       { config: { access: 'auth.login' }, schema: { summary: '工作人员登录', body: LoginBody } },
       async (request, reply) => {
         await failures.check(request);
+        await addressFailures.check(request);
         const { username, password } = request.body;
         const [row] = await deps.db.select().from(users).where(eq(users.username, username));
         // An unknown user costs the same hash as a wrong password: the timing tells nothing.
         const valid = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH));
         const user = row && valid && row.active ? await loadStaffUser(deps.db, username) : undefined;
         if (!user) {
-          await failures.fail(request);
+          await Promise.all([failures.fail(request), addressFailures.fail(request)]);
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误', 'password');
         }
         const token = await openSession(deps.db, user.username);

@@ -614,6 +614,14 @@ describe('personal data: masking and the staff read log', () => {
       /append-only/,
     );
     await expect(sql`DELETE FROM staff_reads WHERE case_no = ${caseNo}`).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE staff_reads`).rejects.toThrow(/append-only/);
+    // In a transaction that never commits: should the trigger ever go missing, the shared stack keeps its record.
+    await expect(
+      sql.begin(async (tx) => {
+        await tx`TRUNCATE case_events`;
+        throw new Error('TRUNCATE case_events was allowed');
+      }),
+    ).rejects.toThrow(/append-only/);
     const [count] = await sql`SELECT count(*)::int AS n FROM staff_reads WHERE case_no = ${caseNo}`;
     expect(count?.n).toBe(3);
   });
