@@ -111,7 +111,7 @@ export function Inbox() {
     {
       title: '急办',
       dataIndex: 'urgent',
-      render: (urgent: boolean) => (urgent ? <Tag color="red">急办件</Tag> : ''),
+      render: (urgent: boolean) => (urgent ? <Tag color="#b3261e">急办件</Tag> : ''),
     },
   ];
 

@@ -57,7 +57,7 @@ export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: bool
                 ))}
               {view.urgent && (
                 <Descriptions.Item label="急办件" span={2}>
-                  <Tag color="red">急办</Tag>
+                  <Tag color="#b3261e">急办</Tag>
                   {view.urgent.reason}
                 </Descriptions.Item>
               )}
@@ -68,17 +68,17 @@ export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: bool
               {view.materialsProvided.map((m) => (
                 <li key={m}>
                   {names.get(m) ?? m}
-                  {view.fromLibrary.some((f) => f.material === m) && <Tag color="green">证照库</Tag>}
+                  {view.fromLibrary.some((f) => f.material === m) && <Tag color="#1b5e20">证照库</Tag>}
                 </li>
               ))}
               {view.commitments.map((m) => (
                 <li key={`c-${m}`}>
-                  {names.get(m) ?? m} <Tag color="blue">告知承诺</Tag>
+                  {names.get(m) ?? m} <Tag color="#0b57d0">告知承诺</Tag>
                 </li>
               ))}
               {view.deficiencies.map((m) => (
                 <li key={`d-${m}`}>
-                  {names.get(m) ?? m} <Tag color="orange">容缺</Tag>
+                  {names.get(m) ?? m} <Tag color="#8a4b00">容缺</Tag>
                 </li>
               ))}
             </ul>

@@ -132,7 +132,7 @@ export function ApplyForm({
                 {m.name}
                 {!m.required && <Tag style={{ marginLeft: 6 }}>非必需</Tag>}
                 {inLibrary(m.code, m.name) && (
-                  <Tag color="green" style={{ marginLeft: 6 }}>
+                  <Tag color="#1b5e20" style={{ marginLeft: 6 }}>
                     证照库已有
                   </Tag>
                 )}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Space, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Space } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
-import { deadlineLabels, formatTime, statusColors, statusLabels } from '../../labels.ts';
+import { deadlineLabels, formatTime, statusLabels } from '../../labels.ts';
 import { AcceptanceForm, DeliveryForm } from './Decisions.tsx';
 import { guidesOf } from './catalogue.ts';
 import type { Printing } from './PrintDoc.tsx';
@@ -36,11 +36,7 @@ export function CaseDesk({
   if (!view) return null;
   const deadlines = Object.entries(view.deadlines).filter(([, v]) => v);
   return (
-    <Card
-      title={`办件 ${view.caseNo}`}
-      extra={<Tag color={statusColors[view.status]}>{statusLabels[view.status] ?? view.status}</Tag>}
-      style={{ marginBottom: 16 }}
-    >
+    <Card title={`办件 ${view.caseNo}`} style={{ marginBottom: 16 }}>
       <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
         <Descriptions.Item label="办理状态">
           <strong data-testid="desk-status">{statusLabels[view.status] ?? view.status}</strong>
@@ -64,8 +60,10 @@ export function CaseDesk({
         </Descriptions.Item>
         {view.delivery && (
           <Descriptions.Item label="送达" span={2}>
-            {view.delivery.method === 'post' ? `邮寄 ${view.delivery.trackingNumber ?? ''}` : '窗口领取'}{' '}
-            {view.delivery.on}
+            <span data-testid="desk-delivery">
+              {view.delivery.method === 'post' ? `邮寄 ${view.delivery.trackingNumber ?? ''}` : '窗口领取'}{' '}
+              {view.delivery.on}
+            </span>
           </Descriptions.Item>
         )}
       </Descriptions>

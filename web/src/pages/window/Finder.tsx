@@ -46,7 +46,7 @@ export function Finder({ onChoose }: { onChoose: (choice: Choice) => void }) {
               {e.label}
             </a>
             <span>
-              {e.kind === 'theme' && <Tag color="purple">{e.matterCodes.length} 个事项</Tag>}
+              {e.kind === 'theme' && <Tag color="#5b2a86">{e.matterCodes.length} 个事项</Tag>}
               <span className="mono">{e.code}</span>
             </span>
           </List.Item>

@@ -103,7 +103,7 @@ export function Ledger({ window: own, onOpen }: { window: string; onOpen: (caseN
             render: (_: unknown, r) => (
               <>
                 {r.statusLabel}
-                {r.urgent && <Tag color="red">急</Tag>}
+                {r.urgent && <Tag color="#b3261e">急</Tag>}
               </>
             ),
           },
