@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { client, newKey } from '../integration/http.ts';
+import { applicationBody, client, newKey } from '../integration/http.ts';
 import { randomUscc } from '../support/identity.ts';
 import { DESKTOP, launch, openPage, PHONE, screenshot, type Watched } from './browser.ts';
 import { expectClean, signIn } from './steps.ts';
@@ -182,6 +182,41 @@ describe('each role in the browser', () => {
     await expectClean(w);
     await screenshot(page, 'supervision');
     await w.context.close();
+  });
+
+  it('a reviewer asks for more time in /inbox; the head of the department approves it under 延期审批', async () => {
+    const clerk = api.as('clerk1');
+    const submitted = await clerk.post(
+      '/applications',
+      applicationBody({ applicant: { ...holder, idNumber: randomUscc() } }),
+      { 'idempotency-key': newKey() },
+    );
+    const second = submitted.body.caseNo as string;
+    expect((await clerk.post(`/applications/${second}/acceptance`, { decision: 'accept' })).status).toBe(200);
+
+    const reviewer = await openPage(browser, apiUrl, DESKTOP);
+    await signIn(reviewer, '/inbox', 'reviewer.CITY_MANAGEMENT');
+    await button(reviewer, second).click();
+    await reviewer.page.getByText('申请延长审查期限（须经部门负责人批准）').click();
+    await reviewer.page.getByLabel('延期理由').fill('需现场踏勘设置位置，另需征求街道意见');
+    await button(reviewer, '提交延期申请').click();
+    await reviewer.page.getByText(/待负责人审批/).waitFor({ timeout: 30_000 });
+    await expectClean(reviewer);
+    await screenshot(reviewer.page, 'inbox-extension-request');
+    await reviewer.context.close();
+
+    const head = await openPage(browser, apiUrl, DESKTOP);
+    await signIn(head, '/inbox', 'head.CITY_MANAGEMENT');
+    await head.page.getByRole('tab', { name: '延期审批' }).click();
+    await head.page.getByText('需现场踏勘设置位置，另需征求街道意见', { exact: false }).waitFor();
+    await expectClean(head);
+    await screenshot(head.page, 'inbox-extension-approval');
+    await button(head, '批准延期').click();
+    await expect
+      .poll(async () => (await clerk.get(`/applications/${second}`)).body.extensions[0]?.status, { timeout: 30_000 })
+      .toBe('approved');
+    expect(head.problems).toEqual([]);
+    await head.context.close();
   });
 
   it('auditor: 完整, the timeline, a replay to the acceptance with the slider, the case file', async () => {

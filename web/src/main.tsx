@@ -16,6 +16,7 @@ const theme = {
   token: {
     colorPrimary: '#0b57d0',
     colorLink: '#0b57d0',
+    colorError: '#b3261e',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
