@@ -26,6 +26,7 @@ export const UI_ROUTES = [
   '/track',
   '/audit',
   '/supervision',
+  '/accounts',
   '/verify',
   '/verify/:number',
 ] as const;

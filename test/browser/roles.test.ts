@@ -219,6 +219,28 @@ describe('each role in the browser', () => {
     await head.context.close();
   });
 
+  it('admin: lands on 用户管理 after sign-in and opens an account for a new window clerk', async () => {
+    const w = await openPage(browser, apiUrl, DESKTOP);
+    const { page } = w;
+    await page.goto('/login');
+    await page.getByLabel('用户名').fill('admin1');
+    await page.getByLabel('密码').fill('demo');
+    await page.getByLabel('密码').press('Enter');
+    await page.waitForURL(/\/accounts$/);
+    await page.getByRole('cell', { name: 'clerk1', exact: true }).waitFor();
+    await page.getByLabel('用户名').fill('clerk9');
+    await page.getByLabel('姓名').fill('窗口九号');
+    await page.getByLabel('窗口').fill('W09');
+    await page.getByLabel('初始密码').fill('window-nine-2026');
+    await button(w, '新增').click();
+    await page.getByRole('cell', { name: 'clerk9', exact: true }).waitFor({ timeout: 30_000 });
+    const users = (await api.as('admin1').get('/users')).body as Array<{ username: string; window: string }>;
+    expect(users.find((u) => u.username === 'clerk9')).toMatchObject({ window: 'W09' });
+    await expectClean(w);
+    await screenshot(page, 'accounts');
+    await w.context.close();
+  });
+
   it('auditor: 完整, the timeline, a replay to the acceptance with the slider, the case file', async () => {
     const w = await openPage(browser, apiUrl, DESKTOP);
     const { page } = w;

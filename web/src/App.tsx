@@ -12,6 +12,7 @@ import { RequireRole, useSession, type Role } from './session.tsx';
 const Audit = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.Audit })));
 const Supervision = lazy(() => import('./pages/Supervision.tsx').then((m) => ({ default: m.Supervision })));
 const Window = lazy(() => import('./pages/window/Window.tsx').then((m) => ({ default: m.Window })));
+const Users = lazy(() => import('./pages/users/Users.tsx').then((m) => ({ default: m.Users })));
 const Inbox = lazy(() => import('./pages/inbox/Inbox.tsx').then((m) => ({ default: m.Inbox })));
 
 /** The pages (the server answers index.html for exactly these paths: api/webApp.ts UI_ROUTES). */
@@ -22,6 +23,7 @@ const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
   { to: '/verify', label: '证照核验' },
   { to: '/audit', label: '审计', roles: ['auditor', 'supervisor'] },
   { to: '/supervision', label: '电子监察', roles: ['supervisor', 'auditor', 'head'] },
+  { to: '/accounts', label: '用户管理', roles: ['admin'] },
 ];
 
 function UserBar() {
@@ -115,6 +117,14 @@ export function App() {
               element={
                 <RequireRole roles={['supervisor', 'auditor', 'head']}>
                   <Supervision />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/accounts"
+              element={
+                <RequireRole roles={['admin']}>
+                  <Users />
                 </RequireRole>
               }
             />

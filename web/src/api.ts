@@ -13,7 +13,7 @@ export class ApiError extends Error {
 
 export async function api<T>(
   path: string,
-  options: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> } = {},
+  options: { method?: 'GET' | 'POST' | 'PATCH'; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<T> {
   let response: Response;
   try {

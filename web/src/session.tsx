@@ -38,10 +38,10 @@ export const HOME: Record<Role, string> = {
   head: '/inbox',
   supervisor: '/supervision',
   auditor: '/audit',
-  admin: '/',
+  admin: '/accounts',
 };
 
-const STAFF_PATHS = ['/window', '/inbox', '/audit', '/supervision'];
+const STAFF_PATHS = ['/window', '/inbox', '/audit', '/supervision', '/accounts'];
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const location = useLocation();
