@@ -45,6 +45,11 @@ export interface RunReport {
   /** Events in the history that was replayed. */
   events: number;
   replayed: boolean;
+  /**
+   * A run whose first workflow task has not completed yet (a run just started by continue-as-new): its history holds
+   * no decision of the code, so there is nothing to replay. Counted as replayed.
+   */
+  nothingToReplay?: true;
   failure?: {
     /** `DeterminismViolationError` (the code issues other commands than the history holds) or `ReplayError`. */
     name: string;
@@ -164,6 +169,11 @@ export async function listCaseRuns(
   return Promise.all(ordered.map(async (run) => ({ ...run, history: await fetchHistory(run.runId) })));
 }
 
+/** Whether the history holds at least one completed workflow task (the code's decisions to compare against). */
+function hasCompletedTask(history: History): boolean {
+  return (history.events ?? []).some((event) => event.workflowTaskCompletedEventAttributes);
+}
+
 /** The event id a nondeterminism message names (core writes e.g. `HistoryEvent(id: 9, …)` or `event_id: 9`). */
 export function divergedAt(message: string): number | undefined {
   const match = /HistoryEvent\(id: (\d+)/.exec(message) ?? /event[ _]?id[:= ]+(\d+)/i.exec(message);
@@ -218,14 +228,23 @@ export async function replayCase(
     }
   }
 
+  // A history without a completed workflow task (only "started", or a task in flight) has nothing to check, and the
+  // SDK's replayer waits for ever for the task it never gets: leave such runs out.
+  const replayable = runs.flatMap((run, index) => (hasCompletedTask(run.history) ? [index] : []));
+  for (const [index, report] of reports.entries()) {
+    if (!replayable.includes(index)) Object.assign(report, { replayed: true, nothingToReplay: true });
+  }
   // One replay worker, the runs one after another: a result per history, in order.
-  const histories = runs.map((run) => ({ workflowId: caseNo, history: run.history }));
+  const histories = replayable.map((index) => ({
+    workflowId: caseNo,
+    history: (runs[index] as (typeof runs)[number]).history,
+  }));
   let i = 0;
   for await (const result of Worker.runReplayHistories(
     { workflowBundle: bundle, replayName: `replay-case-${caseNo}` },
     histories,
   )) {
-    const report = reports[i++] as RunReport;
+    const report = reports[replayable[i++] as number] as RunReport;
     if (result.error) {
       const eventId = divergedAt(result.error.message);
       report.failure = {
@@ -238,7 +257,7 @@ export async function replayCase(
       report.replayed = true;
     }
   }
-  if (i !== runs.length) throw new Error(`replayed ${i} of ${runs.length} runs of ${caseNo}`);
+  if (i !== histories.length) throw new Error(`replayed ${i} of ${histories.length} runs of ${caseNo}`);
   return {
     caseNo,
     namespace: client.options.namespace,
@@ -274,7 +293,8 @@ export function formatReport(report: CaseReplayReport, address: string): string 
       `run ${run.index}/${report.runs.length} ${run.runId}  ${run.workflowType}  ${run.status}`,
       `  started ${run.startTime}  ${run.closeTime ? `closed ${run.closeTime}` : 'still open'}  ${run.events} events`,
     );
-    if (run.replayed) lines.push('  replays cleanly 重放通过');
+    if (run.nothingToReplay) lines.push('  nothing to replay yet (no workflow task completed) 尚无可重放的内容');
+    else if (run.replayed) lines.push('  replays cleanly 重放通过');
     else {
       const at = run.failure?.eventId !== undefined ? ` at event ${run.failure.eventId}` : '';
       lines.push(`  FAILS${at} 重放失败: ${run.failure?.name}: ${run.failure?.detail}`);
