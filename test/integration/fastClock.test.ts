@@ -83,6 +83,10 @@ describe.concurrent('deadlines that pass by themselves', () => {
     expect(workingDaysBetween(chinaDate(Date.parse(review[0].at)), review[0].due)).toBeLessThanOrEqual(3);
     expect(chinaDate(Date.parse(review[1].at)) > review[1].due).toBe(true);
     expect(view.status).toBe('in_review'); // a warning is for supervision; the case goes on
+    // The inbox shows the card with each task (the case's current warning, from the supervision read model).
+    const inbox = await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}&status=open`);
+    expect(inbox.body.length).toBeGreaterThan(0);
+    expect(inbox.body.every((t: any) => t.warning === 'red')).toBe(true);
   });
 
   it('a consolidated supplement notice stops the clocks; due dates move by exactly the paused working days', async () => {
