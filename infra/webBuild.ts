@@ -41,7 +41,9 @@ export function buildWeb(): Promise<void> {
     const child = spawn(
       process.execPath,
       [vite, 'build', '--config', path.join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
+      // Always a production build: under vitest NODE_ENV is `test`, which Vite would bake into the bundle (React and
+      // Ant Design then keep their development warnings, which the browser tests count as console errors).
+      { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
     );
     child.once('error', reject);
     child.once('exit', (code) =>
