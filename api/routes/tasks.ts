@@ -1,7 +1,7 @@
 /** Department review tasks (承办部门审查): inboxes and opinions. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { reviewTasks, supervisionCases } from '../../db/schema.ts';
+import { cases, matters, reviewTasks, supervisionCases } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
 import { callCase } from '../caseClient.ts';
 import { answerView, caseView } from '../caseView.ts';
@@ -74,9 +74,14 @@ export const taskRoutes =
             urgent: reviewTasks.urgent,
             /** The case's current deadline card (黄牌 / 红牌), from the supervision read model; null without one. */
             warning: supervisionCases.warningLevel,
+            // What an inbox row shows, so that listing tasks reads (and logs) no case record.
+            applicantName: cases.applicantName,
+            matterName: matters.name,
           })
           .from(reviewTasks)
           .leftJoin(supervisionCases, eq(supervisionCases.caseNo, reviewTasks.caseNo))
+          .leftJoin(cases, eq(cases.caseNo, reviewTasks.caseNo))
+          .leftJoin(matters, eq(matters.code, reviewTasks.matter))
           .where(filters.length ? and(...filters) : undefined)
           .orderBy(desc(reviewTasks.urgent), asc(reviewTasks.due), asc(reviewTasks.id))
           .limit(limit ?? 200);

@@ -87,6 +87,10 @@ describe.concurrent('deadlines that pass by themselves', () => {
     const inbox = await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}&status=open`);
     expect(inbox.body.length).toBeGreaterThan(0);
     expect(inbox.body.every((t: any) => t.warning === 'red')).toBe(true);
+    expect(inbox.body[0]).toMatchObject({
+      applicantName: view.applicant.name,
+      matterName: '户外广告及招牌设施设置审批',
+    });
   });
 
   it('a consolidated supplement notice stops the clocks; due dates move by exactly the paused working days', async () => {

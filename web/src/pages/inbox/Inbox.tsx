@@ -16,16 +16,10 @@ export interface TaskRow {
   openedOn: string;
   due: string;
   urgent: boolean;
-}
-
-/** The warning a case is under now (the API's own yellow/red cards), read from the case views. */
-type Mark = 'red' | 'yellow' | undefined;
-
-function markOf(view: CaseView | undefined): Mark {
-  const warnings = view?.warnings ?? [];
-  if (warnings.some((w) => w.level === 'red')) return 'red';
-  if (warnings.some((w) => w.level === 'yellow')) return 'yellow';
-  return undefined;
+  /** The case's current card (黄牌 / 红牌), as the API lists it with the task. */
+  warning: 'yellow' | 'red' | null;
+  applicantName: string | null;
+  matterName: string | null;
 }
 
 /** 待办 / 已办: the department's tasks, urgent first then by due date (the API's order), with yellow/red marks. */
@@ -52,12 +46,14 @@ export function Inbox() {
         );
         setOpen(pending);
         setDone([...a, ...r].sort((x, y) => y.due.localeCompare(x.due)));
+        // Heads decide extensions, which are in the case views: only they read the cases (each read is logged).
+        if (user?.role !== 'head') return;
         const cases = [...new Set(pending.map((t) => t.caseNo))].slice(0, 50);
         const read = await Promise.all(cases.map((c) => api<CaseView>(`/applications/${pathPart(c)}`)));
         setViews(new Map(read.map((v) => [v.caseNo, v])));
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [round]);
+  }, [round, user?.role]);
 
   const refresh = useCallback(() => setRound((r) => r + 1), []);
 
@@ -86,12 +82,11 @@ export function Inbox() {
     },
     {
       title: '申请人',
-      render: (_: unknown, t: TaskRow) => views.get(t.caseNo)?.applicant.name ?? '—',
+      render: (_: unknown, t: TaskRow) => t.applicantName ?? '—',
     },
     {
       title: '事项',
-      render: (_: unknown, t: TaskRow) =>
-        views.get(t.caseNo)?.matters.find((m) => m.code === t.matter)?.name ?? t.matter,
+      render: (_: unknown, t: TaskRow) => t.matterName ?? t.matter,
     },
     { title: '状态', dataIndex: 'status', render: (s: string) => taskStatusLabels[s] ?? s },
     { title: '收到', dataIndex: 'openedOn' },
@@ -99,7 +94,7 @@ export function Inbox() {
       title: '审查期限',
       dataIndex: 'due',
       render: (due: string, t: TaskRow) => {
-        const mark = withMark ? markOf(views.get(t.caseNo)) : undefined;
+        const mark = withMark ? (t.warning ?? undefined) : undefined;
         return (
           <span className={mark ? `due-${mark}` : undefined}>
             {mark && <Badge color={mark === 'red' ? '#b3261e' : '#d4a000'} />} {due}
