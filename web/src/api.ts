@@ -1,4 +1,5 @@
 /** Calls to the public API (same origin). Errors arrive as `{ code, message, field }` with a Chinese message. */
+import type { Extension } from '../../rules/caseModel.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -93,15 +94,8 @@ export interface Notice {
   due?: string;
 }
 
-export interface Extension {
-  id: string;
-  department: string;
-  reason: string;
-  requestedBy: string;
-  status: 'requested' | 'approved' | 'refused';
-  days: number;
-  decidedBy?: string;
-}
+/** A case's extension request: the API sends the case state's own records (rules/caseModel.ts). */
+export type { Extension } from '../../rules/caseModel.ts';
 
 export interface CaseCertificate {
   certificateNo: string;

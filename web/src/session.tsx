@@ -6,9 +6,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { Result, Spin } from 'antd';
+import type { Role } from '../../rules/access.ts';
 import { api, ApiError } from './api.ts';
 
-export type Role = 'clerk' | 'reviewer' | 'head' | 'supervisor' | 'auditor' | 'admin';
+export type { Role };
 
 export interface User {
   username: string;

@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Button, Card, Form, Input, Typography } from 'antd';
 import { api, ApiError, errorText } from '../api.ts';
 import { HOME, useSession, type User } from '../session.tsx';
+import { SubmitError, useSubmit } from '../submit.tsx';
 import { usePageTitle } from '../usePageTitle.ts';
 
 /** Where to go after sign-in: the page that sent the user here (a path of this app only), else the role's home. */
@@ -24,27 +24,20 @@ export function Login() {
   const { user, signedIn } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
+  const { submit, error, sending } = useSubmit();
 
   if (user) return <Navigate to={target(params.get('next'), user)} replace />;
 
-  async function login(values: { username: string; password: string }) {
-    setSending(true);
-    setError(undefined);
-    try {
+  // Signing in is no command: it sends no Idempotency-Key.
+  const login = (values: { username: string; password: string }) =>
+    submit(async () => {
       const answer = await api<{ user: User }>('/auth/login', {
         method: 'POST',
         body: { username: values.username.trim(), password: values.password },
       });
       signedIn(answer.user);
       navigate(target(params.get('next'), answer.user), { replace: true });
-    } catch (e) {
-      setError(loginError(e));
-    } finally {
-      setSending(false);
-    }
-  }
+    }, loginError);
 
   return (
     <div style={{ maxWidth: 400, margin: '24px auto' }}>
@@ -61,16 +54,7 @@ export function Login() {
           <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          {error && (
-            <Alert
-              type="error"
-              showIcon
-              title="登录失败"
-              description={error}
-              role="alert"
-              style={{ marginBottom: 16 }}
-            />
-          )}
+          <SubmitError title="登录失败" error={error} />
           <Button type="primary" htmlType="submit" loading={sending} block>
             登录
           </Button>

@@ -74,6 +74,28 @@ export function Supervision() {
     );
   }, [loadOverview]);
 
+  /** A filter of the overview: cleared, it counts all (全部…). */
+  const filterSelect = (
+    field: keyof Filter,
+    label: string,
+    width: number,
+    options: Array<{ value: string; label: string }>,
+    searchable = false,
+  ) => (
+    <Form.Item label={label} htmlFor={`supervision-${field}`}>
+      <Select
+        id={`supervision-${field}`}
+        allowClear
+        showSearch={searchable ? { optionFilterProp: 'label' } : undefined}
+        placeholder={`全部${label}`}
+        style={{ width }}
+        value={filter[field]}
+        onChange={(v?: string) => setFilter((f) => ({ ...f, [field]: v }))}
+        options={options}
+      />
+    </Form.Item>
+  );
+
   const t = overview?.totals;
   return (
     <>
@@ -91,42 +113,26 @@ export function Supervision() {
               allowClear={false}
             />
           </Form.Item>
-          {user?.role !== 'head' && (
-            <Form.Item label="部门" htmlFor="supervision-department">
-              <Select
-                id="supervision-department"
-                allowClear
-                placeholder="全部部门"
-                style={{ width: 200 }}
-                value={filter.department}
-                onChange={(v?: string) => setFilter((f) => ({ ...f, department: v }))}
-                options={departments.map(([value, label]) => ({ value, label }))}
-              />
-            </Form.Item>
+          {user?.role !== 'head' &&
+            filterSelect(
+              'department',
+              '部门',
+              200,
+              departments.map(([value, label]) => ({ value, label })),
+            )}
+          {filterSelect(
+            'matter',
+            '事项',
+            240,
+            matters.map((m) => ({ value: m.code, label: m.name })),
+            true,
           )}
-          <Form.Item label="事项" htmlFor="supervision-matter">
-            <Select
-              id="supervision-matter"
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder="全部事项"
-              style={{ width: 240 }}
-              value={filter.matter}
-              onChange={(v?: string) => setFilter((f) => ({ ...f, matter: v }))}
-              options={matters.map((m) => ({ value: m.code, label: m.name }))}
-            />
-          </Form.Item>
-          <Form.Item label="窗口" htmlFor="supervision-window">
-            <Select
-              id="supervision-window"
-              allowClear
-              placeholder="全部窗口"
-              style={{ width: 120 }}
-              value={filter.window}
-              onChange={(v?: string) => setFilter((f) => ({ ...f, window: v }))}
-              options={windows.map((w) => ({ value: w, label: w }))}
-            />
-          </Form.Item>
+          {filterSelect(
+            'window',
+            '窗口',
+            120,
+            windows.map((w) => ({ value: w, label: w })),
+          )}
           <Form.Item>
             <Button type="primary" htmlType="submit">
               统计

@@ -109,6 +109,12 @@ export function Inbox() {
       render: (urgent: boolean) => (urgent ? <Tag color="#b3261e">急办件</Tag> : ''),
     },
   ];
+  /** A tab's tasks: the open ones carry their case's yellow / red mark. */
+  const taskTable = (rows: TaskRow[], withMark: boolean) => (
+    <Card size="small">
+      <Table size="small" rowKey="id" dataSource={rows} columns={columns(withMark)} pagination={{ pageSize: 15 }} />
+    </Card>
+  );
 
   return (
     <>
@@ -121,32 +127,12 @@ export function Inbox() {
           {
             key: 'open',
             label: `待办（${open.length}）`,
-            children: (
-              <Card size="small">
-                <Table
-                  size="small"
-                  rowKey="id"
-                  dataSource={open}
-                  columns={columns(true)}
-                  pagination={{ pageSize: 15 }}
-                />
-              </Card>
-            ),
+            children: taskTable(open, true),
           },
           {
             key: 'done',
             label: `已办（${done.length}）`,
-            children: (
-              <Card size="small">
-                <Table
-                  size="small"
-                  rowKey="id"
-                  dataSource={done}
-                  columns={columns(false)}
-                  pagination={{ pageSize: 15 }}
-                />
-              </Card>
-            ),
+            children: taskTable(done, false),
           },
           ...(user?.role === 'head'
             ? [

@@ -5,17 +5,12 @@ import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { Card, Col, Empty, Row } from 'antd';
+import { ratingLevels } from '../../labels.ts';
 import type { Figures, Overview } from './types.ts';
 
 echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
 
-const ratingNames: Record<string, string> = {
-  very_satisfied: '非常满意',
-  satisfied: '满意',
-  basically_satisfied: '基本满意',
-  dissatisfied: '不满意',
-  very_dissatisfied: '非常不满意',
-};
+const ratingNames = new Map(ratingLevels.map((l) => [l.value, l.label]));
 
 function Chart({ title, option, height = 280 }: { title: string; option: object; height?: number }) {
   return (
@@ -35,17 +30,29 @@ function Chart({ title, option, height = 280 }: { title: string; option: object;
 
 const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
-function rateBars(rows: Array<Figures & { name: string }>) {
+/** 按时办结率 per row (department or matter), one bar each; the chart grows with the rows. */
+function RateChart({ title, rows }: { title: string; rows: Array<Figures & { name: string }> }) {
   const shown = rows.filter((r) => r.onTimeRate !== null);
-  return {
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
-    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: shown.map((r) => r.name), axisLabel: { width: 180, overflow: 'truncate' } },
-    series: [
-      { type: 'bar', name: '按时办结率', data: shown.map((r) => pct(r.onTimeRate)), itemStyle: { color: '#0b57d0' } },
-    ],
-  };
+  return (
+    <Chart
+      title={title}
+      height={Math.max(160, 36 * rows.length + 40)}
+      option={{
+        tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+        yAxis: { type: 'category', data: shown.map((r) => r.name), axisLabel: { width: 180, overflow: 'truncate' } },
+        series: [
+          {
+            type: 'bar',
+            name: '按时办结率',
+            data: shown.map((r) => pct(r.onTimeRate)),
+            itemStyle: { color: '#0b57d0' },
+          },
+        ],
+      }}
+    />
+  );
 }
 
 export function Charts({ overview }: { overview: Overview }) {
@@ -64,7 +71,6 @@ export function Charts({ overview }: { overview: Overview }) {
     ['临期在办', t.nearDueOpen],
   ];
   const ratings = Object.entries(t.ratings ?? {}).filter(([, n]) => n > 0);
-  const height = (n: number) => Math.max(160, 36 * n + 40);
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
       <Col span={12}>
@@ -95,7 +101,7 @@ export function Charts({ overview }: { overview: Overview }) {
                   type: 'pie',
                   name: '评价',
                   radius: ['35%', '65%'],
-                  data: ratings.map(([level, n]) => ({ name: ratingNames[level] ?? level, value: n })),
+                  data: ratings.map(([level, n]) => ({ name: ratingNames.get(level) ?? level, value: n })),
                 },
               ],
             }}
@@ -103,18 +109,10 @@ export function Charts({ overview }: { overview: Overview }) {
         )}
       </Col>
       <Col span={12}>
-        <Chart
-          title="按部门按时办结率"
-          option={rateBars(overview.byDepartment)}
-          height={height(overview.byDepartment.length)}
-        />
+        <RateChart title="按部门按时办结率" rows={overview.byDepartment} />
       </Col>
       <Col span={12}>
-        <Chart
-          title="按事项按时办结率"
-          option={rateBars(overview.byMatter)}
-          height={height(overview.byMatter.length)}
-        />
+        <RateChart title="按事项按时办结率" rows={overview.byMatter} />
       </Col>
     </Row>
   );

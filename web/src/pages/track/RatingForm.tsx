@@ -1,19 +1,14 @@
-import { useState } from 'react';
 import { Alert, App as AntApp, Button, Form, Input, Radio } from 'antd';
-import { api, errorText, pathPart } from '../../api.ts';
+import { api, pathPart } from '../../api.ts';
 import { ratingLevels } from '../../labels.ts';
-import { newKey } from '../../usePageTitle.ts';
+import { useSubmit } from '../../submit.tsx';
 
 export function RatingForm({ caseNo, queryCode, onRated }: { caseNo: string; queryCode: string; onRated: () => void }) {
   const { message } = AntApp.useApp();
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string>();
-  const [key] = useState(newKey);
+  const { submit, error, sending } = useSubmit();
 
-  async function rate(values: { level: string; comment?: string }) {
-    setSending(true);
-    setError(undefined);
-    try {
+  const rate = (values: { level: string; comment?: string }) =>
+    submit(async (key) => {
       await api(`/applications/${pathPart(caseNo)}/rating`, {
         method: 'POST',
         headers: { 'x-query-code': queryCode.trim(), 'idempotency-key': key },
@@ -25,12 +20,7 @@ export function RatingForm({ caseNo, queryCode, onRated }: { caseNo: string; que
       });
       message.success('感谢您的评价');
       onRated();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
-  }
+    });
 
   return (
     <Form name="rating" layout="vertical" onFinish={rate}>

@@ -1,7 +1,6 @@
-import { useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Checkbox, Form } from 'antd';
-import { api, errorText, pathPart, type CaseView } from '../../api.ts';
-import { newKey } from '../../usePageTitle.ts';
+import { App as AntApp, Button, Card, Checkbox, Form } from 'antd';
+import { api, pathPart, type CaseView } from '../../api.ts';
+import { SubmitError, useSubmit } from '../../submit.tsx';
 
 /**
  * 在线补正: the applicant supplies, with the query code, the materials the latest supplement notice (一次性告知书) asked
@@ -17,9 +16,7 @@ export function SupplementForm({
   onSupplied: () => void;
 }) {
   const { message } = AntApp.useApp();
-  const [key] = useState(newKey);
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
+  const { submit, error, setError, sending } = useSubmit();
   const notice = view.notices.filter((n) => n.kind === 'supplement').at(-1);
   const items = notice?.items ?? [];
 
@@ -28,9 +25,7 @@ export function SupplementForm({
       setError('请勾选要提交的材料');
       return;
     }
-    setSending(true);
-    setError(undefined);
-    try {
+    await submit(async (key) => {
       await api(`/applications/${pathPart(view.caseNo)}/supplements`, {
         method: 'POST',
         headers: { 'x-query-code': queryCode.trim(), 'idempotency-key': key },
@@ -38,11 +33,7 @@ export function SupplementForm({
       });
       message.success('补正材料已提交');
       onSupplied();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
+    });
   }
 
   return (
@@ -59,16 +50,7 @@ export function SupplementForm({
             ))}
           </Checkbox.Group>
         </Form.Item>
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            title="补正未提交"
-            description={error}
-            role="alert"
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <SubmitError title="补正未提交" error={error} />
         <Button type="primary" htmlType="submit" loading={sending}>
           提交补正材料
         </Button>

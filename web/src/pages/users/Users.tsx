@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { roleNames as roleNameOf } from '../../../../rules/access.ts';
 import { api, errorText } from '../../api.ts';
 import { usePageTitle } from '../../usePageTitle.ts';
 import type { MatterSummary } from '../window/catalogue.ts';
@@ -15,14 +16,8 @@ interface Account {
   active: boolean;
 }
 
-const roleNames: Record<string, string> = {
-  clerk: '窗口工作人员',
-  reviewer: '部门审查人员',
-  head: '部门负责人',
-  supervisor: '电子监察人员',
-  auditor: '审计人员',
-  admin: '系统管理员',
-};
+/** The roles' names as the server's access table (rules/access.ts) has them; indexed by the API's role code. */
+const roleNames: Record<string, string> = roleNameOf;
 
 interface NewAccount {
   username: string;

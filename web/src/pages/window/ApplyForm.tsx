@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Form, Input, Radio, Space, Tag } from 'antd';
+import { Button, Card, Checkbox, Form, Input, Radio, Space, Tag } from 'antd';
 import { api, errorText, type CaseView } from '../../api.ts';
-import { newKey } from '../../usePageTitle.ts';
+import { SubmitError, useSubmit } from '../../submit.tsx';
 import { mergedMaterials, type Choice, type Guide } from './catalogue.ts';
 
 export interface Submitted {
@@ -41,10 +41,8 @@ export function ApplyForm({
 }) {
   const [form] = Form.useForm<Values>();
   // One key per filled-in form: a double click or a retry after a timeout cannot receive the case twice.
-  const [key] = useState(newKey);
+  const { submit, error, setError, sending } = useSubmit();
   const [held, setHeld] = useState<HeldCertificate[]>([]);
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
   const materials = mergedMaterials(guides);
   const heldNames = new Set(held.filter((c) => c.status === 'valid').map((c) => c.name));
   const inLibrary = (code: string, name: string) => heldNames.has(name) || heldNames.has(code);
@@ -64,10 +62,8 @@ export function ApplyForm({
     }
   }
 
-  async function submit(values: Values) {
-    setSending(true);
-    setError(undefined);
-    try {
+  const apply = (values: Values) =>
+    submit(async (key) => {
       const answer = await api<Submitted>('/applications', {
         method: 'POST',
         headers: { 'idempotency-key': key },
@@ -85,17 +81,12 @@ export function ApplyForm({
         },
       });
       onSubmitted(answer);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
-  }
+    });
 
   const committable = materials.filter((m) => m.commitmentAllowed);
   return (
     <Card title={`收件：${choice.name}`} size="small">
-      <Form form={form} name="apply" layout="vertical" onFinish={submit} initialValues={{ type: 'organisation' }}>
+      <Form form={form} name="apply" layout="vertical" onFinish={apply} initialValues={{ type: 'organisation' }}>
         <Form.Item label="申请人类型" name="type">
           <Radio.Group
             aria-label="申请人类型"
@@ -145,9 +136,7 @@ export function ApplyForm({
             <Checkbox.Group options={committable.map((m) => ({ value: m.code, label: m.name }))} />
           </Form.Item>
         )}
-        {error && (
-          <Alert type="error" showIcon title="提交失败" description={error} role="alert" style={{ marginBottom: 16 }} />
-        )}
+        <SubmitError title="提交失败" error={error} />
         <Button type="primary" htmlType="submit" loading={sending}>
           提交申请
         </Button>

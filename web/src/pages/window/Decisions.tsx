@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Alert, Button, Checkbox, DatePicker, Form, Input, Radio, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { api, errorText, pathPart, type CaseView } from '../../api.ts';
-import { newKey } from '../../usePageTitle.ts';
+import { api, pathPart, type CaseView } from '../../api.ts';
+import { SubmitError, useSubmit } from '../../submit.tsx';
 import { atLeastOne } from '../../validation.ts';
 
 const decisions = [
@@ -31,15 +30,11 @@ export function AcceptanceForm({
 }) {
   const [form] = Form.useForm<AcceptanceValues>();
   const decision = Form.useWatch('decision', form);
-  const [key] = useState(newKey);
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
+  const { submit, error, sending } = useSubmit();
   const missing = [...names.keys()].filter((code) => !view.materialsProvided.includes(code));
 
-  async function decide(values: AcceptanceValues) {
-    setSending(true);
-    setError(undefined);
-    try {
+  const decide = (values: AcceptanceValues) =>
+    submit(async (key) => {
       const body = {
         decision: values.decision,
         ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}),
@@ -54,12 +49,7 @@ export function AcceptanceForm({
           body,
         }),
       );
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
-  }
+    });
 
   return (
     <section aria-label="受理决定">
@@ -97,16 +87,7 @@ export function AcceptanceForm({
             title="系统按事项清单列出全部缺少的材料，生成一次性告知书，受理后即可打印。"
           />
         )}
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            title="决定未提交"
-            description={error}
-            role="alert"
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <SubmitError title="决定未提交" error={error} />
         <Button type="primary" htmlType="submit" loading={sending}>
           提交受理决定
         </Button>
@@ -119,14 +100,10 @@ export function AcceptanceForm({
 export function DeliveryForm({ caseNo, onDone }: { caseNo: string; onDone: (v: CaseView) => void }) {
   const [form] = Form.useForm<{ method: 'pickup' | 'post'; trackingNumber?: string }>();
   const method = Form.useWatch('method', form);
-  const [key] = useState(newKey);
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
+  const { submit, error, sending } = useSubmit();
 
-  async function deliver(values: { method: 'pickup' | 'post'; trackingNumber?: string }) {
-    setSending(true);
-    setError(undefined);
-    try {
+  const deliver = (values: { method: 'pickup' | 'post'; trackingNumber?: string }) =>
+    submit(async (key) => {
       onDone(
         await api<CaseView>(`/applications/${pathPart(caseNo)}/delivery`, {
           method: 'POST',
@@ -139,12 +116,7 @@ export function DeliveryForm({ caseNo, onDone }: { caseNo: string; onDone: (v: C
           },
         }),
       );
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSending(false);
-    }
-  }
+    });
 
   return (
     <section aria-label="证照送达">
@@ -168,16 +140,7 @@ export function DeliveryForm({ caseNo, onDone }: { caseNo: string; onDone: (v: C
             <Input style={{ width: 240 }} />
           </Form.Item>
         )}
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            title="送达未登记"
-            description={error}
-            role="alert"
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <SubmitError title="送达未登记" error={error} />
         <Button type="primary" htmlType="submit" loading={sending}>
           确认送达
         </Button>

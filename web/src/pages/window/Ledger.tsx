@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, errorText } from '../../api.ts';
+import { caseNoColumn } from './caseNoColumn.tsx';
 
 interface LedgerAnswer {
   window: string;
@@ -78,21 +79,7 @@ export function Ledger({ window: own, onOpen }: { window: string; onOpen: (caseN
         scroll={{ x: true }}
         columns={[
           { title: '序号', dataIndex: 'no' },
-          {
-            title: '办件编号',
-            dataIndex: 'caseNo',
-            render: (caseNo: string) => (
-              <a
-                href={`#${caseNo}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  onOpen(caseNo);
-                }}
-              >
-                {caseNo}
-              </a>
-            ),
-          },
+          caseNoColumn(onOpen),
           { title: '收件时间', dataIndex: 'receivedAt' },
           { title: '申请事项', render: (_: unknown, r) => r.matters.map((m) => m.name).join('、') },
           { title: '申请人', dataIndex: 'applicantName' },

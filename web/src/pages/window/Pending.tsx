@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Card, Table } from 'antd';
 import { api } from '../../api.ts';
 import { formatTime, statusLabels } from '../../labels.ts';
+import { caseNoColumn } from './caseNoColumn.tsx';
 
 interface Row {
   caseNo: string;
@@ -33,21 +34,7 @@ export function Pending({ onOpen }: { onOpen: (caseNo: string) => void }) {
         dataSource={rows}
         pagination={{ pageSize: 10 }}
         columns={[
-          {
-            title: '办件编号',
-            dataIndex: 'caseNo',
-            render: (caseNo: string) => (
-              <a
-                href={`#${caseNo}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  onOpen(caseNo);
-                }}
-              >
-                {caseNo}
-              </a>
-            ),
-          },
+          caseNoColumn(onOpen),
           { title: '状态', dataIndex: 'status', render: (s: string) => statusLabels[s] ?? s },
           { title: '申请人', dataIndex: 'applicantName' },
           { title: '窗口', dataIndex: 'window' },
