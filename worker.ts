@@ -1,34 +1,22 @@
 /**
  * The Temporal worker hosting the case workflows and their activities. Runs on its own (`npm run worker`) or under the
- * launcher. Env: DATABASE_URL and TEMPORAL_ADDRESS (required); TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TLS / API key
- * (infra/temporalConfig.ts); WORKER_DB_POOL (10), WORKER_CACHE_SIZE, WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS,
- * WORKER_LOG_LEVEL (WARN); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts);
- * WORKFLOWS_PATH (test-only: another workflow module, e.g. the upgrade test's v2).
+ * launcher; its settings come from infra/config.ts (docs/configuration.md). `--workflows-path <module>` (test harness
+ * only) hosts another workflow module, e.g. the upgrade test's v2.
  */
 import { fileURLToPath } from 'node:url';
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  type LogLevel,
-  type WorkerOptions,
-} from '@temporalio/worker';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
-import { requireEnv } from './infra/env.ts';
-import { signingKeyFromEnv } from './infra/signingKey.ts';
+import { loadSettings, required, type Settings } from './infra/config.ts';
+import { loadSigningKey } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
 
-const optionalNumber = (value: string | undefined) => (value ? Number(value) : undefined);
-
 /** The worker's capacity and scheduling settings (the benchmark gives its ceiling Worker the same). */
-export function workerTuning(env: NodeJS.ProcessEnv = process.env) {
-  const cache = optionalNumber(env.WORKER_CACHE_SIZE);
-  const workflowSlots = optionalNumber(env.WORKER_WORKFLOW_SLOTS);
-  const activitySlots = optionalNumber(env.WORKER_ACTIVITY_SLOTS);
+export function workerTuning(worker: Settings['worker']) {
+  const { cacheSize: cache, workflowSlots, activitySlots } = worker;
   return {
     ...(cache !== undefined ? { maxCachedWorkflows: cache } : {}),
     ...(workflowSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: workflowSlots } : {}),
@@ -39,18 +27,24 @@ export function workerTuning(env: NodeJS.ProcessEnv = process.env) {
   } satisfies Partial<WorkerOptions>;
 }
 
-export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
-  const settings = temporalSettings(env);
-  const database = createDatabase(requireEnv(env, 'DATABASE_URL'), { max: Number(env.WORKER_DB_POOL ?? 10) });
+/** Knobs only the test harness turns (command-line flags, not configuration). */
+export interface WorkerTestOptions {
+  workflowsPath?: string;
+}
+
+export async function startWorker(config: Settings, testing: WorkerTestOptions = {}) {
+  const settings = temporalSettings(config.temporal);
+  const databaseUrl = required(config.databaseUrl, 'DATABASE_URL', 'the PostgreSQL of the case record');
+  const database = createDatabase(databaseUrl, { max: config.worker.dbPool });
   const connection = await NativeConnection.connect(connectionOptions(settings));
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: env.WORKFLOWS_PATH || defaultWorkflowsPath,
-    activities: createActivities(database.db, signingKeyFromEnv(env)),
+    workflowsPath: testing.workflowsPath ?? defaultWorkflowsPath,
+    activities: createActivities(database.db, loadSigningKey(config.signing, config.dataDir)),
     identity: `worker-${process.pid}`,
-    ...workerTuning(env),
+    ...workerTuning(config.worker),
     shutdownGraceTime: '5 seconds',
   });
   const running = worker.run();
@@ -67,9 +61,12 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel) || 'WARN') });
-  const started = await startWorker();
-  console.log(`worker polling task queue ${temporalSettings().taskQueue}`);
+  const settings = loadSettings();
+  const { values } = parseArgs({ options: { 'workflows-path': { type: 'string' } } });
+  Runtime.install({ logger: new DefaultLogger(settings.worker.logLevel) });
+  const workflowsPath = values['workflows-path'];
+  const started = await startWorker(settings, workflowsPath ? { workflowsPath } : {});
+  console.log(`worker polling task queue ${settings.temporal.taskQueue}`);
   // The launcher waits for this message before it sends work.
   process.send?.('ready');
   const stop = async () => {

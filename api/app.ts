@@ -34,11 +34,13 @@ export interface ApiDeps extends EngineDeps {
   signingKey: SigningKey;
   /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
   followUpDays?: number;
-  /** Body limit, CORS origins, rate limits (api/hardening.ts; env read in server.ts). */
+  /** Base of the verification URL on certificates (PUBLIC_BASE_URL); absent: the request's protocol and host. */
+  publicBaseUrl?: string;
+  /** Body limit, CORS origins, rate limits (api/hardening.ts; settings from infra/config.ts). */
   hardening?: HardeningOptions;
   /** The built web app (web/dist) served under `/`; absent: API only. */
   webDir?: string;
-  /** Session limits, cookie and failure limits (api/auth/guard.ts; env read in server.ts). */
+  /** Session limits, cookie and failure limits (api/auth/guard.ts; settings from infra/config.ts). */
   auth?: Partial<AuthOptions>;
 }
 

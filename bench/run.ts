@@ -40,6 +40,7 @@ import { startStack } from '../infra/stack.ts';
 import { TEMPORAL_CLI_VERSION, cliVersion, findTemporalCli } from '../infra/temporalCli.ts';
 import { DEV_SERVER_PRAGMAS } from '../infra/temporalServer.ts';
 import { workerTuning } from '../worker.ts';
+import { loadSettings } from '../infra/config.ts';
 import { randomUscc } from '../test/support/identity.ts';
 import { ceilingId, startCeiling, type Ceiling } from './ceiling.ts';
 import { difference, formatCpu, snapshot, sumReports, type CpuReport } from './cpu.ts';
@@ -56,8 +57,9 @@ const PRAGMAS =
       : DEV_SERVER_PRAGMAS;
 const EXTRA_ARGS = (process.env.BENCH_DEV_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
 
-// The ceiling's Worker runs with the case worker's settings (worker.ts reads the same environment).
-const tuning = workerTuning(process.env);
+// The ceiling's Worker runs with the case worker's settings (worker.ts reads the same configuration).
+const settings = loadSettings();
+const tuning = workerTuning(settings.worker);
 
 /**
  * The SDK core's warning when the server no longer has the workflow task a worker completes: the worker then evicts
@@ -99,7 +101,7 @@ async function pool(count: number, concurrency: number, work: (i: number) => Pro
 }
 
 /** The demo accounts' password (the stack below seeds them: DEMO_USERS=true). */
-const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'demo';
+const DEMO_PASSWORD = settings.demoPassword;
 const sessions = new Map<string, Promise<string>>();
 
 /** A bearer token of a demo user (clerk1, reviewer.<DEPT>): one login per user for the whole run. */
@@ -183,7 +185,7 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
 });
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-bench-'));
-const cli = await findTemporalCli();
+const cli = await findTemporalCli(settings.temporal.cli);
 const stack = await startStack({
   dataDir,
   apiPort: await freePort(),
@@ -210,7 +212,8 @@ try {
               ? 'postgres'
               : p.comm;
 
-  const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+  const worker = settings.worker;
+  const or = (value: number | undefined, fallback: string) => (value === undefined ? fallback : String(value));
   console.log(
     [
       `benchmark: ${N} applications per path in ${ROUNDS} round(s), concurrency ${CONCURRENCY}, warm-up ${WARMUP}, ` +
@@ -218,11 +221,11 @@ try {
       `dev server: Temporal CLI ${cliVersion(cli) ?? '?'} (pinned ${TEMPORAL_CLI_VERSION}), ` +
         `SQLite pragmas ${PRAGMAS.join(' ') || 'none (SQLite defaults)'}` +
         (EXTRA_ARGS.length ? `, extra args: ${EXTRA_ARGS.join(' ')}` : ''),
-      `workers: cache ${ceiling.settings.maxCachedWorkflows} workflows (WORKER_CACHE_SIZE ${env('WORKER_CACHE_SIZE', 'unset')}), ` +
-        `workflow task slots ${ceiling.settings.workflowSlots} (WORKER_WORKFLOW_SLOTS ${env('WORKER_WORKFLOW_SLOTS', 'unset')}), ` +
-        `case worker local activity slots ${env('WORKER_ACTIVITY_SLOTS', `${ceiling.settings.localActivitySlots} (default)`)}, ` +
+      `workers: cache ${ceiling.settings.maxCachedWorkflows} workflows (WORKER_CACHE_SIZE ${or(worker.cacheSize, 'unset')}), ` +
+        `workflow task slots ${ceiling.settings.workflowSlots} (WORKER_WORKFLOW_SLOTS ${or(worker.workflowSlots, 'unset')}), ` +
+        `case worker local activity slots ${or(worker.activitySlots, `${ceiling.settings.localActivitySlots} (default)`)}, ` +
         `sticky queue timeout ${tuning.stickyQueueScheduleToStartTimeout}`,
-      `PostgreSQL pools: worker ${env('WORKER_DB_POOL', '10 (default)')}, API ${env('API_DB_POOL', '10 (default)')}`,
+      `PostgreSQL pools: worker ${worker.dbPool}, API ${settings.api.dbPool}`,
     ].join('\n'),
   );
 

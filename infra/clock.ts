@@ -1,7 +1,7 @@
 /**
- * The one clock of the system. `CLOCK_START` (ISO instant) is "now" at the anchor instant `CLOCK_ANCHOR`
- * (epoch ms of real time; the launcher sets it once so every process agrees, default: this process's start);
- * `CLOCK_SPEED` virtual seconds pass per real second. Unset: real time.
+ * The one clock of the system. `startMs` (CLOCK_START) is "now" at the anchor instant `anchorMs` (CLOCK_ANCHOR, epoch
+ * ms of real time; the launcher sets it once so every process agrees, default: this process's start); `speed`
+ * (CLOCK_SPEED) virtual seconds pass per real second. Unset: real time. Runs in the workflow sandbox too: no I/O here.
  */
 /** What fixes a clock: a case's workflow keeps these from its start, so its replays read the same times. */
 export interface ClockParams {
@@ -35,22 +35,4 @@ export function createClock(options: { startMs?: number; anchorMs?: number; spee
     realDelayUntil: (virtualMs, nowVirtualMs = toVirtual(Date.now())) =>
       Math.max(0, Math.ceil((virtualMs - nowVirtualMs) / speed)),
   };
-}
-
-function parseInstant(name: string, value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`${name} is not an ISO instant: ${value}`);
-  return ms;
-}
-
-export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
-  const startMs = parseInstant('CLOCK_START', env.CLOCK_START);
-  const anchorMs = parseInstant('CLOCK_ANCHOR', env.CLOCK_ANCHOR);
-  const speed = env.CLOCK_SPEED ? Number(env.CLOCK_SPEED) : 1;
-  return createClock({
-    ...(startMs !== undefined ? { startMs } : {}),
-    ...(anchorMs !== undefined ? { anchorMs } : {}),
-    speed,
-  });
 }

@@ -57,8 +57,8 @@ export function ensureKeyFile(file: string): SigningKey {
   return signingKeyFromPem(readFileSync(file, 'utf8'));
 }
 
-export function signingKeyFromEnv(env: NodeJS.ProcessEnv = process.env): SigningKey {
-  if (env.CERTIFICATE_SIGNING_KEY) return signingKeyFromPem(env.CERTIFICATE_SIGNING_KEY);
-  const file = env.CERTIFICATE_SIGNING_KEY_FILE || devKeyFile(env.DATA_DIR || '.data');
-  return ensureKeyFile(file);
+/** The configured key (CERTIFICATE_SIGNING_KEY or _FILE), or the development key kept in the data folder. */
+export function loadSigningKey(signing: { key: string | undefined; keyFile: string | undefined }, dataDir: string) {
+  if (signing.key) return signingKeyFromPem(signing.key);
+  return ensureKeyFile(signing.keyFile ?? devKeyFile(dataDir));
 }

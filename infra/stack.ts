@@ -16,7 +16,7 @@ import { devKeyFile, ensureKeyFile } from './signingKey.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { stopChild, waitUntil } from './processes.ts';
 import { findTemporalCli } from './temporalCli.ts';
-import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './temporalConfig.ts';
+import { readSettings, SETTING_NAMES } from './config.ts';
 import { startTemporalDevServer, type RunningTemporal } from './temporalServer.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,8 +30,10 @@ export interface StackOptions {
   /** Dev server tuning (the benchmark): SQLite pragmas instead of DEV_SERVER_PRAGMAS, extra `start-dev` arguments. */
   devServerPragmas?: string[];
   devServerExtraArgs?: string[];
-  /** Environment for the whole stack over process.env: DATABASE_URL, TEMPORAL_ADDRESS, CLOCK_*, ENGINE_TIMEOUT_MS... */
+  /** Settings (docs/configuration.md) over process.env, for the launcher, the worker and the API alike. */
   env?: Record<string, string>;
+  /** Test harness only: new cases continue as new after this many history events. */
+  caseHistoryLimit?: number;
   /** Where child output goes; default: files in dataDir/logs. */
   inheritOutput?: boolean;
   startApi?: boolean;
@@ -49,15 +51,21 @@ export interface Stack {
   worker: ChildProcess;
   /** The dev server, when the stack started one (none when TEMPORAL_ADDRESS is given). */
   temporal?: RunningTemporal;
-  startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  /** `workflowsPath` (test harness only): another workflow module, e.g. the upgrade test's changed code. */
+  startWorker(testing?: { workflowsPath?: string }): Promise<ChildProcess>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   restartTemporal(kill?: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** A TypeScript entry point as a child process with an IPC channel (the worker reports `ready` on it). */
-export function spawnTs(script: string, env: Record<string, string>, output: 'inherit' | WriteStream): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], {
+export function spawnTs(
+  script: string,
+  env: Record<string, string>,
+  output: 'inherit' | WriteStream,
+  args: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: output === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -70,8 +78,12 @@ export function spawnTs(script: string, env: Record<string, string>, output: 'in
 }
 
 /** Spawn a worker and wait until it polls its task queue. */
-export async function spawnWorker(env: Record<string, string>, output: 'inherit' | WriteStream): Promise<ChildProcess> {
-  const child = spawnTs('worker.ts', env, output);
+export async function spawnWorker(
+  env: Record<string, string>,
+  output: 'inherit' | WriteStream,
+  args: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawnTs('worker.ts', env, output, args);
   let ready = false;
   child.on('message', (message) => {
     if (message === 'ready') ready = true;
@@ -81,7 +93,9 @@ export async function spawnWorker(env: Record<string, string>, output: 'inherit'
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const outer: Record<string, string | undefined> = { ...process.env, ...options.env };
+  const unknown = Object.keys(options.env ?? {}).filter((name) => !SETTING_NAMES.includes(name));
+  if (unknown.length > 0) throw new Error(`not a setting (docs/configuration.md): ${unknown.join(', ')}`);
+  const config = readSettings({ ...process.env, ...options.env });
   const dataDir = path.resolve(options.dataDir);
   const logDir = path.join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
@@ -100,27 +114,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    let databaseUrl = outer.DATABASE_URL;
+    let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const port = outer.POSTGRES_PORT ? Number(outer.POSTGRES_PORT) : await freePort();
+      const port = config.postgresPort ?? (await freePort());
       postgresServer = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port });
       databaseUrl = postgresServer.url;
     }
 
-    const namespace = outer.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE;
+    const { namespace, taskQueue } = config.temporal;
     const temporalPort = options.temporalPort ?? (await freePort());
     const startDevServer = async () =>
       startTemporalDevServer({
-        cli: await findTemporalCli(outer),
+        cli: await findTemporalCli(config.temporal.cli),
         dataDir: path.join(dataDir, 'temporal'),
         port: temporalPort,
         ...(options.temporalUiPort ? { uiPort: options.temporalUiPort } : {}),
         namespace,
         ...(options.devServerPragmas ? { pragmas: options.devServerPragmas } : {}),
         ...(options.devServerExtraArgs ? { extraArgs: options.devServerExtraArgs } : {}),
-        ...(outer.TEMPORAL_RETENTION_DAYS ? { retentionDays: Number(outer.TEMPORAL_RETENTION_DAYS) } : {}),
+        retentionDays: config.temporal.retentionDays,
       });
-    let temporalAddress = outer.TEMPORAL_ADDRESS;
+    let temporalAddress = config.temporal.address;
     if (!temporalAddress) {
       temporal = await startDevServer();
       temporalAddress = temporal.address;
@@ -129,47 +143,44 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await runMigrations(databaseUrl);
     const seeded = createDatabase(databaseUrl, { max: 1 });
     try {
-      const catalogue = await readCatalogueFile(outer.CATALOGUE_FILE || undefined);
+      const catalogue = await readCatalogueFile(config.catalogueFile);
       await loadCatalogue(seeded.db, catalogue);
-      // Demo accounts (README): DEMO_USERS=true, from the launcher's environment or the caller's.
-      const demo = options.env?.DEMO_USERS ?? outer.DEMO_USERS;
-      if (demo === 'true') {
-        await seedDemoUsers(seeded.db, catalogue, options.env?.DEMO_PASSWORD ?? outer.DEMO_PASSWORD ?? 'demo');
-      }
+      if (config.demoUsers) await seedDemoUsers(seeded.db, catalogue, config.demoPassword);
     } finally {
       await seeded.close();
     }
 
-    const apiPort = options.apiPort ?? Number(outer.PORT ?? 3000);
+    const apiPort = options.apiPort ?? config.api.port;
     // The certificate key: configured, or a development key kept in the data folder (created here, once, so the
     // worker that signs and the API that verifies read the same one).
-    const keyFile = outer.CERTIFICATE_SIGNING_KEY_FILE || devKeyFile(dataDir);
-    if (!outer.CERTIFICATE_SIGNING_KEY) ensureKeyFile(keyFile);
+    const keyFile = config.signing.keyFile ?? devKeyFile(dataDir);
+    if (!config.signing.key) ensureKeyFile(keyFile);
     const env: Record<string, string> = {
       ...(options.env ?? {}),
-      ...(outer.CERTIFICATE_SIGNING_KEY ? {} : { CERTIFICATE_SIGNING_KEY_FILE: keyFile }),
+      ...(config.signing.key ? {} : { CERTIFICATE_SIGNING_KEY_FILE: keyFile }),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
-      TEMPORAL_TASK_QUEUE: outer.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+      TEMPORAL_TASK_QUEUE: taskQueue,
       PORT: String(apiPort),
       MIGRATE_ON_START: 'false',
       // Every process must read the same virtual time: anchor it once, here.
-      CLOCK_ANCHOR: outer.CLOCK_ANCHOR ?? String(Date.now()),
+      CLOCK_ANCHOR: String(config.clock.anchorMs ?? Date.now()),
     };
 
     const stack: Stack = {
       databaseUrl,
       temporalAddress,
       namespace,
-      taskQueue: env.TEMPORAL_TASK_QUEUE as string,
+      taskQueue,
       apiUrl: `http://127.0.0.1:${apiPort}`,
       ...(temporal?.uiUrl ? { uiUrl: temporal.uiUrl } : {}),
       env,
       worker: undefined as unknown as ChildProcess,
       ...(temporal ? { temporal } : {}),
-      async startWorker(extraEnv = {}) {
-        worker = await spawnWorker({ ...env, ...extraEnv }, output('worker'));
+      async startWorker(testing = {}) {
+        const args = testing.workflowsPath ? ['--workflows-path', testing.workflowsPath] : [];
+        worker = await spawnWorker(env, output('worker'), args);
         stack.worker = worker;
         return worker;
       },
@@ -187,7 +198,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     await stack.startWorker();
     if (options.startApi !== false) {
-      api = spawnTs('server.ts', env, output('api'));
+      const args = options.caseHistoryLimit ? ['--case-history-limit', String(options.caseHistoryLimit)] : [];
+      api = spawnTs('server.ts', env, output('api'), args);
       const child = api;
       await waitUntil(async () => (await fetch(`${stack.apiUrl}/health`)).status === 200, {
         what: 'API',

@@ -85,13 +85,14 @@ async function install(log: (line: string) => void): Promise<string> {
   return installedBinary;
 }
 
+/** `configured`: the TEMPORAL_CLI setting. */
 export async function findTemporalCli(
-  env: NodeJS.ProcessEnv = process.env,
+  configured?: string,
   log: (line: string) => void = (line) => console.log(line),
 ): Promise<string> {
-  if (env.TEMPORAL_CLI) {
-    if (!executable(env.TEMPORAL_CLI)) throw new Error(`TEMPORAL_CLI=${env.TEMPORAL_CLI} is not an executable file`);
-    return env.TEMPORAL_CLI;
+  if (configured) {
+    if (!executable(configured)) throw new Error(`TEMPORAL_CLI=${configured} is not an executable file`);
+    return configured;
   }
   const found = onPath();
   if (found) {

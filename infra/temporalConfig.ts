@@ -1,13 +1,10 @@
 /**
  * Where the engine is: a Temporal cluster or Temporal Cloud (`TEMPORAL_ADDRESS`, namespace, mTLS or API key), or the
- * dev server the launcher starts. One reading of the environment for the API, the worker and the tools.
+ * dev server the launcher starts. The connection the API, the worker and the tools make from the settings.
  */
 import { readFileSync } from 'node:fs';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-
-export const DEFAULT_TASK_QUEUE = 'cases';
-export const DEFAULT_NAMESPACE = 'default';
-export const DEFAULT_ENGINE_TIMEOUT_MS = 10_000;
+import { required, type Settings } from './config.ts';
 
 export interface TemporalSettings {
   address: string;
@@ -20,20 +17,15 @@ export interface TemporalSettings {
   apiKey?: string;
 }
 
-export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
-  const address = env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS must be set (host:port of the Temporal frontend)');
-  const cert = env.TEMPORAL_TLS_CERT;
-  const key = env.TEMPORAL_TLS_KEY;
-  const ca = env.TEMPORAL_TLS_CA;
-  if (Boolean(cert) !== Boolean(key)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
-  const apiKey = env.TEMPORAL_API_KEY || undefined;
+export function temporalSettings(config: Settings['temporal']): TemporalSettings {
+  const address = required(config.address, 'TEMPORAL_ADDRESS', 'host:port of the Temporal frontend');
+  const { tlsCert: cert, tlsKey: key, tlsCa: ca, apiKey } = config;
   // An API key (Temporal Cloud) always travels over TLS; so does a client certificate.
   const useTls = Boolean(cert || ca || apiKey);
   return {
     address,
-    namespace: env.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE,
-    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
     ...(useTls
       ? {
           tls: {
@@ -53,12 +45,6 @@ export function connectionOptions(settings: TemporalSettings) {
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   };
-}
-
-export function engineTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.ENGINE_TIMEOUT_MS || DEFAULT_ENGINE_TIMEOUT_MS);
-  if (!(value > 0)) throw new Error(`ENGINE_TIMEOUT_MS must be a positive number of milliseconds: ${value}`);
-  return value;
 }
 
 export function connectClient(settings: TemporalSettings): Promise<Connection> {

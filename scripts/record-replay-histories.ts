@@ -8,7 +8,7 @@
  * stacks, so that each path is driven under the clock it needs:
  * - `steady`: the clock at 1× from Monday 2 March 2026 09:00 (China): no deadline passes while the commands arrive;
  * - `fast`: the same start at 120 000× (a virtual day in 0.72 s): deadlines pass by themselves (timers fire);
- * - `long`: the clock at 1× and CASE_HISTORY_LIMIT, so the case continues as new several times;
+ * - `long`: the clock at 1× and a small history limit, so the case continues as new several times;
  * - `closing`: the clock at 1× and CASE_CLOSE_GRACE_MS of 1 s, so a finished case's workflow closes at once and a
  *   later command (a rating, a revocation) reopens it: a new run of the same workflow id starting from `carried`;
  * - `fast-closing`: the fast clock and the 1 s close grace (a reopened case's follow-up deadlines pass by themselves).
@@ -48,7 +48,7 @@ type StackName = 'steady' | 'fast' | 'long' | 'closing' | 'fast-closing';
 const stackEnv: Record<StackName, Record<string, string>> = {
   steady: { CLOCK_START, CLOCK_SPEED: '1' },
   fast: { CLOCK_START, CLOCK_SPEED: String(FAST_SPEED) },
-  long: { CLOCK_START, CLOCK_SPEED: '1', CASE_HISTORY_LIMIT: String(HISTORY_LIMIT) },
+  long: { CLOCK_START, CLOCK_SPEED: '1' },
   closing: { CLOCK_START, CLOCK_SPEED: '1', CASE_CLOSE_GRACE_MS: String(CLOSE_GRACE_MS) },
   'fast-closing': { CLOCK_START, CLOCK_SPEED: String(FAST_SPEED), CASE_CLOSE_GRACE_MS: String(CLOSE_GRACE_MS) },
 };
@@ -104,7 +104,6 @@ for (const name of [
   'CLOCK_ANCHOR',
   'CLOCK_START',
   'CLOCK_SPEED',
-  'CASE_HISTORY_LIMIT',
   'CASE_CLOSE_GRACE_MS',
   'RATING_FOLLOW_UP_DAYS',
 ]) {
@@ -729,7 +728,12 @@ async function withStack<T>(name: StackName, use: (stack: Stack) => Promise<T>):
   let stack: Stack | undefined;
   let failed = true;
   try {
-    stack = await startStack({ dataDir, apiPort: await freePort(), env: stackEnv[name] });
+    stack = await startStack({
+      dataDir,
+      apiPort: await freePort(),
+      env: stackEnv[name],
+      ...(name === 'long' ? { caseHistoryLimit: HISTORY_LIMIT } : {}),
+    });
     const result = await use(stack);
     failed = false;
     return result;

@@ -9,9 +9,10 @@
  * diverged at). Exit code 0: every run replays; 1: some run does not; 2: usage error or no such case; 3: the check
  * could not be made (engine unreachable, workflow code that does not build).
  *
- * Env, as for the worker (infra/temporalConfig.ts): TEMPORAL_ADDRESS (default 127.0.0.1:7233, `npm start`'s dev
- * server; TEMPORAL_PORT moves it as it moves that server), TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT / _KEY / _CA,
- * TEMPORAL_API_KEY; WORKFLOWS_PATH replays against another workflows module (default workflows/caseWorkflow.ts).
+ * Settings as for the worker (infra/config.ts): TEMPORAL_ADDRESS (default 127.0.0.1:7233, `npm start`'s dev server;
+ * TEMPORAL_PORT moves it as it moves that server), TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT / _KEY / _CA,
+ * TEMPORAL_API_KEY. `--workflows <module>` replays against another workflows module (default workflows/caseWorkflow.ts);
+ * `--debug` prints the stack of an error that stopped the check.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,12 +27,10 @@ import {
   type Logger,
   type WorkflowBundle,
 } from '@temporalio/worker';
+import { readSettings } from '../infra/config.ts';
 import { connectClient, temporalSettings, type TemporalSettings } from '../infra/temporalConfig.ts';
 import { historyFileName, historyToJson, installQuietRuntime } from '../test/replay/histories.ts';
 import { defaultWorkflowsPath } from '../worker.ts';
-
-/** The dev server `npm start` runs when no TEMPORAL_ADDRESS is given. */
-export const DEFAULT_TEMPORAL_PORT = 7233;
 
 export interface RunReport {
   runId: string;
@@ -186,7 +185,7 @@ export function replayDetail(message: string): string {
 }
 
 export interface ReplayCaseOptions {
-  /** The workflows module to replay against (default: the worker's, or WORKFLOWS_PATH). */
+  /** The workflows module to replay against (default: the worker's). */
   workflowsPath?: string;
   /** Only these runs (visibility may not list a run yet). */
   runIds?: string[];
@@ -267,20 +266,19 @@ export async function replayCase(
   };
 }
 
-const USAGE = `usage: npm run replay-case -- <caseNo> [--run <runId>]... [--json] [--save DIR]
+const USAGE = `usage: npm run replay-case -- <caseNo> [--run <runId>]... [--json] [--save DIR] [--workflows MODULE] [--debug]
   Replays every run of the case's Temporal workflow against the current workflow code.
   用法：npm run replay-case -- <办件编号> [--run <运行ID>]... [--json] [--save 目录]
   exit 0 all runs replay cleanly 全部重放通过 · 1 a run does not 重放失败 · 2 usage / case not found 用法错误或办件不存在
   · 3 could not check 无法检查 (engine unreachable, workflow code does not build)
-  env: TEMPORAL_ADDRESS (default 127.0.0.1:${DEFAULT_TEMPORAL_PORT}), TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/_KEY/_CA,
-       TEMPORAL_API_KEY, WORKFLOWS_PATH (default workflows/caseWorkflow.ts)`;
+  --workflows: the workflows module to replay against (default workflows/caseWorkflow.ts)
+  env: TEMPORAL_ADDRESS (default 127.0.0.1:TEMPORAL_PORT, 7233), TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/_KEY/_CA,
+       TEMPORAL_API_KEY`;
 
 /** The engine settings of the worker, with `npm start`'s dev server as the default address. */
-export function replaySettings(env: NodeJS.ProcessEnv): TemporalSettings {
-  return temporalSettings({
-    ...env,
-    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS || `127.0.0.1:${env.TEMPORAL_PORT || DEFAULT_TEMPORAL_PORT}`,
-  });
+function replaySettings(env: NodeJS.ProcessEnv): TemporalSettings {
+  const { temporal } = readSettings(env);
+  return temporalSettings({ ...temporal, address: temporal.address ?? `127.0.0.1:${temporal.port}` });
 }
 
 export function formatReport(report: CaseReplayReport, address: string): string {
@@ -320,6 +318,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         json: { type: 'boolean', default: false },
         save: { type: 'string' },
         run: { type: 'string', multiple: true },
+        workflows: { type: 'string' },
+        debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -341,9 +341,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     );
     return 2;
   }
-  const workflowsPath = path.resolve(env.WORKFLOWS_PATH || defaultWorkflowsPath);
+  const workflowsPath = path.resolve(args.values.workflows ?? defaultWorkflowsPath);
   if (!existsSync(workflowsPath)) {
-    console.error(`WORKFLOWS_PATH: no such module 工作流模块不存在: ${workflowsPath}`);
+    console.error(`--workflows: no such module 工作流模块不存在: ${workflowsPath}`);
     return 2;
   }
   let settings: TemporalSettings;
@@ -376,7 +376,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const message = `无法检查 could not check ${caseNo} (namespace ${settings.namespace} @ ${settings.address}): ${reason}`;
     if (args.values.json) console.log(JSON.stringify({ caseNo, error: 'could_not_check', message }, null, 2));
     console.error(message);
-    if (env.DEBUG) console.error(error);
+    if (args.values.debug) console.error(error);
     return 3;
   } finally {
     await connection?.close();

@@ -1,17 +1,13 @@
 /** `npm start`: the whole system on this machine, data kept in ./.data across restarts. Ctrl-C stops everything. */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadSettings } from '../infra/config.ts';
 import { requireFreePort } from '../infra/ports.ts';
 import { startStack } from '../infra/stack.ts';
 import { ensureWebBuilt } from '../infra/webBuild.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
-
-const apiPort = port('PORT', 3000);
-const temporalPort = port('TEMPORAL_PORT', 7233);
-const temporalUiPort = port('TEMPORAL_UI_PORT', 8233);
-const external = Boolean(process.env.TEMPORAL_ADDRESS);
+const settings = loadSettings();
+const apiPort = settings.api.port;
+const { port: temporalPort, uiPort: temporalUiPort } = settings.temporal;
+const external = Boolean(settings.temporal.address);
 try {
   // Fixed ports, checked before anything starts: a second `npm start` must not collide silently with the first.
   await requireFreePort(apiPort, 'PORT', 'API');
@@ -19,8 +15,8 @@ try {
     await requireFreePort(temporalPort, 'TEMPORAL_PORT', 'Temporal');
     await requireFreePort(temporalUiPort, 'TEMPORAL_UI_PORT', 'Temporal Web UI');
   }
-  if (process.env.POSTGRES_PORT && !process.env.DATABASE_URL) {
-    await requireFreePort(Number(process.env.POSTGRES_PORT), 'POSTGRES_PORT', 'PostgreSQL');
+  if (settings.postgresPort && !settings.databaseUrl) {
+    await requireFreePort(settings.postgresPort, 'POSTGRES_PORT', 'PostgreSQL');
   }
 } catch (error) {
   console.error((error as Error).message);
@@ -28,27 +24,25 @@ try {
 }
 
 // The web UI is served by the API from web/dist: build it when it is missing or older than web/src.
-if (!process.env.WEB_DIST_DIR) {
+if (!settings.api.webDistDir) {
   await ensureWebBuilt().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });
 }
 
-// `npm start` is the demonstration: the demo accounts are there unless DEMO_USERS=false says otherwise.
-process.env.DEMO_USERS ??= 'true';
-
 const stack = await startStack({
-  dataDir: process.env.DATA_DIR || path.join(root, '.data'),
+  dataDir: settings.dataDir,
   inheritOutput: true,
   apiPort,
   temporalPort,
   temporalUiPort,
+  // `npm start` is the demonstration: the demo accounts are there unless DEMO_USERS=false says otherwise.
+  ...(settings.demoUsers === undefined ? { env: { DEMO_USERS: 'true' } } : {}),
 }).catch((error: unknown) => {
   console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-
 console.log(`
 政务服务中心 一门式审批 is running
   Web app      ${stack.apiUrl}/  (办件查询 /track, 证照核验 /verify, 审计 /audit, 电子监察 /supervision)

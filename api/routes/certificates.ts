@@ -145,7 +145,7 @@ function verifyUrl(base: string, number: string): string {
 }
 
 export const certificateRoutes =
-  (deps: ApiDeps, env: NodeJS.ProcessEnv = process.env): FastifyPluginAsyncTypebox =>
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/certificates/public-key',
@@ -189,7 +189,7 @@ export const certificateRoutes =
         const number = request.params.number;
         const view = await verifyCertificate(deps, number);
         if (!view) throw new ApiError(404, 'certificate_not_found', `证照 ${number} 不存在`, 'number');
-        const base = env.PUBLIC_BASE_URL || `${request.protocol}://${request.host}`;
+        const base = deps.publicBaseUrl ?? `${request.protocol}://${request.host}`;
         const html = await renderCertificatePage(view, verifyUrl(base, number));
         return reply.type('text/html; charset=utf-8').send(html);
       },

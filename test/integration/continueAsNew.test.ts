@@ -1,6 +1,6 @@
 /**
  * Long lives: a case's workflow continues as new, carrying its state and the ids of the Updates it applied. With a
- * low test-only history limit (CASE_HISTORY_LIMIT) a joint matter with special procedures and an extension runs
+ * low test-only history limit (the stack's `caseHistoryLimit`) a joint matter with special procedures and an extension runs
  * through several runs and still finishes approved with a clean record; a command retried with the same
  * Idempotency-Key after the run changed is recognised and applied once (the engine's own Update dedup covers one
  * run only). This file runs its own stack.
@@ -15,7 +15,7 @@ import { useOwnStack } from './ownStack.ts';
 
 const HISTORY_LIMIT = 40;
 
-const own = useOwnStack('continue-as-new', { CASE_HISTORY_LIMIT: String(HISTORY_LIMIT) });
+const own = useOwnStack('continue-as-new', {}, { caseHistoryLimit: HISTORY_LIMIT });
 let stack: Stack;
 let api: Client;
 let sql: postgres.Sql;

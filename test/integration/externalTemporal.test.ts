@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports.ts';
 import { startStack, type Stack } from '../../infra/stack.ts';
 import { findTemporalCli } from '../../infra/temporalCli.ts';
+import { readSettings } from '../../infra/config.ts';
 import { startTemporalDevServer, type RunningTemporal } from '../../infra/temporalServer.ts';
 import { TEST_CLOCK_START } from './clock.ts';
 import { caseInReview, client, newKey, type Client } from './http.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   clusterDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-cluster-'));
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-external-'));
   server = await startTemporalDevServer({
-    cli: await findTemporalCli(),
+    cli: await findTemporalCli(readSettings(process.env).temporal.cli),
     dataDir: clusterDir,
     port: await freePort(),
   });

@@ -2,7 +2,7 @@
  * `npm run replay-case -- <caseNo>` (scripts/replay-case.ts), run as operators run it: a child process pointed at the
  * stack's Temporal with TEMPORAL_ADDRESS. A case driven over HTTP (submitted, accepted, every task approved) replays
  * cleanly on the current workflow code (exit 0, one run, its events); an unknown case is a usage error (exit 2); the
- * same case against a changed workflow module (WORKFLOWS_PATH, a sleep before anything else) is a nondeterminism
+ * same case against a changed workflow module (`--workflows`, a sleep before anything else) is a nondeterminism
  * (exit 1, DeterminismViolationError and the event it diverged at). `--save` writes histories that the replay
  * fixtures' loader reads, and `--run` replays one given run.
  */
@@ -37,7 +37,7 @@ function replayCase(args: string[], env: Record<string, string> = {}, address = 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: root,
-      env: { ...process.env, WORKFLOWS_PATH: '', TEMPORAL_ADDRESS: address, ...env },
+      env: { ...process.env, TEMPORAL_ADDRESS: address, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -138,11 +138,9 @@ describe('npm run replay-case', () => {
     expect(usage.stderr).toContain('usage: npm run replay-case -- <caseNo>');
   });
 
-  it('against a changed workflow module (WORKFLOWS_PATH): exit 1, the nondeterminism named with its event', async () => {
+  it('against a changed workflow module (--workflows): exit 1, the nondeterminism named with its event', async () => {
     const described = await temporal.workflow.getHandle(caseNo).describe();
-    const changed = await replayCase([caseNo, '--json', '--run', described.runId], {
-      WORKFLOWS_PATH: changedWorkflows,
-    });
+    const changed = await replayCase([caseNo, '--json', '--run', described.runId, '--workflows', changedWorkflows]);
     expect(changed.code, changed.stderr).toBe(1);
     const report = JSON.parse(changed.stdout);
     expect(report).toMatchObject({ caseNo, ok: false, workflowsPath: changedWorkflows });
@@ -152,7 +150,7 @@ describe('npm run replay-case', () => {
     expect(run.failure.detail).toMatch(/Nondeterminism error/);
     expect(run.failure.eventId).toBeGreaterThan(0);
 
-    const human = await replayCase([caseNo], { WORKFLOWS_PATH: changedWorkflows });
+    const human = await replayCase([caseNo, '--workflows', changedWorkflows]);
     expect(human.code, human.stderr).toBe(1);
     expect(human.stdout).toContain(changedWorkflows);
     expect(human.stdout).toContain(`FAILS at event ${run.failure.eventId}`);
@@ -163,8 +161,8 @@ describe('npm run replay-case', () => {
 
 // A run just started by continue-as-new holds only its "started" event until its first workflow task completes; the
 // SDK's replayer waited for ever on such a history (this describe hung until replay-case left those runs out).
-describe('a case that continued as new (a stack of its own, CASE_HISTORY_LIMIT=20)', () => {
-  const own = useOwnStack('replay-case', { CASE_HISTORY_LIMIT: '20' });
+describe('a case that continued as new (a stack of its own, history limit 20)', () => {
+  const own = useOwnStack('replay-case', {}, { caseHistoryLimit: 20 });
   let stack: Stack;
   let ownApi: Client;
   let ownConnection: Connection;

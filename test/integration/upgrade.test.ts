@@ -63,7 +63,7 @@ describe('a new worker version while cases are in flight', () => {
 
     // the upgrade: stop v1, start v2 on the same task queue
     await stack.killWorker('SIGTERM');
-    await stack.startWorker({ WORKFLOWS_PATH: v2Workflows });
+    await stack.startWorker({ workflowsPath: v2Workflows });
     // still waiting: the deemed-acceptance timer v1 scheduled has not fired yet
     expect((await clerk.get(`/applications/${waitingForTimer}`)).body.status).toBe('received');
 

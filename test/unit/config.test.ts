@@ -1,0 +1,141 @@
+/** The configuration: defaults, types and ranges, and errors that name the variable. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readSettings, required, SETTING_NAMES } from '../../infra/config.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    readSettings(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults', () => {
+  it('an empty environment is a whole configuration: the development machine', () => {
+    const settings = readSettings({});
+    expect(settings.databaseUrl).toBeUndefined();
+    expect(settings.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'cases',
+      port: 7233,
+      uiPort: 8233,
+      retentionDays: 3650,
+      timeoutMs: 10_000,
+    });
+    expect(settings.api).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dbPool: 10,
+      migrateOnStart: true,
+      catalogueCacheSeconds: 30,
+      bodyLimitBytes: 1_048_576,
+      corsOrigins: [],
+      applicantRatePerMinute: 10,
+      trustProxy: undefined,
+      logRequests: false,
+    });
+    expect(settings.auth).toEqual({
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+      cookieSecure: false,
+      loginFailures: 5,
+      queryCodeFailures: 10,
+    });
+    expect(settings.demoUsers).toBeUndefined();
+    expect(settings.demoPassword).toBe('demo');
+    expect(settings.cases).toEqual({ certificatePrefix: 'ZZ', closeGraceMs: undefined, ratingFollowUpDays: 15 });
+    expect(settings.worker).toMatchObject({ dbPool: 10, cacheSize: undefined, logLevel: 'WARN' });
+    expect(settings.clock).toEqual({ startMs: undefined, anchorMs: undefined, speed: 1 });
+    expect(settings.dataDir).toBe(path.join(root, '.data'));
+  });
+
+  it('an empty value counts as unset', () => {
+    expect(readSettings({ PORT: '', DEMO_USERS: ' ', TEMPORAL_ADDRESS: '' })).toMatchObject({
+      api: { port: 3000 },
+      demoUsers: undefined,
+      temporal: { address: undefined },
+    });
+  });
+});
+
+describe('values', () => {
+  it('are parsed into their types', () => {
+    const settings = readSettings({
+      PORT: '8080',
+      DEMO_USERS: 'false',
+      COOKIE_SECURE: 'true',
+      CORS_ORIGINS: 'https://a.example, https://b.example,',
+      TRUST_PROXY: '10.0.0.0/8',
+      CLOCK_START: '2026-03-02T09:00:00+08:00',
+      CLOCK_ANCHOR: '1700000000000',
+      CLOCK_SPEED: '86400',
+      WORKER_LOG_LEVEL: 'info',
+      DATA_DIR: '/srv/approvals',
+    });
+    expect(settings.api.port).toBe(8080);
+    expect(settings.demoUsers).toBe(false);
+    expect(settings.auth.cookieSecure).toBe(true);
+    expect(settings.api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(settings.api.trustProxy).toBe('10.0.0.0/8');
+    expect(settings.clock).toEqual({
+      startMs: Date.parse('2026-03-02T01:00:00Z'),
+      anchorMs: 1_700_000_000_000,
+      speed: 86400,
+    });
+    expect(settings.worker.logLevel).toBe('INFO');
+    expect(settings.dataDir).toBe('/srv/approvals');
+    expect(readSettings({ TRUST_PROXY: 'true' }).api.trustProxy).toBe(true);
+  });
+
+  it('a bad value is an error naming the variable and what it must be', () => {
+    expect(() => readSettings({ PORT: 'abc' })).toThrow('PORT must be an integer between 1 and 65535, got "abc"');
+    expect(problemsOf({ DEMO_USERS: 'yes' })).toEqual(['DEMO_USERS must be "true" or "false", got "yes"']);
+    expect(problemsOf({ CLOCK_START: 'monday' })[0]).toMatch(/^CLOCK_START must be an ISO instant/);
+    expect(problemsOf({ CLOCK_SPEED: '0' })).toEqual(['CLOCK_SPEED must be a number greater than 0, got "0"']);
+    expect(problemsOf({ WORKER_LOG_LEVEL: 'LOUD' })).toEqual([
+      'WORKER_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got "LOUD"',
+    ]);
+    expect(problemsOf({ PUBLIC_BASE_URL: 'approvals.example' })).toEqual([
+      'PUBLIC_BASE_URL must be an absolute URL, got "approvals.example"',
+    ]);
+  });
+
+  it('integers are checked against their range, and fractions are refused', () => {
+    expect(problemsOf({ PORT: '0' })).toEqual(['PORT must be an integer between 1 and 65535, got "0"']);
+    expect(problemsOf({ PORT: '65536' })).toEqual(['PORT must be an integer between 1 and 65535, got "65536"']);
+    expect(readSettings({ PORT: '65535' }).api.port).toBe(65535);
+    expect(problemsOf({ SESSION_IDLE_MINUTES: '1.5' })[0]).toMatch(/^SESSION_IDLE_MINUTES must be an integer/);
+    expect(problemsOf({ ENGINE_TIMEOUT_MS: '-1' })[0]).toMatch(/^ENGINE_TIMEOUT_MS must be an integer between 1 and/);
+    expect(problemsOf({ BODY_LIMIT_BYTES: '10' })[0]).toMatch(/^BODY_LIMIT_BYTES must be an integer between 1024 and/);
+  });
+
+  it('every bad variable is named at once, not one per start-up', () => {
+    expect(problemsOf({ PORT: 'x', API_DB_POOL: '0', TEMPORAL_TLS_CERT: '/cert.pem' })).toEqual([
+      'PORT must be an integer between 1 and 65535, got "x"',
+      'API_DB_POOL must be an integer between 1 and 1000, got "0"',
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
+    ]);
+  });
+
+  it('a setting a process cannot run without is named when missing', () => {
+    expect(() => required(readSettings({}).databaseUrl, 'DATABASE_URL', 'the case record')).toThrow(
+      'DATABASE_URL must be set (the case record)',
+    );
+  });
+});
+
+describe('the test harness knobs are no configuration', () => {
+  it('nothing reads CASE_HISTORY_LIMIT or WORKFLOWS_PATH', () => {
+    expect(SETTING_NAMES).not.toContain('CASE_HISTORY_LIMIT');
+    expect(SETTING_NAMES).not.toContain('WORKFLOWS_PATH');
+    expect(SETTING_NAMES).toContain('PORT');
+    expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
+  });
+});
