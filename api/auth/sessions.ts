@@ -3,7 +3,7 @@
  * SESSION_IDLE_MINUTES (30) and SESSION_MAX_HOURS (12); expiry is wall-clock time, not the case clock.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
+import { eq, lte, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';
 import { sessionExpired, type SessionLimits } from '../../rules/access.ts';
@@ -13,7 +13,14 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 /** Last-seen is written at most this often: a busy clerk's every click is not a database write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function openSession(db: Database, username: string, now = new Date()): Promise<string> {
+/** A new session; expired ones (anyone's) are removed first, so the table holds only sessions that still work. */
+export async function openSession(
+  db: Database,
+  username: string,
+  limits: SessionLimits,
+  now = new Date(),
+): Promise<string> {
+  await pruneSessions(db, limits, now);
   const token = randomBytes(32).toString('base64url');
   await db.insert(sessions).values({ tokenHash: digest(token), username, createdAt: now, lastSeenAt: now });
   return token;
@@ -50,7 +57,14 @@ export async function closeSessionsOf(db: Database, username: string): Promise<v
   await db.delete(sessions).where(eq(sessions.username, username));
 }
 
-/** Removes sessions past the absolute limit (they can no longer be used anyway). */
-export async function pruneSessions(db: Database, limits: SessionLimits, now = new Date()): Promise<void> {
-  await db.delete(sessions).where(and(lt(sessions.createdAt, new Date(now.getTime() - limits.absoluteMs))));
+/** Removes sessions past either limit (sessionExpired's rule): nobody can use them any more. */
+async function pruneSessions(db: Database, limits: SessionLimits, now: Date): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(
+      or(
+        lte(sessions.createdAt, new Date(now.getTime() - limits.absoluteMs)),
+        lte(sessions.lastSeenAt, new Date(now.getTime() - limits.idleMs)),
+      ),
+    );
 }

@@ -71,7 +71,7 @@ export const authRoutes =
           await Promise.all([failures.fail(request), addressFailures.fail(request)]);
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误', 'password');
         }
-        const token = await openSession(deps.db, user.username);
+        const token = await openSession(deps.db, user.username, options.limits);
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',

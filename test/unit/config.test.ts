@@ -1,4 +1,5 @@
 /** The configuration: defaults, types and ranges, and errors that name the variable. */
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -137,5 +138,67 @@ describe('the test harness knobs are no configuration', () => {
     expect(SETTING_NAMES).not.toContain('WORKFLOWS_PATH');
     expect(SETTING_NAMES).toContain('PORT');
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
+  });
+});
+
+/** Every .ts / .tsx file of the repository outside dependencies, builds and data. */
+function sourceFiles(dir = root): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return ['node_modules', 'dist', '.data', '.tools', '.git'].includes(entry.name) ? [] : sourceFiles(full);
+    }
+    return /\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** `process.env.NAME` and `process.env['NAME']` reads, per file (relative path). */
+function environmentReads(): Map<string, string[]> {
+  const reads = new Map<string, string[]>();
+  for (const file of sourceFiles()) {
+    if (file === fileURLToPath(import.meta.url)) continue; // its own patterns and comments
+    const text = readFileSync(file, 'utf8');
+    const names = [...text.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)].map(
+      (m) => (m[1] ?? m[2]) as string,
+    );
+    if (names.length > 0) reads.set(path.relative(root, file), names);
+  }
+  return reads;
+}
+
+/** The variables docs/configuration.md documents: the backticked names in the first column of its tables. */
+function documentedNames(): string[] {
+  const text = readFileSync(path.join(root, 'docs/configuration.md'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1] as string));
+}
+
+/** Set by the operating system or npm, not by whoever runs the system. */
+const NOT_OURS = ['PATH', 'INIT_CWD'];
+
+describe('docs/configuration.md and the code', () => {
+  const reads = environmentReads();
+
+  it('only infra/config.ts reads the system environment; elsewhere only the development tools read theirs', () => {
+    const tools = [/^bench\//, /^test\//, /^web\/vite\.config\.ts$/];
+    const elsewhere = [...reads]
+      .filter(([file]) => !tools.some((tool) => tool.test(file)))
+      .flatMap(([file, names]) => names.filter((name) => !NOT_OURS.includes(name)).map((name) => `${file}: ${name}`));
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('every variable the code reads is documented, and every documented one is read', () => {
+    const toolReads = [...reads.values()].flat().filter((name) => !NOT_OURS.includes(name));
+    const read = new Set([...SETTING_NAMES, ...toolReads]);
+    const documented = new Set(documentedNames());
+    expect([...read].filter((name) => !documented.has(name)).sort(), 'read but not documented').toEqual([]);
+    expect([...documented].filter((name) => !read.has(name)).sort(), 'documented but never read').toEqual([]);
+  });
+
+  it('the tools read none of the system settings behind its back', () => {
+    const toolReads = new Set([...reads.values()].flat());
+    expect(SETTING_NAMES.filter((name) => toolReads.has(name) && name !== 'TEMPORAL_NAMESPACE')).toEqual([]);
   });
 });
