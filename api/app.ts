@@ -1,5 +1,5 @@
 /** The Fastify application: a thin layer that starts, signals and queries the case workflows. */
-import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { type FastifySchemaCompiler } from 'fastify';
 import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -44,14 +44,12 @@ export interface ApiDeps extends EngineDeps {
   auth?: Partial<AuthOptions>;
 }
 
-export const DEFAULT_AUTH: AuthOptions = {
+const DEFAULT_AUTH: AuthOptions = {
   limits: DEFAULT_SESSION_LIMITS,
   secureCookie: false,
   loginFailures: 5,
   queryCodeFailures: 10,
 };
-
-export type Api = FastifyInstance;
 
 export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}) {
   const app = Fastify({

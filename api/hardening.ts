@@ -30,12 +30,12 @@ export interface HardeningOptions {
   trustProxy?: boolean | string;
 }
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-export const DEFAULT_APPLICANT_RATE_LIMIT = 10;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_APPLICANT_RATE_LIMIT = 10;
 /** Nesting depth of any JSON value a request may carry (objects and arrays; the body itself is level 1). */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 /** Longest path parameter the router matches; longer ones answer 414. Schemas limit each parameter below this. */
-export const MAX_PARAM_LENGTH = 200;
+const MAX_PARAM_LENGTH = 200;
 
 /** The server options that make the framework's own refusals answer in our shape. */
 export function serverOptions(options: HardeningOptions = {}): FastifyServerOptions {

@@ -18,7 +18,7 @@ import fastifyStatic from '@fastify/static';
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 /** The pages of the app (kept in step with web/src/App.tsx). `:param` is one path segment. */
-export const UI_ROUTES = [
+const UI_ROUTES = [
   '/',
   '/login',
   '/window',

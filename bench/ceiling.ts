@@ -10,9 +10,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { workerTuning } from '../worker.ts';
 import { benchCeiling, ceilingAccept, ceilingOpinion, ceilingSubmit } from './ceilingWorkflow.ts';
 
-export const CEILING_TASK_QUEUE = 'bench-ceiling';
+const CEILING_TASK_QUEUE = 'bench-ceiling';
 
-export type WorkerTuning = ReturnType<typeof workerTuning>;
+type WorkerTuning = ReturnType<typeof workerTuning>;
 
 export interface Ceiling {
   /** The Worker's effective settings (SDK defaults filled in). */

@@ -40,7 +40,7 @@ function machineTicks(): { busy: number; total: number } | undefined {
   }
 }
 
-export interface CpuSnapshot {
+interface CpuSnapshot {
   at: number;
   byLabel: Map<string, number>;
   machine?: { busy: number; total: number };

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { applicationRequests } from './schema.ts';
 
-export interface Reservation {
+interface Reservation {
   caseNo: string;
   queryCode: string;
   requestHash: string;

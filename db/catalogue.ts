@@ -6,7 +6,7 @@ import type { Database } from './client.ts';
 import { departments, materials, matters, themes } from './schema.ts';
 import { catalogueProblems, type Catalogue } from '../rules/catalogue.ts';
 
-export const defaultCataloguePath = fileURLToPath(new URL('./seed/catalogue.json', import.meta.url));
+const defaultCataloguePath = fileURLToPath(new URL('./seed/catalogue.json', import.meta.url));
 
 export async function readCatalogueFile(file = defaultCataloguePath): Promise<Catalogue> {
   const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;

@@ -108,13 +108,13 @@ export async function rebuildSupervisionRollups(sql: Sql): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Overview
 
-export interface OverviewFilters {
+interface OverviewFilters {
   department?: string;
   matter?: string;
   window?: string;
 }
 
-export type Dimension = 'window' | 'department' | 'matter';
+type Dimension = 'window' | 'department' | 'matter';
 
 export interface Figures {
   received: number;
@@ -368,7 +368,7 @@ export async function supervisionOverview(
 // ---------------------------------------------------------------------------------------------------------------
 // Alerts
 
-export interface AlertRow {
+interface AlertRow {
   case_no: string;
   window: string;
   status: string;

@@ -16,7 +16,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Whether a port can be listened on at 127.0.0.1 right now. */
-export function portFree(port: number): Promise<boolean> {
+function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();

@@ -32,7 +32,7 @@ export function signingKeyFromPem(pem: string): SigningKey {
   };
 }
 
-export function publicKeyFingerprint(publicKey: KeyObject): string {
+function publicKeyFingerprint(publicKey: KeyObject): string {
   return createHash('sha256')
     .update(publicKey.export({ type: 'spki', format: 'der' }))
     .digest('hex');

@@ -78,7 +78,7 @@ export function spawnTs(
 }
 
 /** Spawn a worker and wait until it polls its task queue. */
-export async function spawnWorker(
+async function spawnWorker(
   env: Record<string, string>,
   output: 'inherit' | WriteStream,
   args: string[] = [],

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const toolsDir = path.join(root, '.tools');
+const toolsDir = path.join(root, '.tools');
 const installDir = path.join(toolsDir, `temporal-${TEMPORAL_CLI_VERSION}`);
 const installedBinary = path.join(installDir, 'bin', 'temporal');
 

@@ -14,7 +14,7 @@ export interface RunningTemporal {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export interface DevServerOptions {
+interface DevServerOptions {
   cli: string;
   dataDir: string;
   port: number;
@@ -34,7 +34,7 @@ export interface DevServerOptions {
  * days later or a revocation years later reopens the case from its last run, and the auditor's chain check reads
  * the head the workflow holds. Ten years (an approval file's usual archive period, 档案保管期限) unless configured.
  */
-export const DEFAULT_RETENTION_DAYS = 3650;
+const DEFAULT_RETENTION_DAYS = 3650;
 
 /**
  * The SQLite pragmas: WAL lets readers and the one writer work at once, and synchronous=NORMAL syncs at checkpoints
@@ -42,7 +42,7 @@ export const DEFAULT_RETENTION_DAYS = 3650;
  */
 export const DEV_SERVER_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
 
-export function devServerArgs(options: DevServerOptions): string[] {
+function devServerArgs(options: DevServerOptions): string[] {
   const args = [
     'server',
     'start-dev',
@@ -80,7 +80,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   };
 }
 
-export async function setRetention(address: string, namespace: string, days: number): Promise<void> {
+async function setRetention(address: string, namespace: string, days: number): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     await connection.workflowService.updateNamespace({
@@ -93,7 +93,7 @@ export async function setRetention(address: string, namespace: string, days: num
 }
 
 /** Ready means: the frontend answers and the namespace exists. */
-export async function waitForNamespace(address: string, namespace: string, child?: ChildProcess): Promise<void> {
+async function waitForNamespace(address: string, namespace: string, child?: ChildProcess): Promise<void> {
   await waitUntil(
     async () => {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });

@@ -27,7 +27,7 @@ function sources(dir = path.join(root, 'web')): string[] {
 }
 
 /** True when web/dist/index.html is missing or older than any source. */
-export function webBuildStale(distDir = path.join(root, 'web', 'dist')): boolean {
+function webBuildStale(distDir = path.join(root, 'web', 'dist')): boolean {
   const index = path.join(distDir, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
@@ -35,7 +35,7 @@ export function webBuildStale(distDir = path.join(root, 'web', 'dist')): boolean
 }
 
 /** `vite build` of web/ (what `npm run build:web` runs), its output on this process's. */
-export function buildWeb(): Promise<void> {
+function buildWeb(): Promise<void> {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   return new Promise((resolve, reject) => {
     const child = spawn(

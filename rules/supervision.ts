@@ -14,10 +14,10 @@ import { maskIdNumber } from './identity.ts';
 import { chinaDate, subtractWorkingDays, workingDaysBetween, type IsoDate } from './workingDays.ts';
 
 /** A decision on the merits. `partially_approved` (some matters approved, some refused) counts as approved. */
-export const DECIDED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved', 'refused'];
-export const APPROVED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved'];
+const DECIDED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved', 'refused'];
+const APPROVED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved'];
 /** Not yet decided: the centre still owes the applicant an answer. */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'awaiting_supplement', 'in_review'];
+const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'awaiting_supplement', 'in_review'];
 
 export const statusLabels: Record<CaseStatus, string> = {
   received: '已收件待受理',

@@ -20,7 +20,7 @@ import type { Catalogue } from '../rules/catalogue.ts';
 import { contributionOf, type SupervisionFact } from '../rules/supervision.ts';
 import { addCalendarDays, isWorkingDay, type IsoDate } from '../rules/workingDays.ts';
 
-export const WINDOWS = 20;
+const WINDOWS = 20;
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same data. */
 function random(seed: number) {
@@ -98,7 +98,7 @@ const TRADES = [
   '医疗器械',
 ];
 
-export interface GenerateOptions {
+interface GenerateOptions {
   cases: number;
   /** The last day cases are received, and "today" for the open cases' warnings. */
   today: IsoDate;

@@ -12,7 +12,7 @@ export interface FailureLimit {
   fail(request: FastifyRequest): Promise<void>;
 }
 
-export const FAILURE_WINDOW_MS = 15 * 60_000;
+const FAILURE_WINDOW_MS = 15 * 60_000;
 
 export function failureLimit(
   app: FastifyInstance,

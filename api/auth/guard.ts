@@ -45,7 +45,7 @@ export interface AuthOptions {
   queryCodeFailures: number;
 }
 
-export function bearerToken(request: FastifyRequest): string | undefined {
+function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+([A-Za-z0-9_-]{20,100})$/.exec(header);

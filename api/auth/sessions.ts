@@ -26,7 +26,7 @@ export async function openSession(
   return token;
 }
 
-export type SessionLookup = { username: string } | { expired: 'idle' | 'absolute' } | undefined;
+type SessionLookup = { username: string } | { expired: 'idle' | 'absolute' } | undefined;
 
 export async function findSession(
   db: Database,

@@ -2,7 +2,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
-import { ROLES, type Role, type StaffUser } from '../../rules/access.ts';
+import type { Role, StaffUser } from '../../rules/access.ts';
 import type { Catalogue } from '../../rules/catalogue.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -46,7 +46,7 @@ export function publicUser(row: UserRow) {
   };
 }
 
-export interface NewUser {
+interface NewUser {
   username: string;
   displayName: string;
   role: Role;
@@ -56,7 +56,7 @@ export interface NewUser {
 }
 
 /** The demo accounts: clerk1 (W01), clerk2 (W02), reviewer.D and head.D per department, supervisor1, auditor1, admin1. */
-export function demoUsers(catalogue: Catalogue): NewUser[] {
+function demoUsers(catalogue: Catalogue): NewUser[] {
   const departments = catalogue.departments;
   return [
     { username: 'clerk1', displayName: '窗口一号', role: 'clerk', window: 'W01' },
@@ -93,5 +93,3 @@ export async function seedDemoUsers(db: Database, catalogue: Catalogue, password
   await db.insert(users).values(rows).onConflictDoNothing();
   return rows.length;
 }
-
-export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
