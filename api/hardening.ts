@@ -1,5 +1,5 @@
 /**
- * Hardening of the HTTP surface (issue 8): errors the framework and Node's HTTP parser answer themselves (414, 431,
+ * Hardening of the HTTP surface: errors the framework and Node's HTTP parser answer themselves (414, 431,
  * 400 bad URL, 408) in the `{ code, message, field? }` shape, a body size limit, security headers (helmet), CORS closed
  * unless CORS_ORIGINS names origins, rate limits on applicant access, and a check of every validated string for what
  * PostgreSQL cannot store (NUL, lone surrogates) and of every JSON value for its nesting depth.

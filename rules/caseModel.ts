@@ -184,7 +184,7 @@ export interface CaseState {
   status: CaseStatus;
   /**
    * The decision rules the case was received under (absent: 1). 1: a refusal of any matter refuses the whole case.
-   * 2: each matter of a theme gets its own outcome (issue 9). Recorded in `received`, so a case keeps its rules.
+   * 2: each matter of a theme gets its own outcome. Recorded in `received`, so a case keeps its rules.
    */
   rulesVersion?: number;
   /** 急办件: marked urgent by a supervisor; its tasks come first in every inbox. */

@@ -418,7 +418,7 @@ function describe(
 }
 
 function roleOf(kind: string, type: string, role?: string): string {
-  // Signed-in staff (issue 8) carry their role; earlier records only the kind.
+  // Signed-in staff carry their role; earlier records only the kind.
   if (role && role in roleNames) return roleNames[role as Role];
   // A department head decides an extension (第42条: 本机关负责人批准); the record keeps the kind `reviewer`.
   if (type === 'extension_decided') return '部门负责人';

@@ -54,7 +54,7 @@ const stackEnv: Record<StackName, Record<string, string>> = {
 };
 for (const env of Object.values(stackEnv)) env.DEMO_USERS = 'true';
 
-/** Fields that named the actor before accounts existed (issue 8): the paths below still say who acts with them. */
+/** Fields that named the actor before accounts existed: the paths below still say who acts with them. */
 const ACTOR_FIELDS = ['clerkId', 'reviewerId', 'headId', 'supervisorId', 'actorId'] as const;
 
 /**

@@ -221,7 +221,7 @@ export const applicationRoutes =
           form: body.form ?? {},
           receivedBy: { clerkId: clerk.username, window: clerk.window ?? '' },
           ...commandActor(clerk),
-          // Cases received from now on: each matter of a theme gets its own outcome (issue 9).
+          // Cases received from now on: each matter of a theme gets its own outcome (rules 2).
           rules: 2,
         });
         // A retry after the case has closed: the case is answered from its record.

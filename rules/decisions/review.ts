@@ -117,7 +117,7 @@ export function giveOpinion(
   return buffer.ok();
 }
 
-/** Rules 2 (issue 9): each matter of a case gets its own outcome; a refusal refuses only its matter. */
+/** Rules 2: each matter of a case gets its own outcome; a refusal refuses only its matter. */
 export function perMatterOutcomes(state: Pick<CaseState, 'rulesVersion'>): boolean {
   return (state.rulesVersion ?? 1) >= 2;
 }

@@ -349,7 +349,7 @@ const requiredPaths: Record<string, { proves: string; check(runs: RunSummary[]):
   },
   'urgent-signed-in': {
     proves:
-      'accounts (issue 8): the same 急办件 path recorded with signed-in users; each command carries `by` (role, department or window) and the events record it',
+      'accounts: the same 急办件 path recorded with signed-in users; each command carries `by` (role, department or window) and the events record it',
     check(runs) {
       expect(runs).toHaveLength(1);
       const marked = updates(runs, 'markUrgent')[0];
@@ -368,7 +368,7 @@ const requiredPaths: Record<string, { proves: string; check(runs: RunSummary[]):
     },
   },
   'rating-reply-signed-in': {
-    proves: 'accounts (issue 8): the 好差评 reopening path with signed-in department staff and supervisor',
+    proves: 'accounts: the 好差评 reopening path with signed-in department staff and supervisor',
     check(runs) {
       expectReopened(runs, 3);
       const [, rated, appealed] = runs as [RunSummary, RunSummary, RunSummary];

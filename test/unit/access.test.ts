@@ -20,7 +20,7 @@ import { maskPersonalData } from '../../api/auth/personalData.ts';
 import { hashPassword, verifyPassword } from '../../api/auth/passwords.ts';
 
 /**
- * The table as issue 8 and the auth contract describe it, written out again by hand (not derived from ACCESS): who,
+ * The table as the auth contract describes it, written out again by hand (not derived from ACCESS): who,
  * among the staff roles, may do each action. `public` and `session` actions are checked separately.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {

@@ -1,5 +1,5 @@
 /**
- * The statutory lifecycle (issue 3) driven through decide + evolve at fixed instants, on real matters of the demo
+ * The statutory lifecycle driven through decide + evolve at fixed instants, on real matters of the demo
  * catalogue:
  *   CONSTRUCTION_COMPLETION_ACCEPTANCE  joint      HOUSING (lead, stage 2), NATURAL_RESOURCES, CIVIL_AIR_DEFENCE
  *                                                  statutory 45, promised 15, supplement 15, warning 3

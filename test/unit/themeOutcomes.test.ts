@@ -1,5 +1,5 @@
 /**
- * Issue 9, rules decided now: each matter of a theme gets its own outcome (rules 2, carried by the submission),
+ * Each matter of a theme gets its own outcome (rules 2, carried by the submission),
  * escalated matters' limits cover both stages, and 急办件 (a supervisor's urgent mark).
  *
  * The case is 开办餐馆一件事 (OPEN_RESTAURANT, see caseDecisions.test.ts for its matters and hand-counted dates):

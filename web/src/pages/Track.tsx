@@ -40,7 +40,7 @@ export function Track() {
     setLoading(true);
     setError(undefined);
     try {
-      // The query code travels with every call; the API checks it on the rating (and, with issue 8, on reading).
+      // The query code travels with every call; the API checks it on the rating and on reading.
       const answer = await api<CaseView>(`/applications/${pathPart(q.caseNo)}`, {
         headers: { 'x-query-code': q.queryCode.trim() },
       });
