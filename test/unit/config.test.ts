@@ -197,6 +197,15 @@ describe('docs/configuration.md and the code', () => {
     expect([...documented].filter((name) => !read.has(name)).sort(), 'documented but never read').toEqual([]);
   });
 
+  it('every variable the README names is read', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const named = [...readme.matchAll(/`([A-Z][A-Z0-9_]+)`/g)]
+      .map((m) => m[1] as string)
+      .filter((n) => n !== 'LICENSE');
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !SETTING_NAMES.includes(name))).toEqual([]);
+  });
+
   it('the tools read none of the system settings behind its back', () => {
     const toolReads = new Set([...reads.values()].flat());
     expect(SETTING_NAMES.filter((name) => toolReads.has(name) && name !== 'TEMPORAL_NAMESPACE')).toEqual([]);
