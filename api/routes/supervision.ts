@@ -8,6 +8,7 @@ import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
 import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
 import { chinaDate, type IsoDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
+import { Alerts, Overview } from '../schemas.ts';
 import { ApiError } from '../errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import type { FastifyRequest } from 'fastify';
@@ -96,6 +97,7 @@ export const supervisionRoutes =
         schema: {
           summary: '电子监察：统计期间的受理、办结、按时办结率等指标（总计及按部门、事项、窗口）',
           querystring: OverviewQuery,
+          response: { 200: Overview },
         },
       },
       async (request) => {
@@ -137,7 +139,11 @@ export const supervisionRoutes =
       '/supervision/alerts',
       {
         config: { access: 'supervision.read' },
-        schema: { summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）', querystring: AlertsQuery },
+        schema: {
+          summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）',
+          querystring: AlertsQuery,
+          response: { 200: Alerts },
+        },
       },
       async (request) => {
         const { limit } = request.query;
