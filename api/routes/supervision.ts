@@ -1,7 +1,7 @@
 /** 电子监察: the centre's figures for a period and the cases under a yellow or red warning now. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { followUpAlerts, supervisionAlerts, supervisionOverview, type Figures } from '../../db/supervision.ts';
+import { followUpAlerts, supervisionAlerts, supervisionOverview } from '../../db/supervision.ts';
 import { ratingLevelNames, type RatingLevel } from '../../rules/ratings.ts';
 import type { Catalogue } from '../../rules/catalogue.ts';
 import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
@@ -115,12 +115,6 @@ export const supervisionRoutes =
         const o = await supervisionOverview(sql, { from, to, today: asOf, filters });
         const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
         const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
-        const list = <K extends string>(rows: Map<string, Figures>, key: K, name?: Map<string, string>) =>
-          [...rows.entries()].map(([k, figures]) => ({
-            [key]: k,
-            ...(name ? { name: name.get(k) ?? k } : {}),
-            ...figures,
-          }));
         return {
           from,
           to,
@@ -128,9 +122,17 @@ export const supervisionRoutes =
           asOf,
           filters,
           totals: o.totals,
-          byDepartment: list(o.byDepartment, 'department', departmentName),
-          byMatter: list(o.byMatter, 'matter', matterName),
-          byWindow: list(o.byWindow, 'window'),
+          byDepartment: [...o.byDepartment].map(([department, figures]) => ({
+            department,
+            name: departmentName.get(department) ?? department,
+            ...figures,
+          })),
+          byMatter: [...o.byMatter].map(([matter, figures]) => ({
+            matter,
+            name: matterName.get(matter) ?? matter,
+            ...figures,
+          })),
+          byWindow: [...o.byWindow].map(([window, figures]) => ({ window, ...figures })),
         };
       },
     );

@@ -17,7 +17,7 @@ export const ErrorBody = Type.Object(
   { additionalProperties: false, description: '错误：{ code, message, field? }' },
 );
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 429 | 503;
 
 const ERROR_MEANINGS: Record<ErrorStatus, string> = {
   400: '请求无效（字段、格式或参数错误）',
@@ -26,6 +26,7 @@ const ERROR_MEANINGS: Record<ErrorStatus, string> = {
   404: '所指的对象不存在',
   409: '与当前状态冲突（已办结、Idempotency-Key 已用于另一请求等）',
   413: '请求体过大',
+  414: '请求路径或查询参数过长',
   415: '请求体不是 application/json',
   422: '不符合业务规则',
   429: '请求或失败次数过多，请稍后重试',
@@ -63,10 +64,14 @@ export function commonErrors(route: { method: string | string[]; schema?: Schema
   const limited = Boolean((route.config as { rateLimit?: unknown } | undefined)?.rateLimit);
   const statuses: ErrorStatus[] = [];
   if (hasInput) statuses.push(400);
+  // The request line (16 KiB) and each path parameter have a length limit (api/hardening.ts).
+  const longUrl = Boolean(schema.params || schema.querystring);
   // The role check (api/auth/guard.ts): no session, an expired one, or (applicant routes) no query code.
   if (!access.public) statuses.push(401);
   if (!access.public && !access.session) statuses.push(403);
-  if (hasBody) statuses.push(413, 415);
+  if (hasBody) statuses.push(413);
+  if (longUrl) statuses.push(414);
+  if (hasBody) statuses.push(415);
   // Applicant access: wrong query codes are limited per client address (api/auth/applicantAccess.ts).
   if (access.applicant || limited) statuses.push(429);
   return statuses;

@@ -30,13 +30,7 @@ export const Figures = Type.Object({
   ratings: Type.Record(Type.String(), Type.Integer()),
 });
 
-const FiguresRow = Type.Object({
-  department: Type.Optional(Type.String()),
-  matter: Type.Optional(Type.String()),
-  window: Type.Optional(Type.String()),
-  name: Type.Optional(Type.String()),
-  ...Figures.properties,
-});
+const figures = Figures.properties;
 
 export const Overview = Type.Object({
   from: Day,
@@ -48,10 +42,9 @@ export const Overview = Type.Object({
     window: Type.Optional(Type.String()),
   }),
   totals: Figures,
-  /** Each row names its department (with its name), matter (with its name) or window. */
-  byDepartment: Type.Array(FiguresRow),
-  byMatter: Type.Array(FiguresRow),
-  byWindow: Type.Array(FiguresRow),
+  byDepartment: Type.Array(Type.Object({ department: Type.String(), name: Type.String(), ...figures })),
+  byMatter: Type.Array(Type.Object({ matter: Type.String(), name: Type.String(), ...figures })),
+  byWindow: Type.Array(Type.Object({ window: Type.String(), ...figures })),
 });
 
 export const Alerts = Type.Object({

@@ -1,7 +1,9 @@
 /**
  * Hostile input against every route the API publishes (GET /openapi.json: a new route is covered without touching
  * this file), with fast-check. Properties: never a 5xx; every error `{ code, message, field? }` with a string code;
- * no stack trace or SQL text in any answer; the database unchanged by every rejected request. And a valid submission
+ * no stack trace or SQL text in any answer; the database unchanged by every rejected request; every status received,
+ * in the hostile run and in the walk of each route as each role, is one the document declares for that operation
+ * (the contract: /openapi.json names every answer a client can get). And a valid submission
  * with random (valid) unicode in the applicant's name and the form round-trips exactly.
  *
  * Each request is sent by someone the route lets in, so that it reaches the route's validation and rules rather than
@@ -285,9 +287,17 @@ async function probeReach(route: Route): Promise<Reach> {
     );
     const refused = refusedByGuard(answer);
     expect(refused, `${route.method} ${route.path} as ${role}`).not.toBe('session_expired');
+    expect(route.declared, `${route.method} ${route.path} as ${role}: ${answer.status} not in /openapi.json`).toContain(
+      String(answer.status),
+    );
     if (!refused) roles.push(role);
   }
-  const anonymous = !refusedByGuard(await send(route.method, path, body, headers, freshAddress()));
+  const asNobody = await send(route.method, path, body, headers, freshAddress());
+  expect(
+    route.declared,
+    `${route.method} ${route.path} anonymously: ${asNobody.status} not in /openapi.json`,
+  ).toContain(String(asNobody.status));
+  const anonymous = !refusedByGuard(asNobody);
   const reach = { roles, anonymous };
   const actions = Object.entries(ACCESS as Record<string, Access>)
     .filter(([, access]) => sameReach(reachOf(access), reach))
@@ -329,6 +339,8 @@ interface Route {
   query: Array<{ name: string; schema: JsonSchema }>;
   headers: string[];
   body?: JsonSchema;
+  /** The statuses the document declares for this operation. */
+  declared: string[];
 }
 
 async function publishedRoutes(): Promise<Route[]> {
@@ -340,6 +352,7 @@ async function publishedRoutes(): Promise<Route[]> {
         {
           parameters?: Array<{ in: string; name: string; schema: JsonSchema }>;
           requestBody?: { content: Record<string, { schema: JsonSchema }> };
+          responses?: Record<string, unknown>;
         }
       >
     >;
@@ -354,6 +367,7 @@ async function publishedRoutes(): Promise<Route[]> {
         params: parameters.filter((p) => p.in === 'path'),
         query: parameters.filter((p) => p.in === 'query'),
         headers: parameters.filter((p) => p.in === 'header').map((p) => p.name),
+        declared: Object.keys(operation.responses ?? {}),
         ...(operation.requestBody ? { body: operation.requestBody.content['application/json']?.schema ?? {} } : {}),
       };
     }),
@@ -864,6 +878,8 @@ describe('hostile input to every published route', () => {
           const answer = await send(route.method, url, r.body.text, headers, freshAddress());
           const label = `${route.method} ${url.slice(0, 300)} as ${r.who} body ${String(r.body.text).slice(0, 200)}`;
           checkAnswer(label, answer);
+          // the contract: every answer a client can get is one the document names for this operation
+          expect(route.declared, `${label}: ${answer.status} not in /openapi.json`).toContain(String(answer.status));
           // sent by someone the route lets in: what answers is the route's validation and rules, not the role check
           expect(refusedByGuard(answer), `${label}: refused by the role check`).toBeUndefined();
           const key = `${route.method} ${route.path}`;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   } as unknown as ApiDeps;
   app = await buildApp(deps);
   await app.ready();
-  paths = (app.swagger() as { paths: typeof paths }).paths;
+  paths = (app.swagger() as unknown as { paths: typeof paths }).paths;
 });
 
 afterAll(async () => {
@@ -110,12 +110,12 @@ describe('commonErrors', () => {
   it('adds what the access action, the input and the method imply', () => {
     expect(commonErrors({ method: 'GET', config: { access: 'catalogue.read' } })).toEqual([]);
     expect(commonErrors({ method: 'GET', config: { access: 'catalogue.read' }, schema: { params: {} } })).toEqual([
-      400,
+      400, 414,
     ]);
     expect(commonErrors({ method: 'POST', config: { access: 'case.accept' } })).toEqual([400, 401, 403, 413, 415]);
     expect(commonErrors({ method: 'GET', config: { access: 'auth.session' } })).toEqual([401]);
     expect(commonErrors({ method: 'GET', config: { access: 'case.read' }, schema: { params: {} } })).toEqual([
-      400, 401, 403, 429,
+      400, 401, 403, 414, 429,
     ]);
   });
 });

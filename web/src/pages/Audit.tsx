@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, Button, Card, Descriptions, Form, Input, Slider, Space, Spin, Timeline, Typography } from 'antd';
-import { api, errorText, pathPart, type AuditView, type CaseView, type HistoryEntry } from '../api.ts';
+import { api, errorText, pathPart, type AuditView, type HistoryEntry, type ReplayedCase } from '../api.ts';
 import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../labels.ts';
 import { usePageTitle } from '../usePageTitle.ts';
 
-type Replayed = CaseView & { replayedUpTo: number; at: string };
+type Replayed = ReplayedCase;
 
 export function Audit() {
   usePageTitle('审计');
