@@ -64,13 +64,12 @@ export function commonErrors(route: { method: string | string[]; schema?: Schema
   const limited = Boolean((route.config as { rateLimit?: unknown } | undefined)?.rateLimit);
   const statuses: ErrorStatus[] = [];
   if (hasInput) statuses.push(400);
-  // The request line (16 KiB) and each path parameter have a length limit (api/hardening.ts).
-  const longUrl = Boolean(schema.params || schema.querystring);
   // The role check (api/auth/guard.ts): no session, an expired one, or (applicant routes) no query code.
   if (!access.public) statuses.push(401);
   if (!access.public && !access.session) statuses.push(403);
   if (hasBody) statuses.push(413);
-  if (longUrl) statuses.push(414);
+  // Any request line has a length limit (16 KiB), and so has each path parameter (api/hardening.ts).
+  statuses.push(414);
   if (hasBody) statuses.push(415);
   // Applicant access: wrong query codes are limited per client address (api/auth/applicantAccess.ts).
   if (access.applicant || limited) statuses.push(429);

@@ -257,6 +257,16 @@ function identity(route: Route): fc.Arbitrary<Identity> {
   );
 }
 
+/**
+ * Whether the answer came from a route at all: a path value such as `.` or `..` is normalised by the URL into another
+ * path, which no route or another route's method answers (404 route_not_found, 405 method_not_allowed).
+ */
+function reachedRoute(answer: Answer): boolean {
+  if (answer.status !== 404 && answer.status !== 405) return true;
+  const code = (JSON.parse(answer.text) as { code?: string }).code;
+  return code !== 'route_not_found' && code !== 'method_not_allowed';
+}
+
 /** An answer of the role check itself (api/auth/guard.ts), as opposed to a route's own 401/403. */
 function refusedByGuard(answer: Answer): string | undefined {
   if (answer.status !== 401 && answer.status !== 403) return undefined;
@@ -879,7 +889,9 @@ describe('hostile input to every published route', () => {
           const label = `${route.method} ${url.slice(0, 300)} as ${r.who} body ${String(r.body.text).slice(0, 200)}`;
           checkAnswer(label, answer);
           // the contract: every answer a client can get is one the document names for this operation
-          expect(route.declared, `${label}: ${answer.status} not in /openapi.json`).toContain(String(answer.status));
+          if (reachedRoute(answer)) {
+            expect(route.declared, `${label}: ${answer.status} not in /openapi.json`).toContain(String(answer.status));
+          }
           // sent by someone the route lets in: what answers is the route's validation and rules, not the role check
           expect(refusedByGuard(answer), `${label}: refused by the role check`).toBeUndefined();
           const key = `${route.method} ${route.path}`;

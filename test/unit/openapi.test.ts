@@ -108,12 +108,12 @@ describe('the OpenAPI document', () => {
 
 describe('commonErrors', () => {
   it('adds what the access action, the input and the method imply', () => {
-    expect(commonErrors({ method: 'GET', config: { access: 'catalogue.read' } })).toEqual([]);
+    expect(commonErrors({ method: 'GET', config: { access: 'catalogue.read' } })).toEqual([414]);
     expect(commonErrors({ method: 'GET', config: { access: 'catalogue.read' }, schema: { params: {} } })).toEqual([
       400, 414,
     ]);
-    expect(commonErrors({ method: 'POST', config: { access: 'case.accept' } })).toEqual([400, 401, 403, 413, 415]);
-    expect(commonErrors({ method: 'GET', config: { access: 'auth.session' } })).toEqual([401]);
+    expect(commonErrors({ method: 'POST', config: { access: 'case.accept' } })).toEqual([400, 401, 403, 413, 414, 415]);
+    expect(commonErrors({ method: 'GET', config: { access: 'auth.session' } })).toEqual([401, 414]);
     expect(commonErrors({ method: 'GET', config: { access: 'case.read' }, schema: { params: {} } })).toEqual([
       400, 401, 403, 414, 429,
     ]);
