@@ -7,6 +7,7 @@ import type { Database } from '../db/client.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
+import { declareCommonErrors } from './schemas.ts';
 import { registerHardening, rejectHostileInput, serverOptions, type HardeningOptions } from './hardening.ts';
 import type { CatalogueCache } from './catalogueCache.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   // Query strings are text: coerce their values (e.g. ?limit=10) but keep bodies strict.
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
+  declareCommonErrors(app);
   await registerHardening(app, deps.hardening);
   const auth = { ...DEFAULT_AUTH, ...deps.auth };
   // Before any route: every route registered after this must name its action in the role table.

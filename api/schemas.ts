@@ -1,4 +1,7 @@
-/** Request schemas: Fastify validates every request against them and publishes them as OpenAPI. */
+/**
+ * Request schemas (Fastify validates every request against them) and, from api/schemas/, the answers each route
+ * declares; both are published as OpenAPI and the web app takes its types from them.
+ */
 import Type from 'typebox';
 import { SPECIAL_PROCEDURE_TYPES } from '../rules/caseDecisions.ts';
 import { ID_TYPES } from '../rules/identity.ts';
@@ -137,3 +140,13 @@ export const DeliveryBody = Type.Object(
   },
   strict,
 );
+
+// The answers: success schemas by domain, and the one error shape.
+export * from './schemas/responses.ts';
+export * from './schemas/caseView.ts';
+export * from './schemas/catalogue.ts';
+export * from './schemas/staff.ts';
+export * from './schemas/review.ts';
+export * from './schemas/supervision.ts';
+export * from './schemas/audit.ts';
+export * from './schemas/certificates.ts';

@@ -17,13 +17,7 @@ export const RATING_LEVELS = [
 ] as const;
 export type RatingLevel = (typeof RATING_LEVELS)[number];
 
-export const ratingLevelNames: Record<RatingLevel, string> = {
-  very_satisfied: '非常满意',
-  satisfied: '满意',
-  basically_satisfied: '基本满意',
-  dissatisfied: '不满意',
-  very_dissatisfied: '非常不满意',
-};
+export { ratingLevelNames } from './labels.ts';
 
 /** 差评: the levels that open a follow-up. */
 export const NEGATIVE_LEVELS: readonly RatingLevel[] = ['dissatisfied', 'very_dissatisfied'];

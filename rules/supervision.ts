@@ -19,27 +19,7 @@ const APPROVED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approve
 /** Not yet decided: the centre still owes the applicant an answer. */
 const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'awaiting_supplement', 'in_review'];
 
-export const statusLabels: Record<CaseStatus, string> = {
-  received: '已收件待受理',
-  awaiting_supplement: '待补正',
-  in_review: '审查中',
-  approved: '准予许可',
-  partially_approved: '部分准予许可',
-  refused: '不予许可',
-  not_accepted: '不予受理',
-  withdrawn: '已撤回',
-  terminated: '已终止',
-};
-
-export const warningDeadlineLabels: Record<DeadlineName, string> = {
-  acceptance: '受理期限',
-  supplement: '补正期限',
-  review: '承诺办结期限',
-  statutory: '法定办结期限',
-  delivery: '送达期限',
-  deficiencies: '容缺材料补齐期限',
-  follow_up: '差评整改期限',
-};
+export { statusLabels, warningDeadlineLabels } from './labels.ts';
 
 /**
  * What a case adds to the daily rollups, one row per day it touches. Every measure is 0 or 1 for one case; the

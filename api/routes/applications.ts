@@ -33,6 +33,13 @@ import {
   ExtensionParams,
   ExtensionRequestBody,
   WithdrawalBody,
+  CaseListRow,
+  CaseRecord,
+  CaseView,
+  COMMAND_ERRORS,
+  errors,
+  RequestedExtension,
+  SubmittedCase,
   type Static,
 } from '../schemas.ts';
 
@@ -185,6 +192,7 @@ export const applicationRoutes =
           summary: '窗口收件：提交申请（一件事一次办）',
           body: SubmitApplicationBody,
           headers: IdempotencyHeaders,
+          response: { 201: SubmittedCase, ...errors(409, 422, 503) },
         },
       },
       async (request, reply) => {
@@ -252,6 +260,7 @@ export const applicationRoutes =
             },
             { additionalProperties: false },
           ),
+          response: { 200: Type.Array(CaseListRow) },
         },
       },
       async (request) => {
@@ -286,6 +295,7 @@ export const applicationRoutes =
           summary: '办件详情：工作人员含事件日志（查阅留痕）；申请人凭查询码（X-Query-Code）',
           params: CaseNoParams,
           querystring: CaseReadQuery,
+          response: { 200: CaseRecord, ...errors(403, 404) },
         },
       },
       async (request) => {
@@ -311,6 +321,7 @@ export const applicationRoutes =
           summary: '办件实时状态（直接查询该办件的工作流）',
           params: CaseNoParams,
           querystring: CaseReadQuery,
+          response: { 200: CaseView, ...errors(403, 404, 503) },
         },
       },
       async (request) => {
@@ -336,6 +347,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: AcceptanceBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -361,6 +373,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: SupplementBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -386,6 +399,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: WithdrawalBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -412,6 +426,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: ExtensionRequestBody,
           headers: IdempotencyHeaders,
+          response: { 201: RequestedExtension, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request, reply) => {
@@ -439,6 +454,7 @@ export const applicationRoutes =
           params: ExtensionParams,
           body: ExtensionApprovalBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) =>
@@ -468,6 +484,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: UrgentBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) =>
@@ -491,6 +508,7 @@ export const applicationRoutes =
           params: CaseNoParams,
           body: DeliveryBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) =>

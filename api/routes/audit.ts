@@ -16,7 +16,7 @@ import type { ApiDeps } from '../app.ts';
 import { queryChainHead } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
-import { CaseNoParams } from '../schemas.ts';
+import { AuditReport, CaseHistory, CaseNoParams, errors, ReplayedCase } from '../schemas.ts';
 import { staffOf } from '../auth/guard.ts';
 import { forReader, logStaffRead } from '../auth/personalData.ts';
 
@@ -109,7 +109,11 @@ export const auditRoutes =
       '/applications/:caseNo/audit',
       {
         config: { access: 'audit.read' },
-        schema: { summary: '审计：校验事件哈希链并按规则与日历重新推算各项期限', params: CaseNoParams },
+        schema: {
+          summary: '审计：校验事件哈希链并按规则与日历重新推算各项期限',
+          params: CaseNoParams,
+          response: { 200: AuditReport, ...errors(404) },
+        },
       },
       async (request) => {
         const { caseNo } = request.params;
@@ -189,7 +193,11 @@ export const auditRoutes =
       '/applications/:caseNo/history',
       {
         config: { access: 'audit.read' },
-        schema: { summary: '办件全过程记录：每条事件的时间、经办人、内容、法律依据与告知书原文', params: CaseNoParams },
+        schema: {
+          summary: '办件全过程记录：每条事件的时间、经办人、内容、法律依据与告知书原文',
+          params: CaseNoParams,
+          response: { 200: CaseHistory, ...errors(404) },
+        },
       },
       async (request) => {
         const { caseNo } = request.params;
@@ -208,6 +216,7 @@ export const auditRoutes =
           summary: '重放：按事件记录折叠出某一条事件或某一时刻的办件状态（与办件视图同形）',
           params: CaseNoParams,
           querystring: ReplayQuery,
+          response: { 200: ReplayedCase, ...errors(404, 422) },
         },
       },
       async (request) => {

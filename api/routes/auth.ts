@@ -11,6 +11,7 @@ import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { closeSession, openSession } from '../auth/sessions.ts';
 import { loadStaffUser } from '../auth/users.ts';
 import { ApiError } from '../errors.ts';
+import { errors, LoginAnswer, Me } from '../schemas.ts';
 
 const LoginBody = Type.Object(
   {
@@ -58,7 +59,14 @@ export const authRoutes =
 
     app.post(
       '/auth/login',
-      { config: { access: 'auth.login' }, schema: { summary: '工作人员登录', body: LoginBody } },
+      {
+        config: { access: 'auth.login' },
+        schema: {
+          summary: '工作人员登录',
+          body: LoginBody,
+          response: { 200: LoginAnswer, ...errors(401, 429) },
+        },
+      },
       async (request, reply) => {
         await failures.check(request);
         await addressFailures.check(request);
@@ -91,7 +99,10 @@ export const authRoutes =
 
     app.post(
       '/auth/logout',
-      { config: { access: 'auth.session' }, schema: { summary: '退出登录' } },
+      {
+        config: { access: 'auth.session' },
+        schema: { summary: '退出登录', response: { 204: Type.Unsafe<void>({ type: 'null', description: '已退出' }) } },
+      },
       async (request, reply) => {
         if (request.sessionToken) await closeSession(deps.db, request.sessionToken);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -99,7 +110,9 @@ export const authRoutes =
       },
     );
 
-    app.get('/auth/me', { config: { access: 'auth.session' }, schema: { summary: '当前登录用户' } }, async (request) =>
-      me(staffOf(request), await departmentName()),
+    app.get(
+      '/auth/me',
+      { config: { access: 'auth.session' }, schema: { summary: '当前登录用户', response: { 200: Me } } },
+      async (request) => me(staffOf(request), await departmentName()),
     );
   };

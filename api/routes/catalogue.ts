@@ -4,7 +4,7 @@ import { ESCALATED_REVIEW_DAYS } from '../../rules/caseDecisions.ts';
 import type { Matter } from '../../rules/catalogue.ts';
 import type { ApiDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
-import { CodeParams } from '../schemas.ts';
+import { CodeParams, errors, MatterChanged, MatterGuide, MatterSummary, ThemeView } from '../schemas.ts';
 import Type from 'typebox';
 import { eq } from 'drizzle-orm';
 import { matters } from '../../db/schema.ts';
@@ -64,23 +64,33 @@ function serviceGuide(matter: Matter, departmentName: (code: string) => string) 
 export const catalogueRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/matters', { config: { access: 'catalogue.read' }, schema: { summary: '事项目录' } }, async () => {
-      const catalogue = await deps.catalogue.get();
-      const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
-      return catalogue.matters.map((m) => ({
-        code: m.code,
-        name: m.name,
-        kind: m.kind,
-        kindName: kindNames[m.kind],
-        departments: m.departments.map((d) => ({ ...d, name: departmentName.get(d.code) ?? d.code })),
-        statutoryLimitDays: m.statutoryLimitDays,
-        promisedLimitDays: m.promisedLimitDays,
-      }));
-    });
+    app.get(
+      '/matters',
+      {
+        config: { access: 'catalogue.read' },
+        schema: { summary: '事项目录', response: { 200: Type.Array(MatterSummary) } },
+      },
+      async () => {
+        const catalogue = await deps.catalogue.get();
+        const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
+        return catalogue.matters.map((m) => ({
+          code: m.code,
+          name: m.name,
+          kind: m.kind,
+          kindName: kindNames[m.kind],
+          departments: m.departments.map((d) => ({ ...d, name: departmentName.get(d.code) ?? d.code })),
+          statutoryLimitDays: m.statutoryLimitDays,
+          promisedLimitDays: m.promisedLimitDays,
+        }));
+      },
+    );
 
     app.get(
       '/matters/:code',
-      { config: { access: 'catalogue.read' }, schema: { summary: '办事指南', params: CodeParams } },
+      {
+        config: { access: 'catalogue.read' },
+        schema: { summary: '办事指南', params: CodeParams, response: { 200: MatterGuide, ...errors(404) } },
+      },
       async (request) => {
         const catalogue = await deps.catalogue.get();
         const matter = catalogue.matters.find((m) => m.code === request.params.code);
@@ -103,7 +113,10 @@ export const catalogueRoutes =
 
     app.get(
       '/themes',
-      { config: { access: 'catalogue.read' }, schema: { summary: '主题服务（一件事）' } },
+      {
+        config: { access: 'catalogue.read' },
+        schema: { summary: '主题服务（一件事）', response: { 200: Type.Array(ThemeView) } },
+      },
       async () => {
         const catalogue = await deps.catalogue.get();
         const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
@@ -122,6 +135,7 @@ export const catalogueRoutes =
           summary: '修改事项：承诺时限与办事指南（仅系统管理员；已收件的办件仍按收件时的目录版本办理）',
           params: CodeParams,
           body: MatterChangeBody,
+          response: { 200: MatterChanged, ...errors(404, 422) },
         },
       },
       async (request) => {

@@ -20,7 +20,16 @@ import { renderCertificatePage, renderVerificationPage } from '../certificatePag
 import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
-import { IdempotencyHeaders } from '../schemas.ts';
+import {
+  COMMAND_ERRORS,
+  errors,
+  fileReply,
+  IdempotencyHeaders,
+  LibraryEntry,
+  PublicKey,
+  Revoked,
+  Verification,
+} from '../schemas.ts';
 import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -149,7 +158,10 @@ export const certificateRoutes =
   async (app) => {
     app.get(
       '/certificates/public-key',
-      { config: { access: 'certificate.verify' }, schema: { summary: '证照签名公钥（Ed25519，公开）' } },
+      {
+        config: { access: 'certificate.verify' },
+        schema: { summary: '证照签名公钥（Ed25519，公开）', response: { 200: PublicKey } },
+      },
       async () => ({
         algorithm: 'Ed25519',
         keyId: deps.signingKey.keyId,
@@ -165,7 +177,18 @@ export const certificateRoutes =
       '/certificates/:number/verify',
       {
         config: { access: 'certificate.verify' },
-        schema: { summary: '证照真伪核验（公开，无需登录）', params: NumberParams },
+        schema: {
+          summary: '证照真伪核验（公开，无需登录）',
+          description:
+            '扫码的手机（Accept 优先 text/html）得到核验页，程序得到 JSON；未知编号也是 200（status: unknown）',
+          params: NumberParams,
+          response: {
+            200: {
+              description: '核验结果',
+              content: { 'application/json': { schema: Verification }, 'text/html': { schema: Type.String() } },
+            },
+          },
+        },
       },
       async (request, reply) => {
         const view = (await verifyCertificate(deps, request.params.number)) ?? {
@@ -184,7 +207,14 @@ export const certificateRoutes =
 
     app.get(
       '/certificates/:number/print',
-      { config: { access: 'certificate.print' }, schema: { summary: '证照打印页（HTML，A4）', params: NumberParams } },
+      {
+        config: { access: 'certificate.print' },
+        schema: {
+          summary: '证照打印页（HTML，A4）',
+          params: NumberParams,
+          response: { 200: fileReply('证照打印页', 'text/html'), ...errors(404) },
+        },
+      },
       async (request, reply) => {
         const number = request.params.number;
         const view = await verifyCertificate(deps, number);
@@ -204,6 +234,7 @@ export const certificateRoutes =
           params: NumberParams,
           body: RevocationBody,
           headers: IdempotencyHeaders,
+          response: { 200: Revoked, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -235,7 +266,11 @@ export const certificateRoutes =
       '/certificates',
       {
         config: { access: 'certificate.library' },
-        schema: { summary: '电子证照库：按持证人证件号码查询（工作人员）', querystring: HolderQuery },
+        schema: {
+          summary: '电子证照库：按持证人证件号码查询（工作人员）',
+          querystring: HolderQuery,
+          response: { 200: Type.Array(LibraryEntry) },
+        },
       },
       async (request) => {
         const holder = request.query.holder;

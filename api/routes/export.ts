@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../app.ts';
 import { buildCaseExport } from '../caseExport.ts';
-import { CaseNoParams } from '../schemas.ts';
+import { CaseNoParams, errors } from '../schemas.ts';
 import { staffOf } from '../auth/guard.ts';
 import { logStaffRead } from '../auth/personalData.ts';
 
@@ -18,13 +18,17 @@ export const exportRoutes =
           description:
             '离线校验：npm run verify-export -- FILE [--public-key PEM_FILE]。审批引擎不可用时返回 503 engine_unavailable（没有经确认的链头，卷宗无法校验）。',
           params: CaseNoParams,
+          response: {
+            // Any JSON: the document is sent exactly as signed, never reshaped by a serializer.
+            200: { description: '卷宗（JSON，已签名）', content: { 'application/json': { schema: {} } } },
+            ...errors(404, 503),
+          },
         },
       },
       async (request, reply) => {
         const document = await buildCaseExport(deps, request.params.caseNo);
         // Auditors need the record whole (it is signed as it stands): the read itself is logged instead.
         await logStaffRead(deps.db, staffOf(request), document.caseNo, 'export');
-        // No response schema: the document is sent exactly as signed.
         return reply
           .header('content-disposition', `attachment; filename="${document.caseNo}.case-file.json"`)
           .header('cache-control', 'no-store')

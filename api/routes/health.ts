@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
+import Type from 'typebox';
 import type { ApiDeps } from '../app.ts';
 
 export const healthRoutes =
@@ -7,7 +8,19 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/health',
-      { config: { access: 'public' }, schema: { summary: '健康检查：PostgreSQL 与 Temporal 均可用时为 ok' } },
+      {
+        config: { access: 'public' },
+        schema: {
+          summary: '健康检查：PostgreSQL 与 Temporal 均可用时为 ok',
+          response: {
+            200: Type.Object({ status: Type.Literal('ok') }),
+            503: Type.Object(
+              { status: Type.Literal('unavailable'), postgres: Type.Boolean(), temporal: Type.Boolean() },
+              { description: '某个组件不可用' },
+            ),
+          },
+        },
+      },
       async (_request, reply) => {
         const [database, engine] = await Promise.all([
           deps.db.execute(sql`SELECT 1`).then(

@@ -7,6 +7,7 @@ import type { CaseStatus } from '../../rules/caseModel.ts';
 import { statusLabels } from '../../rules/supervision.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
+import { Ledger } from '../schemas.ts';
 import { ApiError } from '../errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import { period } from './supervision.ts';
@@ -136,6 +137,18 @@ export const ledgerRoutes =
         schema: {
           summary: '窗口台帐：某窗口某日（或某期间）收件的全部办件，可导出 CSV 或 Excel',
           querystring: LedgerQuery,
+          response: {
+            200: {
+              description: '台帐：JSON（默认）、CSV（format=csv）或 Excel 工作簿（format=xlsx）',
+              content: {
+                'application/json': { schema: Ledger },
+                'text/csv': { schema: Type.String() },
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                  schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+                },
+              },
+            },
+          },
         },
       },
       async (request, reply) => {

@@ -13,7 +13,15 @@ import { callCase } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { applicantRateLimit } from '../hardening.ts';
-import { CaseNoParams, IdempotencyHeaders } from '../schemas.ts';
+import {
+  CaseNoParams,
+  CaseView,
+  COMMAND_ERRORS,
+  errors,
+  FollowUpRow,
+  IdempotencyHeaders,
+  RatingAnswer,
+} from '../schemas.ts';
 import { departmentsOf } from '../../rules/access.ts';
 import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
 
@@ -65,6 +73,7 @@ export const ratingRoutes =
           params: CaseNoParams,
           body: RatingBody,
           headers: RatingHeaders,
+          response: { 201: RatingAnswer, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request, reply) => {
@@ -106,6 +115,7 @@ export const ratingRoutes =
           params: CaseNoParams,
           body: FollowUpReplyBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -133,6 +143,7 @@ export const ratingRoutes =
           params: CaseNoParams,
           body: AppealBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -161,6 +172,7 @@ export const ratingRoutes =
           params: CaseNoParams,
           body: AppealDecisionBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {
@@ -180,7 +192,11 @@ export const ratingRoutes =
       '/follow-ups',
       {
         config: { access: 'followup.list' },
-        schema: { summary: '差评整改清单（按部门、状态；部门人员只见本部门）', querystring: FollowUpQuery },
+        schema: {
+          summary: '差评整改清单（按部门、状态；部门人员只见本部门）',
+          querystring: FollowUpQuery,
+          response: { 200: Type.Array(FollowUpRow) },
+        },
       },
       async (request) => {
         const { department, status, limit } = request.query;

@@ -4,6 +4,7 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import Type from 'typebox';
 import { staffReads } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
+import { StaffRead } from '../schemas.ts';
 
 const StaffReadQuery = Type.Object(
   {
@@ -21,7 +22,11 @@ export const staffReadRoutes =
       '/staff-reads',
       {
         config: { access: 'audit.reads' },
-        schema: { summary: '工作人员查阅办件记录的日志（审计）', querystring: StaffReadQuery },
+        schema: {
+          summary: '工作人员查阅办件记录的日志（审计）',
+          querystring: StaffReadQuery,
+          response: { 200: Type.Array(StaffRead) },
+        },
       },
       async (request) => {
         const filters: SQL[] = [];

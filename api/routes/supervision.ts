@@ -1,13 +1,14 @@
 /** 电子监察: the centre's figures for a period and the cases under a yellow or red warning now. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { followUpAlerts, supervisionAlerts, supervisionOverview, type Figures } from '../../db/supervision.ts';
+import { followUpAlerts, supervisionAlerts, supervisionOverview } from '../../db/supervision.ts';
 import { ratingLevelNames, type RatingLevel } from '../../rules/ratings.ts';
 import type { Catalogue } from '../../rules/catalogue.ts';
 import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
 import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
 import { chinaDate, type IsoDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
+import { Alerts, Overview } from '../schemas.ts';
 import { ApiError } from '../errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import type { FastifyRequest } from 'fastify';
@@ -96,6 +97,7 @@ export const supervisionRoutes =
         schema: {
           summary: '电子监察：统计期间的受理、办结、按时办结率等指标（总计及按部门、事项、窗口）',
           querystring: OverviewQuery,
+          response: { 200: Overview },
         },
       },
       async (request) => {
@@ -113,12 +115,6 @@ export const supervisionRoutes =
         const o = await supervisionOverview(sql, { from, to, today: asOf, filters });
         const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
         const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
-        const list = <K extends string>(rows: Map<string, Figures>, key: K, name?: Map<string, string>) =>
-          [...rows.entries()].map(([k, figures]) => ({
-            [key]: k,
-            ...(name ? { name: name.get(k) ?? k } : {}),
-            ...figures,
-          }));
         return {
           from,
           to,
@@ -126,9 +122,17 @@ export const supervisionRoutes =
           asOf,
           filters,
           totals: o.totals,
-          byDepartment: list(o.byDepartment, 'department', departmentName),
-          byMatter: list(o.byMatter, 'matter', matterName),
-          byWindow: list(o.byWindow, 'window'),
+          byDepartment: [...o.byDepartment].map(([department, figures]) => ({
+            department,
+            name: departmentName.get(department) ?? department,
+            ...figures,
+          })),
+          byMatter: [...o.byMatter].map(([matter, figures]) => ({
+            matter,
+            name: matterName.get(matter) ?? matter,
+            ...figures,
+          })),
+          byWindow: [...o.byWindow].map(([window, figures]) => ({ window, ...figures })),
         };
       },
     );
@@ -137,7 +141,11 @@ export const supervisionRoutes =
       '/supervision/alerts',
       {
         config: { access: 'supervision.read' },
-        schema: { summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）', querystring: AlertsQuery },
+        schema: {
+          summary: '电子监察：红黄牌预警中的在办件（红牌在前，期限早的在前）',
+          querystring: AlertsQuery,
+          response: { 200: Alerts },
+        },
       },
       async (request) => {
         const { limit } = request.query;

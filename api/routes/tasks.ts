@@ -16,7 +16,13 @@ import {
   SpecialProcedureParams,
   TaskParams,
   TaskQuery,
+  CaseView,
+  COMMAND_ERRORS,
+  errors,
+  StartedProcedure,
+  TaskRow,
 } from '../schemas.ts';
+import Type from 'typebox';
 
 export const taskRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
@@ -49,7 +55,11 @@ export const taskRoutes =
       '/tasks',
       {
         config: { access: 'task.list' },
-        schema: { summary: '部门审查任务列表（审查人员只见本部门及顶岗部门的任务）', querystring: TaskQuery },
+        schema: {
+          summary: '部门审查任务列表（审查人员只见本部门及顶岗部门的任务）',
+          querystring: TaskQuery,
+          response: { 200: Type.Array(TaskRow) },
+        },
       },
       async (request) => {
         const { department, status, caseNo, limit } = request.query;
@@ -92,7 +102,13 @@ export const taskRoutes =
       '/tasks/:id/opinion',
       {
         config: { access: 'task.act' },
-        schema: { summary: '提交审查意见', params: TaskParams, body: OpinionBody, headers: IdempotencyHeaders },
+        schema: {
+          summary: '提交审查意见',
+          params: TaskParams,
+          body: OpinionBody,
+          headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
+        },
       },
       async (request) => {
         const task = myTask(staffOf(request), request.params.id);
@@ -116,6 +132,7 @@ export const taskRoutes =
           params: TaskParams,
           body: SpecialProcedureBody,
           headers: IdempotencyHeaders,
+          response: { 201: StartedProcedure, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request, reply) => {
@@ -143,6 +160,7 @@ export const taskRoutes =
           params: SpecialProcedureParams,
           body: SpecialProcedureEndBody,
           headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
       async (request) => {

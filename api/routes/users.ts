@@ -13,6 +13,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { closeSessionsOf } from '../auth/sessions.ts';
 import { publicUser, type UserRow } from '../auth/users.ts';
 import { ApiError } from '../errors.ts';
+import { errors, UserView } from '../schemas.ts';
 
 const strict = { additionalProperties: false } as const;
 const username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -85,7 +86,14 @@ export const userRoutes =
 
     app.get(
       '/users',
-      { config: { access: 'users.read' }, schema: { summary: '工作人员列表（AB岗）', querystring: UserQuery } },
+      {
+        config: { access: 'users.read' },
+        schema: {
+          summary: '工作人员列表（AB岗）',
+          querystring: UserQuery,
+          response: { 200: Type.Array(UserView) },
+        },
+      },
       async (request) => {
         const user = staffOf(request);
         const filters: SQL[] = [];
@@ -104,7 +112,10 @@ export const userRoutes =
 
     app.post(
       '/users',
-      { config: { access: 'users.manage' }, schema: { summary: '新增工作人员账号', body: NewUserBody } },
+      {
+        config: { access: 'users.manage' },
+        schema: { summary: '新增工作人员账号', body: NewUserBody, response: { 201: UserView, ...errors(409, 422) } },
+      },
       async (request, reply) => {
         const { password: plain, ...post } = request.body;
         await checkPost(post.username, post);
@@ -126,6 +137,7 @@ export const userRoutes =
           summary: '修改工作人员账号（岗位、B 岗、停用、重置密码）',
           params: UsernameParams,
           body: UserChangeBody,
+          response: { 200: UserView, ...errors(404, 422) },
         },
       },
       async (request) => {
@@ -147,7 +159,12 @@ export const userRoutes =
       '/users/:username/away',
       {
         config: { access: 'users.away' },
-        schema: { summary: 'AB岗：标记审查人员离岗 / 返岗', params: UsernameParams, body: AwayBody },
+        schema: {
+          summary: 'AB岗：标记审查人员离岗 / 返岗',
+          params: UsernameParams,
+          body: AwayBody,
+          response: { 200: UserView, ...errors(404, 422) },
+        },
       },
       async (request) => {
         const user = staffOf(request);

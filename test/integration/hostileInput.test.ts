@@ -1,7 +1,9 @@
 /**
  * Hostile input against every route the API publishes (GET /openapi.json: a new route is covered without touching
  * this file), with fast-check. Properties: never a 5xx; every error `{ code, message, field? }` with a string code;
- * no stack trace or SQL text in any answer; the database unchanged by every rejected request. And a valid submission
+ * no stack trace or SQL text in any answer; the database unchanged by every rejected request; every status received,
+ * in the hostile run and in the walk of each route as each role, is one the document declares for that operation
+ * (the contract: /openapi.json names every answer a client can get). And a valid submission
  * with random (valid) unicode in the applicant's name and the form round-trips exactly.
  *
  * Each request is sent by someone the route lets in, so that it reaches the route's validation and rules rather than
@@ -255,6 +257,16 @@ function identity(route: Route): fc.Arbitrary<Identity> {
   );
 }
 
+/**
+ * Whether the answer came from a route at all: a path value such as `.` or `..` is normalised by the URL into another
+ * path, which no route or another route's method answers (404 route_not_found, 405 method_not_allowed).
+ */
+function reachedRoute(answer: Answer): boolean {
+  if (answer.status !== 404 && answer.status !== 405) return true;
+  const code = (JSON.parse(answer.text) as { code?: string }).code;
+  return code !== 'route_not_found' && code !== 'method_not_allowed';
+}
+
 /** An answer of the role check itself (api/auth/guard.ts), as opposed to a route's own 401/403. */
 function refusedByGuard(answer: Answer): string | undefined {
   if (answer.status !== 401 && answer.status !== 403) return undefined;
@@ -285,9 +297,17 @@ async function probeReach(route: Route): Promise<Reach> {
     );
     const refused = refusedByGuard(answer);
     expect(refused, `${route.method} ${route.path} as ${role}`).not.toBe('session_expired');
+    expect(route.declared, `${route.method} ${route.path} as ${role}: ${answer.status} not in /openapi.json`).toContain(
+      String(answer.status),
+    );
     if (!refused) roles.push(role);
   }
-  const anonymous = !refusedByGuard(await send(route.method, path, body, headers, freshAddress()));
+  const asNobody = await send(route.method, path, body, headers, freshAddress());
+  expect(
+    route.declared,
+    `${route.method} ${route.path} anonymously: ${asNobody.status} not in /openapi.json`,
+  ).toContain(String(asNobody.status));
+  const anonymous = !refusedByGuard(asNobody);
   const reach = { roles, anonymous };
   const actions = Object.entries(ACCESS as Record<string, Access>)
     .filter(([, access]) => sameReach(reachOf(access), reach))
@@ -329,6 +349,8 @@ interface Route {
   query: Array<{ name: string; schema: JsonSchema }>;
   headers: string[];
   body?: JsonSchema;
+  /** The statuses the document declares for this operation. */
+  declared: string[];
 }
 
 async function publishedRoutes(): Promise<Route[]> {
@@ -340,6 +362,7 @@ async function publishedRoutes(): Promise<Route[]> {
         {
           parameters?: Array<{ in: string; name: string; schema: JsonSchema }>;
           requestBody?: { content: Record<string, { schema: JsonSchema }> };
+          responses?: Record<string, unknown>;
         }
       >
     >;
@@ -354,6 +377,7 @@ async function publishedRoutes(): Promise<Route[]> {
         params: parameters.filter((p) => p.in === 'path'),
         query: parameters.filter((p) => p.in === 'query'),
         headers: parameters.filter((p) => p.in === 'header').map((p) => p.name),
+        declared: Object.keys(operation.responses ?? {}),
         ...(operation.requestBody ? { body: operation.requestBody.content['application/json']?.schema ?? {} } : {}),
       };
     }),
@@ -864,6 +888,10 @@ describe('hostile input to every published route', () => {
           const answer = await send(route.method, url, r.body.text, headers, freshAddress());
           const label = `${route.method} ${url.slice(0, 300)} as ${r.who} body ${String(r.body.text).slice(0, 200)}`;
           checkAnswer(label, answer);
+          // the contract: every answer a client can get is one the document names for this operation
+          if (reachedRoute(answer)) {
+            expect(route.declared, `${label}: ${answer.status} not in /openapi.json`).toContain(String(answer.status));
+          }
           // sent by someone the route lets in: what answers is the route's validation and rules, not the role check
           expect(refusedByGuard(answer), `${label}: refused by the role check`).toBeUndefined();
           const key = `${route.method} ${route.path}`;

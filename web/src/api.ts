@@ -1,5 +1,12 @@
 /** Calls to the public API (same origin). Errors arrive as `{ code, message, field }` with a Chinese message. */
-import type { Extension } from '../../rules/caseModel.ts';
+import type { Static } from 'typebox';
+import type * as audit from '../../api/schemas/audit.ts';
+import type * as schemas from '../../api/schemas/caseView.ts';
+import type * as catalogue from '../../api/schemas/catalogue.ts';
+import type * as certificates from '../../api/schemas/certificates.ts';
+import type * as review from '../../api/schemas/review.ts';
+import type * as staff from '../../api/schemas/staff.ts';
+import type * as supervision from '../../api/schemas/supervision.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -58,135 +65,31 @@ export const errorText = (error: unknown) => (error instanceof Error ? error.mes
 /** A case number as the API accepts it in a path. */
 export const pathPart = (value: string) => encodeURIComponent(value.trim());
 
-export interface Deadlines {
-  acceptanceDue?: string;
-  supplementDue?: string;
-  statutoryDue?: string;
-  promisedDue?: string;
-  deliveryDue?: string;
-  deficienciesDue?: string;
-}
-
-export interface Task {
-  id: string;
-  matter: string;
-  department: string;
-  departmentName: string;
-  lead: boolean;
-  status: string;
-  openedOn: string;
-  due: string;
-  decision?: string;
-  reason?: string;
-  reviewerId?: string;
-  decidedAt?: string;
-  stage?: number;
-  supplementRequest?: { materials: string[]; reason: string };
-}
-
-export interface Notice {
-  id: string;
-  kind: string;
-  sentAt: string;
-  title: string;
-  body: string;
-  items?: Array<{ code: string; name: string; matters: string[] }>;
-  due?: string;
-}
-
-/** A case's extension request: the API sends the case state's own records (rules/caseModel.ts). */
-export type { Extension } from '../../rules/caseModel.ts';
-
-export interface CaseCertificate {
-  certificateNo: string;
-  matter: string;
-  name: string;
-  holderName: string;
-  issuedOn: string;
-  revoked?: { at: string; reason: string };
-}
-
-export interface CaseView {
-  caseNo: string;
-  status: string;
-  applicant: { type: string; name: string; idNumber?: string };
-  theme?: { code: string; name: string };
-  urgent?: { reason: string; by: string; at: string } | null;
-  matters: Array<{
-    code: string;
-    name: string;
-    outcome: string;
-    departments?: Array<{ code: string; name: string; lead: boolean }>;
-  }>;
-  materialsProvided: string[];
-  firstContact?: { clerkId: string; window: string };
-  extensions: Extension[];
-  specialProcedures: Array<{
-    id: string;
-    taskId: string;
-    type: string;
-    expectedWorkingDays: number;
-    reason: string;
-    startedOn: string;
-    endedOn?: string;
-  }>;
-  deficiencies: string[];
-  warnings?: Array<{ deadline: string; level: 'yellow' | 'red'; due: string }>;
-  commitments: string[];
-  fromLibrary: Array<{ material: string; certificateNo: string }>;
-  receivedAt: string;
-  acceptedAt: string | null;
-  decidedAt: string | null;
-  deadlines: Deadlines;
-  clock: { paused: boolean };
-  tasks: Task[];
-  notices: Notice[];
-  certificates: CaseCertificate[];
-  delivery: { method?: string; on?: string; trackingNumber?: string } | null;
-  rating: { level: string; levelName: string; comment?: string } | null;
-  lastSeq: number;
-}
-
-export interface VerifyView {
-  certificateNo: string;
-  status: 'genuine' | 'revoked' | 'altered' | 'unsigned' | 'unknown';
-  message: string;
-  certificate?: {
-    certificateNo: string;
-    caseNo: string;
-    name: string;
-    matter: { code: string; name: string };
-    holder: { name: string; idNumber: string };
-    issuedOn: string;
-    issuer: { code: string; name: string };
-  };
-  signature?: { algorithm: string; keyId: string | null; digest: string | null; valid: boolean | null };
-  revocation?: { at: string; department: { code: string; name: string }; reason: string } | null;
-  problems?: string[];
-}
-
-export interface AuditProblem {
-  source: 'chain' | 'derivation';
-  kind: string;
-  seq?: number;
-  message: string;
-}
-
-export interface AuditView {
-  caseNo: string;
-  intact: boolean;
-  checkedAt: string;
-  chain: { events: number; head: { seq: number; hash: string } | null; headSource: string | null };
-  problems: AuditProblem[];
-}
-
-export interface HistoryEntry {
-  seq: number;
-  type: string;
-  title: string;
-  at: string;
-  actor: { kind: string; id: string; role: string };
-  what: string;
-  basis: { articles: string[]; text: string } | null;
-  notice?: Notice;
-}
+// The API's answers: types of the schemas the server declares and serializes with (api/schemas/).
+export type Deadlines = Static<typeof schemas.Deadlines>;
+export type Task = Static<typeof schemas.Task>;
+export type Notice = Static<typeof schemas.Notice>;
+export type Extension = Static<typeof schemas.Extension>;
+export type CaseCertificate = Static<typeof schemas.CaseCertificate>;
+export type CaseView = Static<typeof schemas.CaseView>;
+export type CaseRecord = Static<typeof schemas.CaseRecord>;
+export type ReplayedCase = Static<typeof schemas.ReplayedCase>;
+export type VerifyView = Static<typeof certificates.Verification>;
+export type AuditProblem = Static<typeof audit.AuditProblem>;
+export type AuditView = Static<typeof audit.AuditReport>;
+export type HistoryEntry = Static<typeof audit.HistoryEntry>;
+export type CaseHistory = Static<typeof audit.CaseHistory>;
+export type CaseListRow = Static<typeof schemas.CaseListRow>;
+export type SubmittedCase = Static<typeof review.SubmittedCase>;
+export type TaskRow = Static<typeof review.TaskRow>;
+export type LibraryEntry = Static<typeof certificates.LibraryEntry>;
+export type MatterSummary = Static<typeof catalogue.MatterSummary>;
+export type MatterGuide = Static<typeof catalogue.MatterGuide>;
+export type ThemeView = Static<typeof catalogue.ThemeView>;
+export type Me = Static<typeof staff.Me>;
+export type LoginAnswer = Static<typeof staff.LoginAnswer>;
+export type Account = Static<typeof staff.UserView>;
+export type Figures = Static<typeof supervision.Figures>;
+export type Overview = Static<typeof supervision.Overview>;
+export type Alerts = Static<typeof supervision.Alerts>;
+export type Ledger = Static<typeof supervision.Ledger>;

@@ -7,20 +7,12 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { Navigate, useLocation } from 'react-router';
 import { Result, Spin } from 'antd';
 import type { Role } from '../../rules/access.ts';
-import { api, ApiError } from './api.ts';
+import { api, ApiError, type Me } from './api.ts';
 
 export type { Role };
 
-export interface User {
-  username: string;
-  displayName: string;
-  role: Role;
-  roleName: string;
-  window: string | null;
-  department: string | null;
-  departmentName: string | null;
-  standsInFor: string[];
-}
+/** The signed-in user as GET /auth/me answers (api/schemas/staff.ts), with the role typed as the access table's. */
+export type User = Omit<Me, 'role'> & { role: Role };
 
 interface Session {
   /** undefined while loading, null when nobody is signed in. */

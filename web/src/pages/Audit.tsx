@@ -1,11 +1,19 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, Button, Card, Descriptions, Form, Input, Slider, Space, Spin, Timeline, Typography } from 'antd';
-import { api, errorText, pathPart, type AuditView, type CaseView, type HistoryEntry } from '../api.ts';
+import {
+  api,
+  errorText,
+  pathPart,
+  type AuditView,
+  type CaseHistory,
+  type HistoryEntry,
+  type ReplayedCase,
+} from '../api.ts';
 import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../labels.ts';
 import { usePageTitle } from '../usePageTitle.ts';
 
-type Replayed = CaseView & { replayedUpTo: number; at: string };
+type Replayed = ReplayedCase;
 
 export function Audit() {
   usePageTitle('审计');
@@ -23,10 +31,7 @@ export function Audit() {
     setHistory([]);
     try {
       const path = `/applications/${pathPart(number)}`;
-      const [a, h] = await Promise.all([
-        api<AuditView>(`${path}/audit`),
-        api<{ entries: HistoryEntry[] }>(`${path}/history`),
-      ]);
+      const [a, h] = await Promise.all([api<AuditView>(`${path}/audit`), api<CaseHistory>(`${path}/history`)]);
       setCaseNo(number);
       setAudit(a);
       setHistory(h.entries);

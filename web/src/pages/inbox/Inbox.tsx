@@ -1,26 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Table, Tabs, Tag, Typography } from 'antd';
-import { api, errorText, pathPart, type CaseView } from '../../api.ts';
+import { api, errorText, pathPart, type CaseView, type TaskRow } from '../../api.ts';
 import { taskStatusLabels } from '../../labels.ts';
 import { useSession } from '../../session.tsx';
 import { usePageTitle } from '../../usePageTitle.ts';
 import { Extensions } from './Extensions.tsx';
 import { TaskPage } from './TaskPage.tsx';
 
-export interface TaskRow {
-  id: string;
-  caseNo: string;
-  matter: string;
-  department: string;
-  status: string;
-  openedOn: string;
-  due: string;
-  urgent: boolean;
-  /** The case's current card (黄牌 / 红牌), as the API lists it with the task. */
-  warning: 'yellow' | 'red' | null;
-  applicantName: string | null;
-  matterName: string | null;
-}
+export type { TaskRow } from '../../api.ts';
 
 /** 待办 / 已办: the department's tasks, urgent first then by due date (the API's order), with yellow/red marks. */
 export function Inbox() {

@@ -1,20 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { roleNames as roleNameOf } from '../../../../rules/access.ts';
-import { api, errorText } from '../../api.ts';
+import { api, errorText, type Account } from '../../api.ts';
 import { usePageTitle } from '../../usePageTitle.ts';
 import type { MatterSummary } from '../window/catalogue.ts';
-
-interface Account {
-  username: string;
-  displayName: string;
-  role: string;
-  window: string | null;
-  department: string | null;
-  backup: string | null;
-  away: boolean;
-  active: boolean;
-}
 
 /** The roles' names as the server's access table (rules/access.ts) has them; indexed by the API's role code. */
 const roleNames: Record<string, string> = roleNameOf;

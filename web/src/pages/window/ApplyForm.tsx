@@ -1,21 +1,11 @@
 import { useState } from 'react';
 import { Button, Card, Checkbox, Form, Input, Radio, Space, Tag } from 'antd';
-import { api, errorText, type CaseView } from '../../api.ts';
+import { api, errorText, type LibraryEntry, type SubmittedCase } from '../../api.ts';
 import { SubmitError, useSubmit } from '../../submit.tsx';
 import { mergedMaterials, type Choice, type Guide } from './catalogue.ts';
 
-export interface Submitted {
-  caseNo: string;
-  queryCode: string;
-  case: CaseView;
-}
-
-interface HeldCertificate {
-  certificateNo: string;
-  name: string;
-  matter: { code: string; name: string };
-  status: 'valid' | 'revoked';
-}
+export type Submitted = SubmittedCase;
+type HeldCertificate = LibraryEntry;
 
 interface Values {
   type: 'person' | 'organisation';

@@ -1,26 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, errorText } from '../../api.ts';
+import { api, errorText, type Ledger as LedgerAnswer } from '../../api.ts';
 import { caseNoColumn } from './caseNoColumn.tsx';
-
-interface LedgerAnswer {
-  window: string;
-  from: string;
-  title: string;
-  count: number;
-  cases: Array<{
-    no: number;
-    caseNo: string;
-    receivedAt: string;
-    matters: Array<{ name: string }>;
-    applicantName: string;
-    acceptedOn: string | null;
-    promisedDue: string | null;
-    statusLabel: string;
-    urgent: boolean;
-  }>;
-}
 
 /** 台帐: the cases this window received on a day (today on the centre's clock by default), with the downloads. */
 export function Ledger({ window: own, onOpen }: { window: string; onOpen: (caseNo: string) => void }) {

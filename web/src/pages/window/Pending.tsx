@@ -1,17 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Card, Table } from 'antd';
-import { api } from '../../api.ts';
+import { api, type CaseListRow } from '../../api.ts';
 import { formatTime, statusLabels } from '../../labels.ts';
 import { caseNoColumn } from './caseNoColumn.tsx';
 
-interface Row {
-  caseNo: string;
-  status: string;
-  applicantName: string;
-  window: string;
-  receivedAt: string;
-  promisedDue: string | null;
-}
+type Row = CaseListRow;
 
 /** What waits for the window: cases received but not yet decided, and approved ones whose result is to hand out. */
 export function Pending({ onOpen }: { onOpen: (caseNo: string) => void }) {

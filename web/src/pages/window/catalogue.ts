@@ -1,45 +1,11 @@
 /** The catalogue as the window reads it (GET /matters, /themes, /matters/:code), searchable by pinyin initials. */
 import { pinyin } from 'pinyin-pro';
-import { api } from '../../api.ts';
+import { api, type MatterGuide, type MatterSummary, type ThemeView } from '../../api.ts';
 
-export interface MatterSummary {
-  code: string;
-  name: string;
-  kind: string;
-  kindName: string;
-  departments: Array<{ code: string; name: string; lead: boolean }>;
-  statutoryLimitDays: number;
-  promisedLimitDays: number;
-}
-
-export interface Theme {
-  code: string;
-  name: string;
-  description?: string;
-  matters: Array<{ code: string; name: string }>;
-}
-
-export interface GuideMaterial {
-  code: string;
-  name: string;
-  required: boolean;
-  commitmentAllowed?: boolean;
-}
-
-export interface Guide extends MatterSummary {
-  materials: GuideMaterial[];
-  guide: {
-    handlingBody: string;
-    legalBasis: string;
-    conditions: string;
-    procedure: string;
-    timeLimit: { text: string; statutoryWorkingDays: number; promisedWorkingDays: number };
-    result: { type: string; name: string };
-    feeBasis: string;
-    feeAmountYuan: number;
-    supervision: string;
-  };
-}
+export type { MatterSummary } from '../../api.ts';
+export type Theme = ThemeView;
+export type Guide = MatterGuide;
+export type GuideMaterial = MatterGuide['materials'][number];
 
 /** What the clerk picks: one matter, or a theme (一件事) of several. */
 export interface Choice {

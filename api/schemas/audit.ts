@@ -1,0 +1,68 @@
+/** Auditors' answers: the integrity check of a case's record and its timeline (history). */
+import Type from 'typebox';
+import { Notice } from './caseView.ts';
+import { AnyJson, Instant, nullable, oneOf } from './common.ts';
+
+const ChainHead = Type.Object({ seq: Type.Integer(), hash: Type.String() });
+
+const ChainProblem = Type.Object({
+  kind: Type.String(),
+  seq: Type.Optional(Type.Integer()),
+  message: Type.String(),
+  recorded: Type.Optional(AnyJson),
+  expected: Type.Optional(AnyJson),
+});
+
+const DerivationProblem = Type.Object({
+  kind: Type.String(),
+  seq: Type.Optional(Type.Integer()),
+  field: Type.String(),
+  recorded: AnyJson,
+  derived: AnyJson,
+  message: Type.String(),
+});
+
+export const AuditProblem = Type.Object({
+  source: oneOf(['chain', 'derivation'] as const),
+  kind: Type.String(),
+  seq: Type.Optional(Type.Integer()),
+  field: Type.Optional(Type.String()),
+  recorded: Type.Optional(AnyJson),
+  expected: Type.Optional(AnyJson),
+  derived: Type.Optional(AnyJson),
+  message: Type.String(),
+});
+
+export const AuditReport = Type.Object({
+  caseNo: Type.String(),
+  intact: Type.Boolean(),
+  checkedAt: Instant,
+  chain: Type.Object({
+    events: Type.Integer(),
+    head: nullable(ChainHead),
+    headSource: nullable(oneOf(['engine', 'signed_record'] as const)),
+    problems: Type.Array(ChainProblem),
+  }),
+  derivation: Type.Object({ problems: Type.Array(DerivationProblem) }),
+  problems: Type.Array(AuditProblem),
+});
+
+export const HistoryEntry = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  title: Type.String(),
+  at: Instant,
+  recordedAt: nullable(Instant),
+  actor: Type.Object({
+    kind: Type.String(),
+    id: Type.String(),
+    role: Type.String(),
+    department: Type.Optional(Type.String()),
+    onBehalfOf: Type.Optional(Type.String()),
+  }),
+  what: Type.String(),
+  basis: nullable(Type.Object({ articles: Type.Array(Type.String()), text: Type.String() })),
+  notice: Type.Optional(Notice),
+});
+
+export const CaseHistory = Type.Object({ caseNo: Type.String(), entries: Type.Array(HistoryEntry) });
