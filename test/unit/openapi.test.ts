@@ -4,7 +4,8 @@
  * The document is built from the route table alone: no database or engine is reached.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type Api, type ApiDeps } from '../../api/app.ts';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type ApiDeps } from '../../api/app.ts';
 import { commonErrors } from '../../api/schemas.ts';
 
 interface Operation {
@@ -13,7 +14,7 @@ interface Operation {
   responses: Record<string, { description?: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
 }
 
-let app: Api;
+let app: FastifyInstance;
 let paths: Record<string, Record<string, Operation>>;
 
 beforeAll(async () => {
