@@ -4,6 +4,8 @@
  * (infra/temporalConfig.ts); ENGINE_TIMEOUT_MS (10000); PORT (3000), HOST (127.0.0.1); MIGRATE_ON_START (true);
  * RATING_FOLLOW_UP_DAYS (15); CERTIFICATE_PREFIX (ZZ); CERTIFICATE_SIGNING_KEY / CERTIFICATE_SIGNING_KEY_FILE / DATA_DIR (infra/signingKey.ts); CLOCK_START / CLOCK_ANCHOR / CLOCK_SPEED; CASE_CLOSE_GRACE_MS (600000); CASE_HISTORY_LIMIT (test-only);
  * WEB_DIST_DIR (the built web app served under `/`, default web/dist).
+ * Electronic materials (files/settings.ts): FILE_MAX_BYTES, FILE_ORPHAN_HOURS, DATA_DIR (the folder store) or
+ * S3_ENDPOINT / S3_BUCKET / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY / S3_REGION / S3_FORCE_PATH_STYLE.
  * PUBLIC_BASE_URL (certificate verification links and QR codes; default: the request's protocol and host).
  * Hardening (api/hardening.ts): BODY_LIMIT_BYTES (1048576); CORS_ORIGINS (comma-separated allow-list, empty: no
  * cross-origin access); RATE_LIMIT_APPLICANT_PER_MINUTE (10, per client address and case); TRUST_PROXY (unset: the
@@ -25,6 +27,9 @@ import { clockFromEnv } from './infra/clock.ts';
 import { requireEnv } from './infra/env.ts';
 import { signingKeyFromEnv } from './infra/signingKey.ts';
 import { connectClient, engineTimeoutMs, temporalSettings } from './infra/temporalConfig.ts';
+import { fileSettings } from './files/settings.ts';
+import { openFileStore } from './files/openStore.ts';
+import { startOrphanPrune } from './files/orphanPrune.ts';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   const databaseUrl = requireEnv(env, 'DATABASE_URL');
@@ -42,6 +47,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   const temporal = new Client({ connection, namespace: settings.namespace });
   const db = database.db;
   const signingKey = signingKeyFromEnv(env);
+  const files = fileSettings(env);
+  const fileStore = await openFileStore(files);
   const app = await buildApp(
     {
       db,
@@ -61,15 +68,20 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       hardening: hardeningFromEnv(env),
       auth: authFromEnv(env),
       webDir: env.WEB_DIST_DIR || DEFAULT_WEB_DIR,
+      files: { store: fileStore, settings: files },
     },
     { logger: env.LOG_REQUESTS === 'true' },
   );
   const port = Number(env.PORT ?? 3000);
   const host = env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
+  const prune = startOrphanPrune(db, fileStore, files.orphanHours, (message, error) =>
+    error ? console.error(message, error) : console.log(message),
+  );
   return {
     url: `http://${host}:${port}`,
     close: async () => {
+      await prune.stop();
       await app.close();
       await connection.close();
       await database.close();

@@ -148,6 +148,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const env: Record<string, string> = {
       ...(options.env ?? {}),
       ...(outer.CERTIFICATE_SIGNING_KEY ? {} : { CERTIFICATE_SIGNING_KEY_FILE: keyFile }),
+      // The API's file store (files/settings.ts) and the development key live in the stack's data folder.
+      DATA_DIR: options.env?.DATA_DIR || dataDir,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
