@@ -83,6 +83,7 @@ async function readForm(
   if (!request.isMultipart()) throw multipartError({ code: 'FST_INVALID_MULTIPART_CONTENT_TYPE' });
   const fields: Record<string, string> = {};
   let upload: Upload | undefined;
+  let seen = 0;
   try {
     const parts = request.parts({
       limits: {
@@ -97,6 +98,7 @@ async function readForm(
       },
     });
     for await (const part of parts) {
+      seen++;
       if (part.type === 'file') {
         if (part.fieldname !== 'file') {
           throw new ApiError(
@@ -127,6 +129,8 @@ async function readForm(
   } catch (error) {
     throw multipartError(error, maxBytes);
   }
+  // Bytes sent, yet not one part found in them: the boundary is not the one the header names.
+  if (seen === 0 && Number(request.headers['content-length'] ?? 0) > 0) throw multipartError(undefined);
   if (!upload) throw new ApiError(400, 'missing_file', '缺少上传的文件（字段 file）', 'file');
   return upload;
 }
