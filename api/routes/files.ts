@@ -43,7 +43,7 @@ const fileNotFound = (id: string) =>
 function multipartError(error: unknown, maxBytes?: number): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof FileProblem) return new ApiError(error.status, error.code, error.message, error.field);
-  const code = (error as { code?: string }).code;
+  const code = (error as { code?: string } | undefined)?.code;
   switch (code) {
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new ApiError(
