@@ -12,7 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3Settings } from './settings.ts';
-import { assertSha256, sha256Of, type FileStore, type Sha256 } from './store.ts';
+import { assertSha256, sha256Of, type FileStore, type Sha256, type StoredState } from './store.ts';
 
 const notFound = (error: unknown) => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -63,6 +63,12 @@ export function s3Store(settings: S3Settings): S3Store {
     }
   }
 
+  async function verify(sha256: Sha256): Promise<StoredState> {
+    const bytes = await read(sha256);
+    if (!bytes) return 'missing';
+    return sha256Of(bytes) === sha256 ? 'ok' : 'mismatch';
+  }
+
   return {
     client,
     location: `s3://${Bucket}`,
@@ -80,7 +86,8 @@ export function s3Store(settings: S3Settings): S3Store {
     },
     async put(bytes) {
       const sha256 = sha256Of(bytes);
-      if (await exists(sha256)) return { sha256, created: false };
+      // An intact copy is kept as it is (read back to be sure: a damaged object is replaced by the good bytes).
+      if ((await verify(sha256)) === 'ok') return { sha256, created: false };
       await client.send(
         new PutObjectCommand({
           Bucket,
@@ -99,11 +106,7 @@ export function s3Store(settings: S3Settings): S3Store {
       return sha256Of(bytes) === sha256 ? { state: 'ok', bytes } : { state: 'mismatch' };
     },
     exists,
-    async verify(sha256) {
-      const bytes = await read(sha256);
-      if (!bytes) return 'missing';
-      return sha256Of(bytes) === sha256 ? 'ok' : 'mismatch';
-    },
+    verify,
     async remove(sha256) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(sha256) }));
     },
