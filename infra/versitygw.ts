@@ -140,3 +140,8 @@ export async function startVersitygw(options: VersitygwOptions): Promise<Running
   }
   return { endpoint, accessKeyId, secretAccessKey, region, process: child, stop };
 }
+
+// `node --import tsx infra/versitygw.ts` (CI, before the tests): find or build it, and print where it is.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await findVersitygw());
+}
