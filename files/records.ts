@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { files } from '../db/schema.ts';
-import { sha256Of, type FileStore, type Sha256 } from './store.ts';
+import { sha256Of, type FileStore, type Sha256, type StoredState } from './store.ts';
 
 export type FileRow = typeof files.$inferSelect;
 
@@ -106,4 +106,25 @@ export async function pruneOrphans(
     });
   }
   return { rows, contents };
+}
+
+export interface FileCheck {
+  id: string;
+  sha256: Sha256;
+  state: StoredState;
+}
+
+/**
+ * Every file attached to a case, with what the store holds for it (`ok`, `missing`, `mismatch`): the audit reports
+ * the ones that are not `ok`.
+ */
+export async function checkCaseFiles(db: Database, store: FileStore, caseNo: string): Promise<FileCheck[]> {
+  const rows = await db
+    .select({ id: files.id, sha256: files.sha256 })
+    .from(files)
+    .where(eq(files.caseNo, caseNo))
+    .orderBy(files.createdAt, files.id);
+  const states = new Map<Sha256, StoredState>();
+  for (const { sha256 } of rows) if (!states.has(sha256)) states.set(sha256, await store.verify(sha256));
+  return rows.map((row) => ({ ...row, state: states.get(row.sha256) as StoredState }));
 }

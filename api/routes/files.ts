@@ -192,6 +192,15 @@ function serve(reply: FastifyReply, file: FileRow, bytes: Buffer, showName: stri
     .send(bytes);
 }
 
+/**
+ * Applicants' uploads are limited per client address (RATE_LIMIT_APPLICANT_PER_MINUTE); staff are not: a window
+ * scans many pages.
+ */
+function uploadRateLimit(deps: ApiDeps) {
+  const { rateLimit } = applicantRateLimit(deps.hardening, () => 'files');
+  return { rateLimit: { ...rateLimit, allowList: (request: FastifyRequest) => request.staff !== undefined } };
+}
+
 export const fileRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -204,13 +213,7 @@ export const fileRoutes =
       {
         config: {
           access: 'file.upload',
-          // Applicants' uploads are limited per client address; staff are not (a window scans many pages).
-          ...(() => {
-            const limit = applicantRateLimit(deps.hardening, () => 'files');
-            return {
-              rateLimit: { ...limit.rateLimit, allowList: (request: FastifyRequest) => request.staff !== undefined },
-            };
-          })(),
+          ...uploadRateLimit(deps),
         },
         schema: {
           summary: '上传电子材料（multipart/form-data：字段 file；申请人另加 caseNo 与 X-Query-Code）',

@@ -4,11 +4,14 @@
  * 4xx in the error shape, never 500.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createDatabase } from '../../db/client.ts';
+import { folderStore } from '../../files/folderStore.ts';
+import { checkCaseFiles } from '../../files/records.ts';
 import { encryptedPdf, minimalPdf, minimalPng, ownerEncryptedPdf, tinyJpeg } from '../support/files.ts';
 import { applicationBody, caseInReview, client, login, newKey } from './http.ts';
 import { errorShape, freshAddress, multipartBody, send, upload, type RawReply } from './uploadClient.ts';
@@ -271,6 +274,53 @@ describe('who may read a file', () => {
     // uploading the good bytes again repairs the stored copy
     expect((await asClerk(pdf)).status).toBe(201);
     expect((await get(json.id, { username: 'clerk1' })).bytes.equals(pdf)).toBe(true);
+  });
+});
+
+describe("the audit of a case's files (files/records.ts checkCaseFiles)", () => {
+  it('reports each attached file as ok, missing or mismatch, reading the store', async () => {
+    const database = createDatabase(inject('databaseUrl'), { max: 1 });
+    try {
+      const { caseNo } = await receivedCase();
+      const [good, gone, changed] = await Promise.all(
+        [uniquePdf(), uniquePdf(), uniquePdf()].map((pdf) => asClerk(pdf)),
+      );
+      const ids = [good, gone, changed].map((r) => r!.json.id as string);
+      await sql`UPDATE files SET case_no = ${caseNo} WHERE id IN ${sql(ids)}`;
+      await rm(storedPath(gone!.json.sha256));
+      await writeFile(storedPath(changed!.json.sha256), 'not the pdf');
+      const checks = await checkCaseFiles(database.db, folderStore(storeDir), caseNo);
+      expect(Object.fromEntries(checks.map((c) => [c.id, c.state]))).toEqual({
+        [ids[0]!]: 'ok',
+        [ids[1]!]: 'missing',
+        [ids[2]!]: 'mismatch',
+      });
+      refused(await get(ids[1]!, { username: 'clerk1' }), 500, 'file_missing', 'id');
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('rate limit', () => {
+  it('applicant uploads from one address: the 11th within a minute is 429; a clerk is not limited', async () => {
+    const from = freshAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const reply = await send(apiUrl, 'POST', '/files', {
+        body: Buffer.from('{}'),
+        headers: { 'content-type': 'application/json' },
+        from,
+      });
+      errorShape(reply);
+      statuses.push(reply.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(415), 429]);
+    const clerk = freshAddress();
+    for (let i = 0; i < 12; i++) {
+      const reply = await upload(apiUrl, Buffer.alloc(0), { token: await token('clerk1'), from: clerk });
+      expect(reply.status).toBe(400);
+    }
   });
 });
 
