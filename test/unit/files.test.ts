@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskPersonalData } from '../../api/auth/personalData.ts';
 import { cleanFileName, maskFileName, MAX_FILE_NAME_LENGTH } from '../../files/fileName.ts';
 import { folderStore } from '../../files/folderStore.ts';
 import { jpegProblem, pngProblem } from '../../files/images.ts';
@@ -99,6 +100,16 @@ describe('file names', () => {
     expect(maskFileName('身份证_11010519491231002X_正面.jpg')).toBe('身份证_110***********002X_正面.jpg');
     expect(maskFileName('联系人13812345678.pdf')).toBe('联系人138****5678.pdf');
     expect(maskFileName('营业执照2026.pdf')).toBe('营业执照2026.pdf');
+  });
+
+  it('every JSON answer to a role that does not see personal data masks file names (fileName, originalName)', () => {
+    const view = { materials: [{ code: 'ID_CARD', files: [{ id: 'x', fileName: '张三13812345678.jpg' }] }] };
+    expect(maskPersonalData(view)).toEqual({
+      materials: [{ code: 'ID_CARD', files: [{ id: 'x', fileName: '张三138****5678.jpg' }] }],
+    });
+    expect(maskPersonalData({ originalName: '11010519491231002X.pdf' })).toEqual({
+      originalName: '110***********002X.pdf',
+    });
   });
 });
 
