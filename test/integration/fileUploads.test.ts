@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDatabase } from '../../db/client.ts';
@@ -439,6 +440,55 @@ describe('hostile multipart input: 4xx in the error shape, never 500, nothing st
     expect(served.headers['content-type']).toBe('application/pdf');
     expect(served.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     expect(served.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('random damage to a valid form (cut, bytes changed, boundary, names, parts): never 5xx, always in shape', async () => {
+    const clerkToken = await token('clerk1');
+    const before = ((await sql`SELECT count(*)::int AS n FROM files`)[0] as { n: number }).n;
+    let accepted = 0;
+    const names = fc.oneof(
+      fc.constantFrom('../../x.pdf', '..\\..\\x.pdf', '%00.pdf', 'a"b.pdf', '\u202egpj.exe', '😀.pdf', ''),
+      fc.string({ maxLength: 300 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          filename: names,
+          fieldName: fc.constantFrom('file', 'file', 'file', 'caseNo', 'x', '__proto__', ''),
+          extraFields: fc.array(fc.constantFrom('caseNo', 'queryCode', 'other'), { maxLength: 4 }),
+          cut: fc.option(fc.nat(), { nil: undefined }),
+          flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+          boundary: fc.constantFrom('good', 'none', 'other', 'quoted', 'long'),
+        }),
+        async (c) => {
+          const form = multipartBody([
+            ...c.extraFields.map((name) => ({ name, data: 'SQ20990101000001' })),
+            { name: c.fieldName, filename: c.filename, data: uniquePdf() },
+          ]);
+          const body = Buffer.from(form.body);
+          for (const [at, value] of c.flips) body[at % body.length] = value;
+          const sent = c.cut === undefined ? body : body.subarray(0, c.cut % body.length);
+          const contentType = {
+            good: form.contentType,
+            none: 'multipart/form-data',
+            other: 'multipart/form-data; boundary=something-else',
+            quoted: `multipart/form-data; boundary="${form.boundary}"`,
+            long: `multipart/form-data; boundary=${'b'.repeat(300)}`,
+          }[c.boundary];
+          const reply = await send(apiUrl, 'POST', '/files', {
+            body: sent,
+            headers: { 'content-type': contentType, authorization: `Bearer ${clerkToken}` },
+          });
+          expect(reply.status, `${reply.status} ${reply.bytes.toString().slice(0, 200)}`).toBeLessThan(500);
+          if (reply.status === 201) accepted++;
+          else errorShape(reply);
+        },
+      ),
+      { seed: 20261202, numRuns: 150, endOnFailure: true },
+    );
+    const after = ((await sql`SELECT count(*)::int AS n FROM files`)[0] as { n: number }).n;
+    expect(after - before).toBe(accepted);
+    rowsBefore += accepted;
   });
 
   it('nothing refused above left a row behind (only the accepted names and polyglot PDF did)', async () => {
