@@ -18,6 +18,8 @@ import { createClock } from './infra/clock.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
 import { connectClient, temporalSettings } from './infra/temporalConfig.ts';
+import { openFileStore } from './files/openStore.ts';
+import { startOrphanPrune } from './files/orphanPrune.ts';
 
 /** Knobs only the test harness turns (command-line flags, not configuration). */
 export interface ServerTestOptions {
@@ -41,6 +43,8 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
   const temporal = new Client({ connection, namespace: settings.namespace });
   const db = database.db;
   const signingKey = loadSigningKey(config.signing, config.dataDir);
+  const files = config.files;
+  const fileStore = await openFileStore(files);
   const app = await buildApp(
     {
       db,
@@ -75,14 +79,19 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       },
       ...(api.publicBaseUrl ? { publicBaseUrl: api.publicBaseUrl } : {}),
       webDir: api.webDistDir ?? DEFAULT_WEB_DIR,
+      files: { store: fileStore, settings: files },
     },
     { logger: api.logRequests },
   );
   const { port, host } = api;
   await app.listen({ port, host });
+  const prune = startOrphanPrune(db, fileStore, files.orphanHours, (message, error) =>
+    error ? console.error(message, error) : console.log(message),
+  );
   return {
     url: `http://${host}:${port}`,
     close: async () => {
+      await prune.stop();
       await app.close();
       await connection.close();
       await database.close();

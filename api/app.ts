@@ -27,6 +27,7 @@ import { DEFAULT_SESSION_LIMITS } from '../rules/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
 import { staffReadRoutes } from './routes/staffReads.ts';
+import { fileRoutes, type FileDeps } from './routes/files.ts';
 
 export interface ApiDeps extends EngineDeps {
   db: Database;
@@ -43,6 +44,8 @@ export interface ApiDeps extends EngineDeps {
   webDir?: string;
   /** Session limits, cookie and failure limits (api/auth/guard.ts; settings from infra/config.ts). */
   auth?: Partial<AuthOptions>;
+  /** Electronic materials: where contents are stored, size limit, orphan age (files/settings.ts). */
+  files: FileDeps;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -101,6 +104,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(ratingRoutes(deps));
+  await app.register(fileRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;
 }

@@ -4,7 +4,9 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -335,4 +337,37 @@ export const staffReads = pgTable(
     view: text('view').notNull(),
   },
   (t) => [index('staff_reads_case_idx').on(t.caseNo, t.at), index('staff_reads_user_idx').on(t.username, t.at)],
+);
+
+/**
+ * Uploaded files (电子材料): the content is in the file store under `sha256` (files/store.ts), stored once however many
+ * rows name it. A row is uploaded by a staff member (`uploadedBy`) or by an applicant for their case (`uploaderCase`),
+ * and belongs to no case (`caseNo` null) until a submission or supplement attaches it; rows never attached are pruned
+ * after FILE_ORPHAN_HOURS.
+ */
+export const files = pgTable(
+  'files',
+  {
+    /** Random and unguessable (files/records.ts): it is the file's address in GET /files/:id. */
+    id: text('id').primaryKey(),
+    sha256: text('sha256').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** A PDF's page count. */
+    pages: integer('pages'),
+    /** As the uploader named it, cleaned (files/fileName.ts): shown, never used as a path. */
+    originalName: text('original_name').notNull(),
+    uploadedBy: text('uploaded_by'),
+    uploaderCase: text('uploader_case'),
+    caseNo: text('case_no'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('files_sha256_idx').on(t.sha256),
+    index('files_case_idx').on(t.caseNo),
+    index('files_orphans_idx')
+      .on(t.createdAt)
+      .where(sql`${t.caseNo} IS NULL`),
+    check('files_one_uploader', sql`(${t.uploadedBy} IS NULL) <> (${t.uploaderCase} IS NULL)`),
+  ],
 );

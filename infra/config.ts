@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_ORPHAN_HOURS, type FileSettings } from '../files/settings.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -76,6 +77,8 @@ export interface Settings {
     logLevel: WorkerLogLevel;
   };
   clock: { startMs: number | undefined; anchorMs: number | undefined; speed: number };
+  /** Electronic materials: size limit, orphan age, folder or S3 storage. */
+  files: FileSettings;
 }
 
 export class ConfigError extends Error {
@@ -155,10 +158,11 @@ const DAY_MS = 86_400_000;
 function read(env: Env) {
   const r = reader(env);
   const trustProxy = r.text('TRUST_PROXY');
+  const dataDir = path.resolve(root, r.textOr('DATA_DIR', '.data'));
   const settings: Settings = {
     databaseUrl: r.text('DATABASE_URL'),
     postgresPort: r.int('POSTGRES_PORT', 1, 65535),
-    dataDir: path.resolve(root, r.textOr('DATA_DIR', '.data')),
+    dataDir,
     temporal: {
       address: r.text('TEMPORAL_ADDRESS'),
       namespace: r.textOr('TEMPORAL_NAMESPACE', 'default'),
@@ -218,11 +222,41 @@ function read(env: Env) {
       anchorMs: r.instant('CLOCK_ANCHOR'),
       speed: r.positive('CLOCK_SPEED', 1),
     },
+    files: readFileSettings(r, dataDir),
   };
   const { tlsCert, tlsKey } = settings.temporal;
   if (Boolean(tlsCert) !== Boolean(tlsKey))
     r.problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
   return { settings, problems: r.problems, names: r.names };
+}
+
+function readFileSettings(r: ReturnType<typeof reader>, dataDir: string): FileSettings {
+  const maxBytes = r.int('FILE_MAX_BYTES', 1, 2 ** 40, DEFAULT_FILE_MAX_BYTES);
+  const orphanHours = r.positive('FILE_ORPHAN_HOURS', DEFAULT_FILE_ORPHAN_HOURS);
+  const bucket = r.text('S3_BUCKET');
+  const endpoint = r.url('S3_ENDPOINT');
+  const accessKeyId = r.text('S3_ACCESS_KEY_ID');
+  const secretAccessKey = r.text('S3_SECRET_ACCESS_KEY');
+  const region = r.textOr('S3_REGION', 'us-east-1');
+  const pathStyle = r.flag('S3_FORCE_PATH_STYLE');
+  if (!bucket) return { maxBytes, orphanHours, storage: { kind: 'folder', dir: path.join(dataDir, 'files') } };
+  if (!accessKeyId || !secretAccessKey) {
+    r.problems.push('S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too');
+  }
+  return {
+    maxBytes,
+    orphanHours,
+    storage: {
+      kind: 's3',
+      ...(endpoint ? { endpoint } : {}),
+      bucket,
+      accessKeyId: accessKeyId ?? '',
+      secretAccessKey: secretAccessKey ?? '',
+      region,
+      // Self-hosted servers rarely resolve bucket subdomains: path style unless told otherwise, when an endpoint is set.
+      forcePathStyle: pathStyle ?? Boolean(endpoint),
+    },
+  };
 }
 
 /** The settings in `env`; a ConfigError lists every bad variable. */

@@ -158,6 +158,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const env: Record<string, string> = {
       ...(options.env ?? {}),
       ...(config.signing.key ? {} : { CERTIFICATE_SIGNING_KEY_FILE: keyFile }),
+      // The API's file store and the development key live in the stack's data folder.
+      DATA_DIR: options.env?.DATA_DIR || dataDir,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,

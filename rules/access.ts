@@ -54,6 +54,11 @@ export const ACCESS = {
   'case.urgent': { roles: ['supervisor'] },
   'case.rate': { applicant: true },
 
+  /** Electronic materials: clerks scan at the window, applicants upload for their own case (query code). */
+  'file.upload': { roles: ['clerk'], applicant: true },
+  /** A file of a case: whoever may read the case (logged like a case read); before that, only its uploader. */
+  'file.read': { roles: caseReaders, applicant: true },
+
   'task.list': { roles: ['reviewer', 'head', 'supervisor', 'auditor'] },
   'task.act': { roles: ['reviewer'] },
   'extension.request': { roles: ['reviewer'] },

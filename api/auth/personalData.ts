@@ -6,11 +6,17 @@ import type { Database } from '../../db/client.ts';
 import { staffReads } from '../../db/schema.ts';
 import { seesPersonalData, type StaffUser } from '../../rules/access.ts';
 import { maskIdNumber, maskPhone } from '../../rules/identity.ts';
+import { maskFileName } from '../../files/fileName.ts';
 
 const ID_KEYS = new Set(['idNumber', 'holderIdNumber', 'applicantIdNumber']);
 const PHONE_KEYS = new Set(['phone', 'contactPhone']);
+/** An uploaded file's name may carry an id or phone number (身份证_1101….jpg): the numbers inside it are masked. */
+const FILE_NAME_KEYS = new Set(['fileName', 'originalName']);
 
-/** A deep copy with every id and phone number masked; an applicant actor's id (their id number) likewise. */
+/**
+ * A deep copy with every id and phone number masked (inside file names too); an applicant actor's id (their id
+ * number) likewise.
+ */
 export function maskPersonalData<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => maskPersonalData(item)) as T;
   if (typeof value !== 'object' || value === null) return value;
@@ -22,6 +28,7 @@ export function maskPersonalData<T>(value: T): T {
         return [key, maskIdNumber(item)];
       }
       if (typeof item === 'string' && PHONE_KEYS.has(key)) return [key, maskPhone(item)];
+      if (typeof item === 'string' && FILE_NAME_KEYS.has(key)) return [key, maskFileName(item)];
       return [key, maskPersonalData(item)];
     }),
   ) as T;

@@ -17,7 +17,7 @@ export const ErrorBody = Type.Object(
   { additionalProperties: false, description: '错误：{ code, message, field? }' },
 );
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 429 | 500 | 503;
 
 const ERROR_MEANINGS: Record<ErrorStatus, string> = {
   400: '请求无效（字段、格式或参数错误）',
@@ -30,6 +30,7 @@ const ERROR_MEANINGS: Record<ErrorStatus, string> = {
   415: '请求体不是 application/json',
   422: '不符合业务规则',
   429: '请求或失败次数过多，请稍后重试',
+  500: '服务器保存的内容缺失或已损坏（审计同样报告），请联系管理员',
   503: '审批引擎或数据库暂不可用',
 };
 

@@ -91,6 +91,8 @@ const ROUTES: Record<string, Action> = {
   'GET /certificates/{number}/verify': 'certificate.verify',
   'GET /certificates/{number}/print': 'certificate.print',
   'POST /certificates/{number}/revocation': 'certificate.revoke',
+  'POST /files': 'file.upload',
+  'GET /files/{id}': 'file.read',
 };
 
 const STAFF: Array<{ username: string; role: Role }> = [

@@ -12,6 +12,8 @@ declare module 'vitest' {
     apiUrl: string;
     databaseUrl: string;
     temporalAddress: string;
+    /** The stack's data folder: the API's file store is its `files/` (files/settings.ts). */
+    dataDir: string;
   }
 }
 
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', stack.apiUrl);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('temporalAddress', stack.temporalAddress);
+  project.provide('dataDir', dataDir);
   return async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

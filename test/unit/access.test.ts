@@ -37,6 +37,8 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'case.deliver': ['clerk'],
   'case.urgent': ['supervisor'],
   'case.rate': [],
+  'file.upload': ['clerk'],
+  'file.read': ['clerk', 'reviewer', 'head', 'supervisor', 'auditor'],
   'task.list': ['reviewer', 'head', 'supervisor', 'auditor'],
   'task.act': ['reviewer'],
   'extension.request': ['reviewer'],
@@ -57,7 +59,7 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
 const EXPECTED_PUBLIC = ['public', 'auth.login', 'catalogue.read', 'certificate.verify'];
 const EXPECTED_SESSION = ['auth.session'];
 /** Where an applicant (no account, the case's query code) gets past the table to the route's own check. */
-const EXPECTED_APPLICANT = ['case.read', 'case.supply', 'case.withdraw', 'case.rate'];
+const EXPECTED_APPLICANT = ['case.read', 'case.supply', 'case.withdraw', 'case.rate', 'file.upload', 'file.read'];
 /** Actions that change something: the auditor (reads everything, changes nothing) has none of them. */
 const WRITES = [
   'catalogue.write',
@@ -70,6 +72,7 @@ const WRITES = [
   'case.deliver',
   'case.urgent',
   'case.rate',
+  'file.upload',
   'task.act',
   'extension.request',
   'extension.decide',
