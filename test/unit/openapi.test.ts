@@ -28,7 +28,10 @@ beforeAll(async () => {
     engineTimeoutMs: 1000,
     clock: { now: () => 0 },
     certificatePrefix: 'X',
-    files: { store: {}, settings: { maxBytes: 1024, orphanHours: 24, storage: { kind: 'folder', dir: '/nonexistent' } } },
+    files: {
+      store: {},
+      settings: { maxBytes: 1024, orphanHours: 24, storage: { kind: 'folder', dir: '/nonexistent' } },
+    },
   } as unknown as ApiDeps;
   app = await buildApp(deps);
   await app.ready();
