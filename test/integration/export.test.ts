@@ -1,5 +1,5 @@
 /**
- * The case file export (卷宗, issue 7) over HTTP on the real stack, checked by the offline verifier run as an
+ * The case file export (卷宗) over HTTP on the real stack, checked by the offline verifier run as an
  * auditor runs it (`node --import tsx scripts/verify-export.ts FILE`, a child process: no database, no network).
  * A case goes through a one-time supplement notice, acceptance and two departmental approvals, so its file has
  * notices and a signed certificate; the untouched export verifies, and each kind of edit to the file is rejected

@@ -1,5 +1,5 @@
 /**
- * Issue 8 over HTTP: the whole role × action table against every route, sessions (login, cookie and bearer, logout,
+ * Access over HTTP: the whole role × action table against every route, sessions (login, cookie and bearer, logout,
  * idle and absolute expiry, failure limits), the actor from the session, departments, AB岗, applicants with the query
  * code, masking of personal data and the staff read log.
  */
