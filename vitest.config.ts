@@ -1,15 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+// A test that asserts nothing passes whatever the code does: every project fails such a test.
+const expect = { requireAssertions: true };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], expect } },
       // Committed histories replayed against the current workflow code: offline, no stack.
-      { test: { name: 'replay', include: ['test/replay/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      {
+        test: {
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          expect,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          expect,
           globalSetup: ['test/integration/globalSetup.ts'],
           // Files share one stack and some start their own: one file at a time keeps a 2-core machine predictable.
           fileParallelism: false,
@@ -25,6 +37,7 @@ export default defineConfig({
           name: 'browser',
           sequence: { groupOrder: 1 },
           include: ['test/browser/**/*.test.ts'],
+          expect,
           globalSetup: ['test/browser/globalSetup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

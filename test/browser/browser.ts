@@ -16,6 +16,14 @@ export const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(root, '.data'
 export const PHONE = { width: 375, height: 667 };
 export const DESKTOP = { width: 1366, height: 768 };
 
+/**
+ * How long a page may take to show what the test waits for. On a loaded 2-core machine an API answer behind a page can
+ * take seconds: vitest's `expect.poll` would give up after 1 s by default, so every poll and every Playwright wait
+ * (through the context's default timeout) gets this bound instead.
+ */
+export const UI_WAIT_MS = 30_000;
+export const untilShown = { timeout: UI_WAIT_MS };
+
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
     (p): p is string => Boolean(p),
@@ -48,6 +56,8 @@ export interface Watched {
 
 export async function openPage(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<Watched> {
   const context = await browser.newContext({ baseURL, viewport, locale: 'zh-CN', acceptDownloads: true });
+  context.setDefaultTimeout(UI_WAIT_MS);
+  context.setDefaultNavigationTimeout(UI_WAIT_MS);
   const page = await context.newPage();
   const problems: string[] = [];
   const expected: Array<(url: string, status: number) => boolean> = [];

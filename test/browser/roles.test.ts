@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { applicationBody, client, newKey } from '../integration/http.ts';
 import { randomUscc } from '../support/identity.ts';
-import { DESKTOP, launch, openPage, PHONE, screenshot, type Watched } from './browser.ts';
+import { DESKTOP, launch, openPage, PHONE, screenshot, untilShown, type Watched } from './browser.ts';
 import { expectClean, signIn } from './steps.ts';
 
 const apiUrl = inject('apiUrl');
@@ -60,7 +60,7 @@ describe('each role in the browser', () => {
     await page.getByLabel('证件号码').fill(holder.idNumber);
     await page.getByLabel('联系电话').focus(); // leaving the field asks the certificate library
     const licence = page.getByRole('checkbox', { name: /^营业执照/ });
-    await expect.poll(() => licence.isChecked()).toBe(true);
+    await expect.poll(() => licence.isChecked(), untilShown).toBe(true);
     await page.getByText('证照库已有').waitFor();
     for (const name of [
       /^户外广告及招牌设施设置申请表/,
@@ -73,7 +73,7 @@ describe('each role in the browser', () => {
     await expectClean(w);
     await screenshot(page, 'window-receive');
     await button(w, '提交申请').click();
-    queryCode = (await page.getByTestId('query-code').textContent({ timeout: 30_000 })) ?? '';
+    queryCode = (await page.getByTestId('query-code').textContent(untilShown)) ?? '';
     caseNo = /SQ\d+/.exec((await page.getByText(/已收件，办件编号/).textContent()) ?? '')?.[0] ?? '';
     expect(caseNo).toMatch(/^SQ\d+$/);
     expect(queryCode).toMatch(/^\d+$/);
@@ -81,10 +81,12 @@ describe('each role in the browser', () => {
     expect(received.fromLibrary.map((f: { material: string }) => f.material)).toContain('BUSINESS_LICENCE');
 
     await button(w, '提交受理决定').click();
-    await expect.poll(() => page.getByTestId('desk-status').textContent(), { timeout: 30_000 }).toBe('审查中');
+    await expect.poll(() => page.getByTestId('desk-status').textContent(), untilShown).toBe('审查中');
     const accepted = (await api.as('clerk1').get(`/applications/${caseNo}`)).body;
     await button(w, '打印受理回执').click();
-    await expect.poll(() => page.getByTestId('receipt-promised').textContent()).toBe(accepted.deadlines.promisedDue);
+    await expect
+      .poll(() => page.getByTestId('receipt-promised').textContent(), untilShown)
+      .toBe(accepted.deadlines.promisedDue);
     await page.getByText(queryCode, { exact: true }).waitFor();
     await expectClean(w);
     await screenshot(page, 'window-receipt');
@@ -107,7 +109,7 @@ describe('each role in the browser', () => {
       const { page } = w;
       await signIn(w, '/inbox', `reviewer.${department}`);
       await button(w, caseNo).click();
-      await expect.poll(() => page.getByTestId('task-status').textContent()).toBe('审查中');
+      await expect.poll(() => page.getByTestId('task-status').textContent(), untilShown).toBe('审查中');
       await page.getByText('营业执照').first().waitFor();
       if (department === 'CITY_MANAGEMENT') {
         // The lead department sees the other department's opinion.
@@ -118,7 +120,7 @@ describe('each role in the browser', () => {
       await screenshot(page, `inbox-task-${department}`);
       await page.getByLabel('审查意见（可选）').fill('符合设置规划，同意');
       await button(w, '提交审查意见').click();
-      await expect.poll(() => page.getByTestId('task-status').textContent(), { timeout: 30_000 }).toBe('同意');
+      await expect.poll(() => page.getByTestId('task-status').textContent(), untilShown).toBe('同意');
       await button(w, '返回待办').click();
       await page.getByRole('tab', { name: /已办/ }).click();
       await button(w, caseNo).waitFor();
@@ -130,7 +132,7 @@ describe('each role in the browser', () => {
 
   it('clerk hands the licence out at the window', async () => {
     await expect
-      .poll(async () => (await api.as('clerk1').get(`/applications/${caseNo}`)).body.status, { timeout: 30_000 })
+      .poll(async () => (await api.as('clerk1').get(`/applications/${caseNo}`)).body.status, untilShown)
       .toBe('approved');
     const w = await openPage(browser, apiUrl, DESKTOP);
     const { page } = w;
@@ -139,7 +141,7 @@ describe('each role in the browser', () => {
     await page.getByLabel('办件编号').fill(caseNo);
     await page.getByLabel('办件编号').press('Enter');
     await button(w, '确认送达').click();
-    await expect.poll(() => page.getByTestId('desk-delivery').textContent(), { timeout: 30_000 }).toContain('窗口领取');
+    await expect.poll(() => page.getByTestId('desk-delivery').textContent(), untilShown).toContain('窗口领取');
     expect((await api.as('clerk1').get(`/applications/${caseNo}`)).body.delivery).toMatchObject({ method: 'pickup' });
     await expectClean(w);
     await screenshot(page, 'window-delivery');
@@ -157,14 +159,14 @@ describe('each role in the browser', () => {
     await page.getByText('查询失败').waitFor();
     await page.getByLabel('查询码').fill(queryCode);
     await page.getByLabel('查询码').press('Enter');
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('准予许可');
+    await expect.poll(() => page.getByTestId('case-status').textContent(), untilShown).toBe('准予许可');
     await page.getByRole('link', { name: /^核验证照 / }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await expectClean(w);
     await page.getByRole('radio', { name: '非常满意', exact: true }).check();
     await page.getByLabel('意见建议（可选）').fill('一窗受理，两个部门同时审查，很快');
     await button(w, '提交评价').click();
-    await page.getByText('您的评价：非常满意').waitFor({ timeout: 30_000 });
+    await page.getByText('您的评价：非常满意').waitFor(untilShown);
     await expectClean(w);
     await screenshot(page, 'track');
     await w.context.close();
@@ -200,7 +202,7 @@ describe('each role in the browser', () => {
     await reviewer.page.getByText('申请延长审查期限（须经部门负责人批准）').click();
     await reviewer.page.getByLabel('延期理由').fill('需现场踏勘设置位置，另需征求街道意见');
     await button(reviewer, '提交延期申请').click();
-    await reviewer.page.getByText(/待负责人审批/).waitFor({ timeout: 30_000 });
+    await reviewer.page.getByText(/待负责人审批/).waitFor(untilShown);
     await expectClean(reviewer);
     await screenshot(reviewer.page, 'inbox-extension-request');
     await reviewer.context.close();
@@ -213,7 +215,7 @@ describe('each role in the browser', () => {
     await screenshot(head.page, 'inbox-extension-approval');
     await button(head, '批准延期').click();
     await expect
-      .poll(async () => (await clerk.get(`/applications/${second}`)).body.extensions[0]?.status, { timeout: 30_000 })
+      .poll(async () => (await clerk.get(`/applications/${second}`)).body.extensions[0]?.status, untilShown)
       .toBe('approved');
     expect(head.problems).toEqual([]);
     await head.context.close();
@@ -233,7 +235,7 @@ describe('each role in the browser', () => {
     await page.getByLabel('窗口').fill('W09');
     await page.getByLabel('初始密码').fill('window-nine-2026');
     await button(w, '新增').click();
-    await page.getByRole('cell', { name: 'clerk9', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('cell', { name: 'clerk9', exact: true }).waitFor(untilShown);
     const users = (await api.as('admin1').get('/users')).body as Array<{ username: string; window: string }>;
     expect(users.find((u) => u.username === 'clerk9')).toMatchObject({ window: 'W09' });
     await expectClean(w);
@@ -246,7 +248,7 @@ describe('each role in the browser', () => {
     const { page } = w;
     await signIn(w, `/audit?caseNo=${caseNo}`, 'auditor1');
     await page.getByLabel('办件编号').press('Enter');
-    await expect.poll(() => page.getByTestId('audit-status').textContent()).toBe('完整');
+    await expect.poll(() => page.getByTestId('audit-status').textContent(), untilShown).toBe('完整');
     const history = (await api.as('auditor1').get(`/applications/${caseNo}/history`)).body.entries as Array<{
       seq: number;
       title: string;
@@ -259,7 +261,7 @@ describe('each role in the browser', () => {
     await slider.focus();
     await slider.press('Home');
     await button(w, '重放到第 1 条').click();
-    await expect.poll(() => page.getByTestId('replay-status').textContent()).toBe('已收件待受理');
+    await expect.poll(() => page.getByTestId('replay-status').textContent(), untilShown).toBe('已收件待受理');
     await slider.press('ArrowRight');
     await button(w, '重放到第 2 条').click();
     await page.getByText(/重放到第 2 条（/).waitFor();

@@ -1,7 +1,7 @@
 /** What the browser tests share: the clean-page check, signing in through /login, and cases made over the API. */
 import { expect } from 'vitest';
 import { applicationBody, newKey, type Client } from '../integration/http.ts';
-import { accessibilityProblems, type Watched } from './browser.ts';
+import { accessibilityProblems, untilShown, type Watched } from './browser.ts';
 
 /** No console error, no failed request and no serious accessibility violation on the page as it is now. */
 export async function expectClean(watched: Watched) {
@@ -21,7 +21,7 @@ export async function signIn(w: Watched, path: string, username: string) {
   await w.page.getByLabel('密码').fill('demo');
   await w.page.getByLabel('密码').press('Enter');
   await w.page.waitForURL((url) => url.pathname === path.split('?')[0]);
-  await expect.poll(() => w.page.getByTestId('current-user').textContent()).toContain('（');
+  await expect.poll(() => w.page.getByTestId('current-user').textContent(), untilShown).toContain('（');
 }
 
 /** Submitted, accepted, approved by every department and picked up over the API: a finished case with its certificate. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import postgres from 'postgres';
 import { client } from '../integration/http.ts';
-import { accessibilityProblems, DESKTOP, launch, openPage, PHONE, screenshot } from './browser.ts';
+import { accessibilityProblems, DESKTOP, launch, openPage, PHONE, screenshot, untilShown } from './browser.ts';
 import { expectClean, finishedCase, signIn } from './steps.ts';
 
 const apiUrl = inject('apiUrl');
@@ -38,7 +38,7 @@ describe('web UI', () => {
       img.src = '/favicon.svg';
       document.querySelector('main')?.append(img);
     });
-    await expect.poll(() => w.problems.length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => w.problems.length, untilShown).toBeGreaterThanOrEqual(2);
     expect(w.problems.join('\n')).toContain('console error: deliberate');
     expect(w.problems.join('\n')).toMatch(/HTTP 404: GET .*\/no-such-api/);
     expect((await accessibilityProblems(w.page)).join('\n')).toContain('image-alt');
@@ -49,7 +49,9 @@ describe('web UI', () => {
     const w = await openPage(browser, apiUrl, DESKTOP);
     const response = await w.page.goto('/');
     expect(response?.headers()['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
-    await expect.poll(() => w.page.getByRole('heading', { level: 1 }).textContent()).toBe('政务服务中心 一门式审批');
+    await expect
+      .poll(() => w.page.getByRole('heading', { level: 1 }).textContent(), untilShown)
+      .toBe('政务服务中心 一门式审批');
     for (const name of ['办件查询', '证照核验', '审计', '电子监察']) {
       expect(await w.page.getByRole('link', { name, exact: true }).count()).toBeGreaterThan(0);
     }
@@ -68,7 +70,7 @@ describe('web UI', () => {
     const { page } = w;
     // Loaded directly (the QR code's way in): the server answers the page for the path.
     await page.goto(`/verify/${certificateNo}`);
-    await expect.poll(() => page.getByTestId('verify-result').textContent()).toBe('真实有效');
+    await expect.poll(() => page.getByTestId('verify-result').textContent(), untilShown).toBe('真实有效');
     const text = await page.locator('main').innerText();
     expect(text).toContain('发证机关');
     expect(text).toContain('张记餐饮有限公司');
@@ -80,7 +82,7 @@ describe('web UI', () => {
 
     await page.getByLabel('证照编号').fill('ZZNOSUCH-1');
     await page.getByLabel('证照编号').press('Enter');
-    await expect.poll(() => page.getByTestId('verify-result').textContent()).toBe('未找到');
+    await expect.poll(() => page.getByTestId('verify-result').textContent(), untilShown).toBe('未找到');
     expect(w.problems).toEqual([]);
     await w.context.close();
   });
@@ -103,7 +105,7 @@ describe('web UI', () => {
     await page.getByLabel('密码').fill('demo');
     await page.getByLabel('密码').press('Enter');
     await page.waitForURL(/\/supervision$/);
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain('电子监察人员');
+    await expect.poll(() => page.getByTestId('current-user').textContent(), untilShown).toContain('电子监察人员');
     await page.getByRole('heading', { level: 1, name: '电子监察' }).waitFor();
     await page.getByText('按部门按时办结率').waitFor();
     // Another role's page: 无权访问, no request refused.
@@ -135,7 +137,7 @@ describe('web UI', () => {
     const w = await openPage(browser, apiUrl, PHONE);
     const { page } = w;
     await page.goto(`/verify/${tampered.certificateNo}`);
-    await expect.poll(() => page.getByTestId('verify-result').textContent()).toBe('已被篡改');
+    await expect.poll(() => page.getByTestId('verify-result').textContent(), untilShown).toBe('已被篡改');
     await page.getByText('发现的问题').waitFor();
     await expectClean(w);
     await screenshot(page, 'verify-altered');
@@ -143,7 +145,7 @@ describe('web UI', () => {
     await page.setViewportSize(DESKTOP);
     await signIn(w, `/audit?caseNo=${tampered.caseNo}`, 'auditor1');
     await page.getByLabel('办件编号').press('Enter');
-    await expect.poll(() => page.getByTestId('audit-status').textContent()).toBe('发现问题');
+    await expect.poll(() => page.getByTestId('audit-status').textContent(), untilShown).toBe('发现问题');
     expect(await page.locator('.ant-alert-error li').first().innerText()).toContain('第 2 条');
     await expectClean(w);
     await screenshot(page, 'audit-problems');

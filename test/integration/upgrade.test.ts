@@ -63,19 +63,26 @@ describe('a new worker version while cases are in flight', () => {
 
     // the upgrade: stop v1, start v2 on the same task queue
     await stack.killWorker('SIGTERM');
+    // Read while no worker runs, so no timer can act between the read and the upgrade: the deemed-acceptance timer
+    // v1 scheduled has not been acted on, whatever the machine's load.
+    const beforeUpgrade = (await clerk.get(`/applications/${waitingForTimer}`)).body;
+    expect(beforeUpgrade.events.map((e: any) => e.type)).not.toContain('deemed_accepted');
     await stack.startWorker({ workflowsPath: v2Workflows });
-    // still waiting: the deemed-acceptance timer v1 scheduled has not fired yet
-    expect((await clerk.get(`/applications/${waitingForTimer}`)).body.status).toBe('received');
 
-    // a timer scheduled by v1 fires on v2
-    await waitForStatus(waitingForTimer, 'in_review');
-    expect((await approveAll(waitingForTimer)).certificates[0].certificateNo).toMatch(/^V2/);
-
-    await api.withCode(incompleteSubmitted.queryCode).post(`/applications/${incomplete}/supplements`, {
+    // The unanswered notice first: its own due date is the nearest after the deemed acceptance.
+    const supplied = await api.withCode(incompleteSubmitted.queryCode).post(`/applications/${incomplete}/supplements`, {
       materials: ['BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'],
     });
-    await clerk.post(`/applications/${incomplete}/acceptance`, { decision: 'accept' });
+    expect(supplied.status, JSON.stringify(supplied.body)).toBe(200);
+    const acceptedAfter = await clerk.post(`/applications/${incomplete}/acceptance`, { decision: 'accept' });
+    expect(acceptedAfter.status, JSON.stringify(acceptedAfter.body)).toBe(200);
     expect((await approveAll(incomplete)).certificates[0].certificateNo).toMatch(/^V2/);
+
+    // a timer scheduled by v1 fires on v2: recorded as a deemed acceptance, after the events v1 recorded
+    const deemed = await waitForStatus(waitingForTimer, 'in_review');
+    const deemedEvent = deemed.events.find((e: any) => e.type === 'deemed_accepted');
+    expect(deemedEvent?.seq).toBeGreaterThan(beforeUpgrade.events.length);
+    expect((await approveAll(waitingForTimer)).certificates[0].certificateNo).toMatch(/^V2/);
 
     expect((await approveAll(inReview)).certificates[0].certificateNo).toMatch(/^V2/);
 

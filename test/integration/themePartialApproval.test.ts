@@ -1,5 +1,6 @@
 /**
- * Over HTTP against the real stack: a theme case (开办餐馆一件事) where one department refuses ends partially approved, with certificates for the approved matters only, and is delivered; a case marked urgent
+ * Theme outcomes over HTTP against the real stack: a theme case (开办餐馆一件事) where one department refuses ends
+ * partially approved, with certificates for the approved matters only, and is delivered; a case marked urgent
  * (急办件) by a supervisor has its task listed first in the department's inbox.
  */
 import { afterAll, describe, expect, it, inject } from 'vitest';
