@@ -121,8 +121,9 @@ async function reopenCase<H extends CaseUpdateName>(
   // too, but only after the run had started).
   const { at, ...rest } = args as { at: string };
   const state = closed.carried.state;
-  const nowMs = Math.max(Date.parse(at), Date.parse(state.lastEventAt ?? state.receivedAt));
-  const decision = decide(state, { type: commandTypes[name], ...rest } as CaseCommand, nowMs);
+  const decision = decide(state, { type: commandTypes[name], ...rest } as CaseCommand, Date.parse(at), {
+    certificatePrefix: () => closed.input.certificatePrefix,
+  });
   if (!decision.ok) {
     const v = decision.violation;
     throw new ApiError(v.status, v.code, v.message, v.field);

@@ -6,13 +6,20 @@
  * rules/decisions/, one file per part of the domain (受理, 审查, 延期与特别程序, 证照, 期限预警);
  * what the rest of the code uses from them is re-exported here.
  */
-import type { ActorDetails, Applicant, CaseState, Channel } from './caseModel.ts';
+import {
+  evolve,
+  type ActorDetails,
+  type Applicant,
+  type CaseEvent,
+  type CaseState,
+  type Channel,
+} from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
 import { decideRating, type RatingCommand } from './ratings.ts';
 import { chinaDate, type IsoDate } from './workingDays.ts';
 import { decideAcceptance, submit, supplyMaterials } from './decisions/acceptance.ts';
-import { EventBuffer, violation, type Decision } from './decisions/buffer.ts';
-import { deliver, revokeCertificate } from './decisions/delivery.ts';
+import { EventBuffer, SYSTEM, violation, type Decision } from './decisions/buffer.ts';
+import { certificateFor, certificatesToIssue, deliver, revokeCertificate } from './decisions/delivery.ts';
 import {
   decideExtension,
   endSpecialProcedure,
@@ -26,7 +33,7 @@ import { timerFired } from './decisions/timers.ts';
 
 export { outstandingMaterials } from './decisions/acceptance.ts';
 export type { Decision, RuleViolation } from './decisions/buffer.ts';
-export { certificateFor, certificatesToIssue } from './decisions/delivery.ts';
+export { certificatesToIssue } from './decisions/delivery.ts';
 export {
   ACCEPTANCE_LIMIT_DAYS,
   DEFAULT_WARNING_DAYS,
@@ -123,7 +130,53 @@ export type CaseCommand =
   | RatingCommand
   | { type: 'timer_fired'; timerId: string };
 
-export function decide(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
+/** What a step needs beyond the case and the command. */
+export interface DecisionContext {
+  /**
+   * The issuing authority's prefix of certificate numbers (default `ZZ`), asked only when a step issues one: a newer
+   * workflow may choose it behind a patch marker, which must appear in the history only where a certificate is issued.
+   */
+  certificatePrefix?: () => string;
+}
+
+/**
+ * The instant a command takes effect: when it was given (the API's stamp, or the clock for a timer), but never before
+ * the case's last event, so the record's times never run backwards.
+ */
+export function effectiveTime(state: CaseState | undefined, givenMs: number): number {
+  return state ? Math.max(givenMs, Date.parse(state.lastEventAt ?? state.receivedAt)) : givenMs;
+}
+
+/**
+ * Every event of one step: the command's own, then (同步发证) the certificate of every matter the step approved,
+ * numbered from the case so that deciding the step again yields the same certificates.
+ */
+export function decide(
+  state: CaseState | undefined,
+  command: CaseCommand,
+  givenMs: number,
+  context: DecisionContext = {},
+): Decision {
+  const nowMs = effectiveTime(state, givenMs);
+  const decision = decideCommand(state, command, nowMs);
+  if (!decision.ok) return decision;
+  const events: CaseEvent[] = [...decision.events];
+  let next = events.reduce<CaseState | undefined>(evolve, state);
+  if (!next) return decision;
+  for (const matter of certificatesToIssue(next)) {
+    const event: CaseEvent = {
+      type: 'certificate_issued',
+      at: new Date(nowMs).toISOString(),
+      actor: SYSTEM,
+      data: certificateFor(next, matter, nowMs, context.certificatePrefix?.()),
+    };
+    events.push(event);
+    next = evolve(next, event);
+  }
+  return { ok: true, events };
+}
+
+function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
   const buffer = new EventBuffer(state, new Date(nowMs).toISOString());
   const today = chinaDate(nowMs);
   if (command.type === 'submit') return submit(buffer, command, today);

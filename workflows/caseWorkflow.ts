@@ -19,8 +19,6 @@ import {
 import type { createActivities } from '../activities/index.ts';
 import { createClock } from '../infra/clock.ts';
 import {
-  certificateFor,
-  certificatesToIssue,
   decide,
   pendingTimers,
   type CaseCommand,
@@ -28,7 +26,7 @@ import {
   type PendingTimer,
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
-import { deliverableStatuses, evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
+import { deliverableStatuses, evolve, finalStatuses, type CaseState } from '../rules/caseModel.ts';
 import { extendChain, type ChainHead } from '../rules/hashChain.ts';
 import {
   caseChainHeadQuery,
@@ -73,35 +71,17 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   let chain: ChainHead | undefined = input.carried?.chain;
   let changed = false;
 
-  /** The time a command takes effect: the API's stamp, or the clock for timers; never before the last event. */
-  function effectiveTime(at: string | undefined): number {
-    const given = at ? Date.parse(at) : clock.now();
-    const last = state ? Date.parse(state.lastEventAt ?? state.receivedAt) : 0;
-    return Math.max(given, last);
-  }
+  const context = { certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix };
+
+  /** A person's command takes effect at the API's stamp; a timer's at the clock (the rules keep it after the last event). */
+  const givenTime = (at: string | undefined) => (at ? Date.parse(at) : clock.now());
 
   async function apply(command: CaseCommand, at?: string): Promise<RuleViolation | undefined> {
-    const nowMs = effectiveTime(at);
-    const decision = decide(state, command, nowMs);
+    const decision = decide(state, command, givenTime(at), context);
     if (!decision.ok) return decision.violation;
-    const events: CaseEvent[] = [...decision.events];
-    let next = events.reduce<CaseState | undefined>(evolve, state);
+    const events = decision.events;
+    const next = events.reduce<CaseState | undefined>(evolve, state);
     if (!next) return { status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
-    // 同步发证: on approval every matter's certificate is issued in the same step (numbers derive from the case).
-    const toIssue = certificatesToIssue(next);
-    if (toIssue.length > 0) {
-      const prefix = hooks.certificatePrefix?.(input) ?? input.certificatePrefix;
-      for (const matter of toIssue) {
-        const event: CaseEvent = {
-          type: 'certificate_issued',
-          at: new Date(nowMs).toISOString(),
-          actor: { kind: 'system', id: 'system' },
-          data: certificateFor(next, matter, nowMs, prefix),
-        };
-        events.push(event);
-        next = evolve(next, event);
-      }
-    }
     if (events.length > 0) {
       const extended = extendChain(next.caseNo, chain, next.seq - events.length + 1, events);
       await recordCase(extended.chained, next);
@@ -132,7 +112,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
         validator: (input: { at: string }) => {
           const id = currentUpdateInfo()?.id;
           if (id && recent.has(id)) return; // applied in an earlier run (before continue-as-new): answered as such
-          const decision: Decision = decide(state, command(input), effectiveTime(input.at));
+          const decision: Decision = decide(state, command(input), givenTime(input.at));
           if (!decision.ok) throw ruleFailure(decision.violation);
         },
       },

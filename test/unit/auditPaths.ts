@@ -1,10 +1,10 @@
 /**
  * Real case paths for the audit tests, driven through decide + evolve as the workflow does: every deadline timer
- * that falls due before a command fires first (at its due instant), and certificates are issued in the same step
- * as the approval. The result is the record as PostgreSQL would hold it: events with sequence numbers and chain.
+ * that falls due before a command fires first (at its due instant); certificates come in the approving step.
+ * The result is the record as PostgreSQL would hold it: events with sequence numbers and chain.
  */
 import type { CaseCommand } from '../../rules/caseDecisions.ts';
-import { certificateFor, certificatesToIssue, pendingTimers } from '../../rules/caseDecisions.ts';
+import { pendingTimers } from '../../rules/caseDecisions.ts';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { extendChain, type ChainHead } from '../../rules/hashChain.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
@@ -54,14 +54,6 @@ export class CasePath {
 
   private step(command: CaseCommand, ms: number): void {
     this.driver.run(command, ms);
-    for (const matter of certificatesToIssue(this.driver.current)) {
-      this.driver.record({
-        type: 'certificate_issued',
-        at: new Date(ms).toISOString(),
-        actor: { kind: 'system', id: 'system' },
-        data: certificateFor(this.driver.current, matter, ms),
-      });
-    }
   }
 
   get state(): CaseState {

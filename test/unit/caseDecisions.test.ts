@@ -394,6 +394,7 @@ describe('acceptance decisions (受理)', () => {
       'matter_decided',
       'case_approved',
       'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'), // 同步发证: in the approving step
     ]);
     const state = d.current;
     expect(state.status).toBe('approved');
@@ -413,7 +414,7 @@ describe('acceptance decisions (受理)', () => {
     expect(approvedEvent.data).toEqual({ deliveryDue: '2026-10-09' });
     expect(Object.values(state.outcomes)).toEqual(['approved', 'approved', 'approved', 'approved']);
     expect(state.notices.map((n) => n.kind)).toEqual(['accepted', 'approved']);
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual(matters.map((m) => m.code));
+    expect(state.certificates.map((c) => c.matter)).toEqual(matters.map((m) => m.code));
   });
 });
 
@@ -431,7 +432,13 @@ describe('departmental opinions (并联审批)', () => {
     expect(certificatesToIssue(d.current)).toEqual([]); // nothing is issued before the whole case is decided
 
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      ...Array<string>(5).fill('certificate_issued'),
+    ]);
     const state = d.current;
     expect(state.status).toBe('approved');
     expect(state.decidedAt).toBe(new Date(T_REVIEW).toISOString());
@@ -439,25 +446,11 @@ describe('departmental opinions (并联审批)', () => {
     expect(state.tasks.every((t) => t.status === 'approved' && t.decision === 'approve')).toBe(true);
     expect(state.notices.at(-1)?.kind).toBe('approved');
     expect(state.notices.at(-1)?.id).toBe(`${CASE_NO}-N2`);
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual(RESTAURANT.map((m) => m.code));
-
-    // once a certificate is recorded it is no longer to be issued
-    const issued = evolve(state, {
-      type: 'certificate_issued',
-      at: new Date(T_REVIEW).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: {
-        certificateNo: 'C-1',
-        matter: 'FOOD_BUSINESS_LICENCE',
-        name: '食品经营许可证',
-        holderName: state.applicant.name,
-        holderIdNumber: state.applicant.idNumber,
-        issuedOn: '2026-09-22',
-      },
-    });
-    expect(certificatesToIssue(issued).map((m) => m.code)).toEqual(
-      RESTAURANT.map((m) => m.code).filter((c) => c !== 'FOOD_BUSINESS_LICENCE'),
+    // every certificate issued in the approving step, numbered from the case; none left to issue
+    expect(state.certificates.map((c) => [c.matter, c.issuedOn])).toEqual(
+      RESTAURANT.map((m) => [m.code, '2026-09-22']),
     );
+    expect(certificatesToIssue(state)).toEqual([]);
 
     // a second opinion on a decided task
     expect(violationOf(d.attempt(approve(FOOD), T_REVIEW))).toMatchObject({
@@ -674,8 +667,8 @@ describe('replay and purity', () => {
     expect(replayed).toEqual(d.current);
     expect(replayed?.seq).toBe(d.log.length);
     // 1 received + 2 supplement + 2 supplied + (accepted, notice, 1 immediate, 5 tasks) + 5 opinions
-    // + 4 matters decided by opinions + case_approved + notice
-    expect(d.log.length).toBe(1 + 2 + 2 + 8 + 5 + 4 + 2);
+    // + 4 matters decided by opinions + case_approved + notice + 5 certificates
+    expect(d.log.length).toBe(1 + 2 + 2 + 8 + 5 + 4 + 2 + 5);
   });
 
   it('replay of a refused case equals the incremental state', () => {

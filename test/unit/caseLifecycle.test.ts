@@ -20,7 +20,6 @@ import {
   DEFAULT_WARNING_DAYS,
   DELIVERY_LIMIT_DAYS,
   ESCALATED_REVIEW_DAYS,
-  certificateFor,
   certificatesToIssue,
   decide,
   outstandingMaterials,
@@ -138,18 +137,6 @@ function only<T extends CaseEvent['type']>(events: CaseEvent[], type: T): Extrac
   return found[0]!;
 }
 
-/** What the workflow does once a case is approved: record every certificate still to issue. */
-function issueCertificates(d: Driver, nowMs: number): void {
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(nowMs).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, nowMs),
-    });
-  }
-}
-
 describe('the demo matters used here', () => {
   it('match the catalogue data the hand-counted dates rest on', () => {
     const summary = (m: MatterSnapshot) => [
@@ -224,7 +211,13 @@ describe('joint matters (联办件): the lead decides after the co-departments',
 
     // the lead's decision is the matter's outcome
     const last = d.run(approve(HOUSING, 'housing-head'), at('2026-07-10'));
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      'certificate_issued',
+    ]);
     expect(only(last, 'matter_decided').data).toEqual({
       matter: 'CONSTRUCTION_COMPLETION_ACCEPTANCE',
       outcome: 'approved',
@@ -291,7 +284,13 @@ describe('escalated matters (上报件): the lower level reviews, the higher lev
 
     // the higher level decides: Mon 11-02 + 10 -> Mon 11-16
     const last = d.run(approve(CITY_HRSS, 'city-reviewer'), at('2026-11-02'));
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      'certificate_issued',
+    ]);
     expect(d.current.status).toBe('approved');
     expect(d.current.deadlines).toEqual({ deliveryDue: '2026-11-16' });
   });
@@ -612,6 +611,7 @@ describe('special procedures (特别程序, 第45条)', () => {
       'matter_decided',
       'case_approved',
       'notice_sent',
+      'certificate_issued',
     ]);
   });
 
@@ -886,12 +886,12 @@ describe('容缺受理 (accept with deficiencies)', () => {
     ]);
 
     const supplied = d.run(supply(['AD_DESIGN_DRAWING']), at('2026-07-13'));
-    expect(types(supplied)).toEqual(['materials_supplied']);
+    expect(types(supplied)).toEqual(['materials_supplied', 'certificate_issued']);
     state = d.current;
     expect(state.deficiencies).toEqual([]);
     expect(state.deadlines).toEqual({ deliveryDue: '2026-07-22' });
     expect(state.visits).toBe(2);
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual(['OUTDOOR_AD_PERMIT']);
+    expect(state.certificates.map((c) => c.matter)).toEqual(['OUTDOOR_AD_PERMIT']);
     expect(d.attempt(fire('deficiencies:red:2026-07-20'), endOfChinaDay('2026-07-20'))).toEqual({
       ok: true,
       events: [],
@@ -1027,9 +1027,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     expect(violationOf(d.attempt(pickup, at('2026-07-07')))).toMatchObject({ code: 'not_decided', status: 409 });
     d.run(approve(AD_CITY), at('2026-07-08'));
     d.run(approve(AD_TRAFFIC), at('2026-07-08', '11:00'));
-    expect(violationOf(d.attempt(pickup, at('2026-07-08'))).code).toBe('certificates_withheld');
-
-    issueCertificates(d, at('2026-07-08', '11:05'));
+    // 同步发证: the approving step issued the certificate
     expect(d.current.certificates.map((c) => [c.certificateNo, c.matter, c.issuedOn])).toEqual([
       ['ZZYM-2026-000001-01', 'OUTDOOR_AD_PERMIT', '2026-07-08'],
     ]);
@@ -1060,7 +1058,6 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     const d = approvedAd('online');
     expect(d.log[0]!.data).toMatchObject({ channel: 'online' });
     expect(d.current.visits).toBe(0);
-    issueCertificates(d, at('2026-07-08', '11:05'));
     d.run({ type: 'deliver', method: 'post', trackingNumber: 'SF1234567890', clerkId: 'clerk-02' }, at('2026-07-09'));
     expect(d.current.delivery).toEqual({
       method: 'post',
@@ -1270,7 +1267,6 @@ describe('replay of a long case', () => {
     expect(d.current.status).toBe('approved');
     // Wed 08-26 + 10 = Wed 09-09
     expect(d.current.deadlines).toEqual({ deliveryDue: '2026-09-09' });
-    issueCertificates(d, at('2026-08-26', '10:05'));
     d.run({ type: 'deliver', method: 'post', trackingNumber: 'EMS0001', clerkId: 'clerk-02' }, at('2026-08-27'));
 
     const state = d.current;

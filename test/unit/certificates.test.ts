@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { certificateFor, certificatesToIssue, decide, type CaseCommand } from '../../rules/caseDecisions.ts';
+import { certificatesToIssue, decide, type CaseCommand } from '../../rules/caseDecisions.ts';
 import { replay, type CaseEvent } from '../../rules/caseModel.ts';
 import { certificatePayload } from '../../rules/certificateSignature.ts';
 import {
@@ -31,15 +31,6 @@ function approvedWithCertificate(): Driver {
       { type: 'give_opinion', taskId, decision: 'approve', reviewerId: `${department}-r` },
       cst('2026-07-08 10:00'),
     );
-  }
-  const nowMs = cst('2026-07-08 10:00');
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(nowMs).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, nowMs),
-    });
   }
   return d;
 }

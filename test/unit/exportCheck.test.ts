@@ -8,7 +8,6 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assembleCaseFile, signCaseFile } from '../../api/caseExport.ts';
 import { signingKeyFromPem, type SigningKey } from '../../infra/signingKey.ts';
-import { certificateFor, certificatesToIssue } from '../../rules/caseDecisions.ts';
 import type { CaseEvent } from '../../rules/caseModel.ts';
 import { certificatePayload } from '../../rules/certificateSignature.ts';
 import { eventHash, extendChain } from '../../rules/hashChain.ts';
@@ -37,14 +36,6 @@ function recordedCase(extra: CaseEvent[] = []) {
   const decided = cst('2026-07-08 15:00');
   for (const task of d.current.tasks) {
     d.run({ type: 'give_opinion', taskId: task.id, decision: 'approve', reviewerId: `${task.department}-r1` }, decided);
-  }
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(decided).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, decided),
-    });
   }
   for (const e of extra) d.record(e);
   const caseNo = d.current.caseNo;

@@ -13,7 +13,6 @@ import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { finalStatuses, replay } from '../../rules/caseModel.ts';
 import {
   ESCALATED_REVIEW_DAYS,
-  certificateFor,
   certificatesToIssue,
   decide,
   matterResults,
@@ -108,18 +107,6 @@ function acceptedCase(rules: 1 | 2 = 2, matters = RESTAURANT, materials = ALL_RE
   return d;
 }
 
-/** What the workflow does after each step: record the certificates still to issue. */
-function issueCertificates(d: Driver, nowMs: number): void {
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(nowMs).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, nowMs),
-    });
-  }
-}
-
 const statusOf = (state: CaseState, taskId: string) => state.tasks.find((t) => t.id === taskId)?.status;
 
 describe('theme services, rules 2: each matter its own outcome', () => {
@@ -166,7 +153,13 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     d.run(refuse(AD_TRAFFIC, reason), T_REVIEW);
     d.run(approve(FIRE), T_REVIEW);
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_partially_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_partially_approved',
+      'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'), // 同步发证: the approved matters only
+    ]);
     const state = d.current;
     expect(state.status).toBe('partially_approved');
     expect(finalStatuses).toContain('partially_approved');
@@ -204,7 +197,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     );
     expect(notice.body).toContain('十个工作日内');
 
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual([
+    expect(state.certificates.map((c) => c.matter)).toEqual([
       'BUSINESS_REGISTRATION',
       'FOOD_BUSINESS_LICENCE',
       'FIRE_SAFETY_INSPECTION',
@@ -212,10 +205,6 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     ]);
     // like an approval: a delivery deadline is watched, and the certificates are delivered
     expect(pendingTimers(state).map((t) => t.id)).toEqual(['delivery:yellow:2026-10-13', 'delivery:red:2026-10-13']);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'pickup', clerkId: 'clerk-01' }, T_DELIVER)).code).toBe(
-      'certificates_withheld',
-    );
-    issueCertificates(d, T_REVIEW);
     expect(d.current.certificates.map((c) => c.matter)).not.toContain('OUTDOOR_AD_PERMIT');
     expect(certificatesToIssue(d.current)).toEqual([]);
     d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-01' }, T_DELIVER);
@@ -259,10 +248,16 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     const d = acceptedCase();
     for (const id of [FOOD, AD_LEAD, AD_TRAFFIC, FIRE]) d.run(approve(id), T_REVIEW);
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      ...Array<string>(5).fill('certificate_issued'),
+    ]);
     expect(d.current.status).toBe('approved');
     expect(d.current.notices.at(-1)?.kind).toBe('approved');
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual(RESTAURANT.map((m) => m.code));
+    expect(d.current.certificates.map((c) => c.matter)).toEqual(RESTAURANT.map((m) => m.code));
   });
 
   it('the same approvals give the same events under both rules (only refusals differ)', () => {
@@ -300,7 +295,13 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     d.run({ type: 'supply_materials', materials: ['FOOD_SAFETY_RULES'], channel: 'online' }, cst('2026-09-24 10:00'));
     expect(statusOf(d.current, FOOD)).toBe('open');
     const last = d.run(approve(FOOD), cst('2026-09-24 11:00'));
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_partially_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_partially_approved',
+      'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'),
+    ]);
     expect(matterResults(d.current).map((r) => [r.matter, r.outcome])).toEqual([
       ['BUSINESS_REGISTRATION', 'approved'],
       ['FOOD_BUSINESS_LICENCE', 'approved'],
@@ -351,7 +352,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     });
     expect(d.current.status).toBe('partially_approved');
     expect(d.current.reasons).toEqual(['市市场监督管理局：经营场所与申报不符']);
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual(['CONSTRUCTION_COMPLETION_ACCEPTANCE']);
+    expect(d.current.certificates.map((c) => c.matter)).toEqual(['CONSTRUCTION_COMPLETION_ACCEPTANCE']);
   });
 
   it('容缺: a partially approved case withholds its certificates until the missing material arrives', () => {
@@ -373,7 +374,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(Object.keys(d.current.deadlines).sort()).toEqual(['deficienciesDue', 'deliveryDue']);
     expect(certificatesToIssue(d.current)).toEqual([]);
     d.run({ type: 'supply_materials', materials: ['WATER_QUALITY_REPORT'] }, T_DELIVER);
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual([
+    expect(d.current.certificates.map((c) => c.matter)).toEqual([
       'BUSINESS_REGISTRATION',
       'FOOD_BUSINESS_LICENCE',
       'FIRE_SAFETY_INSPECTION',
