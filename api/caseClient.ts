@@ -29,6 +29,7 @@ import {
 import type { caseWorkflow } from '../workflows/caseWorkflow.ts';
 import type { RecordedCase } from './caseRecord.ts';
 import { ApiError } from './errors.ts';
+import { ruleError } from './ruleStatus.ts';
 
 export interface EngineDeps {
   temporal: Client;
@@ -124,10 +125,7 @@ async function reopenCase<H extends CaseUpdateName>(
   const decision = decide(state, { type: commandTypes[name], ...rest } as CaseCommand, Date.parse(at), {
     certificatePrefix: () => closed.input.certificatePrefix,
   });
-  if (!decision.ok) {
-    const v = decision.violation;
-    throw new ApiError(v.status, v.code, v.message, v.field);
-  }
+  if (!decision.ok) throw ruleError(decision.violation);
   const start = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseNo,
     taskQueue: deps.taskQueue,
@@ -259,7 +257,7 @@ export async function queryCase(deps: EngineDeps, caseNo: string): Promise<CaseS
 async function engineError(deps: EngineDeps, caseNo: string, error: unknown, aboutTask: boolean): Promise<ApiError> {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const violation = error.cause.details?.[0] as RuleViolation | undefined;
-    if (violation?.code) return new ApiError(violation.status, violation.code, violation.message, violation.field);
+    if (violation?.code) return ruleError(violation);
   }
   if (error instanceof WorkflowNotFoundError || isCompletedError(error)) {
     if (await deps.caseExists(caseNo).catch(() => false)) {

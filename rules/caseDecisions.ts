@@ -182,8 +182,8 @@ function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs
   if (command.type === 'submit') return submit(buffer, command, today);
   if (!state) {
     return 'taskId' in command
-      ? violation(404, 'task_not_found', `审查任务 ${command.taskId} 不存在`, 'taskId')
-      : violation(404, 'case_not_found', '办件不存在', 'caseNo');
+      ? violation('task_not_found', `审查任务 ${command.taskId} 不存在`, 'taskId')
+      : violation('case_not_found', '办件不存在', 'caseNo');
   }
   switch (command.type) {
     case 'decide_acceptance':

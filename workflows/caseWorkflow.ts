@@ -81,7 +81,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     if (!decision.ok) return decision.violation;
     const events = decision.events;
     const next = events.reduce<CaseState | undefined>(evolve, state);
-    if (!next) return { status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
+    if (!next) return { code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
     if (events.length > 0) {
       const extended = extendChain(next.caseNo, chain, next.seq - events.length + 1, events);
       await recordCase(extended.chained, next);
@@ -136,7 +136,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   }
 
   function requireState(): CaseState {
-    if (!state) throw ruleFailure({ status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
+    if (!state) throw ruleFailure({ code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
     return state;
   }
 

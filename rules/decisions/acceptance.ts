@@ -39,7 +39,7 @@ export function submit(
   if (buffer.state) return buffer.ok(); // a retried submission: the case already exists
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(command, code));
   if (notAllowed) {
-    return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+    return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   }
   buffer.push(staffActor('clerk', command.receivedBy.clerkId, command.by), {
     type: 'received',
@@ -71,12 +71,12 @@ export function decideAcceptance(
   const state = buffer.current;
   const clerk: Actor = staffActor('clerk', command.clerkId, command.by);
   if (state.status !== 'received') {
-    return violation(409, 'acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
+    return violation('acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
   }
   const missing = outstandingMaterials(state);
   switch (command.decision) {
     case 'reject': {
-      if (!command.reason?.trim()) return violation(422, 'reason_required', '不予受理必须书面说明理由', 'reason');
+      if (!command.reason?.trim()) return violation('reason_required', '不予受理必须书面说明理由', 'reason');
       const s = buffer.push(clerk, { type: 'not_accepted', data: { reason: command.reason } });
       buffer.push(clerk, {
         type: 'notice_sent',
@@ -86,7 +86,7 @@ export function decideAcceptance(
     }
     case 'supplement': {
       if (missing.length === 0) {
-        return violation(409, 'nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
+        return violation('nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
       }
       // 一次性告知: what a previous notice already asked for cannot be asked for again as if new; and everything
       // missing goes into this one notice.
@@ -96,17 +96,16 @@ export function decideAcceptance(
     case 'accept_with_deficiencies': {
       const deficiencies = [...new Set(command.deficiencies ?? [])];
       if (deficiencies.length === 0) {
-        return violation(422, 'deficiencies_required', '容缺受理必须列明容缺的材料', 'deficiencies');
+        return violation('deficiencies_required', '容缺受理必须列明容缺的材料', 'deficiencies');
       }
       const missingCodes = new Set(missing.map((m) => m.code));
       const notMissing = deficiencies.find((code) => !missingCodes.has(code));
       if (notMissing) {
-        return violation(422, 'not_deficient', `材料 ${notMissing} 并未缺少，不能列为容缺材料`, 'deficiencies');
+        return violation('not_deficient', `材料 ${notMissing} 并未缺少，不能列为容缺材料`, 'deficiencies');
       }
       const stillMissing = missing.filter((m) => !deficiencies.includes(m.code));
       if (stillMissing.length > 0) {
         return violation(
-          409,
           'materials_missing',
           `除容缺材料外仍缺少：${stillMissing.map((m) => m.name).join('、')}`,
           'deficiencies',
@@ -114,22 +113,16 @@ export function decideAcceptance(
       }
       // A date that does not exist would make every later deadline computation throw: the case could never move.
       if (command.deficienciesDue !== undefined && !isCalendarDate(command.deficienciesDue)) {
-        return violation(
-          422,
-          'invalid_date',
-          `容缺补齐期限 ${command.deficienciesDue} 不是有效日期`,
-          'deficienciesDue',
-        );
+        return violation('invalid_date', `容缺补齐期限 ${command.deficienciesDue} 不是有效日期`, 'deficienciesDue');
       }
       const due = command.deficienciesDue ?? addWorkingDays(today, supplementLimitDays(state.matters));
-      if (due <= today) return violation(422, 'due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
+      if (due <= today) return violation('due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
       accept(buffer, clerk, today, today, false, { deficiencies, due });
       return buffer.ok();
     }
     case 'accept':
       if (missing.length > 0) {
         return violation(
-          409,
           'materials_missing',
           `申请材料不齐全，不能受理，缺少：${missing.map((m) => m.name).join('、')}`,
           'decision',
@@ -221,15 +214,15 @@ export function supplyMaterials(
   const deficient =
     state.deficiencies.length > 0 && !['not_accepted', 'refused', 'withdrawn', 'terminated'].includes(state.status);
   if (!awaiting && !deficient) {
-    return violation(409, 'no_supplement_requested', '当前没有待补正的材料', 'materials');
+    return violation('no_supplement_requested', '当前没有待补正的材料', 'materials');
   }
   const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
   const unknown = command.materials.filter((code) => !known.has(code));
   if (unknown.length > 0) {
-    return violation(422, 'unknown_material', `本办件不需要以下材料：${unknown.join('、')}`, 'materials');
+    return violation('unknown_material', `本办件不需要以下材料：${unknown.join('、')}`, 'materials');
   }
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(state, code));
-  if (notAllowed) return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+  if (notAllowed) return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   const round = state.supplementRounds.at(-1);
   const reviewStage = awaiting && round?.stage === 'review';
   const after = [...command.materials, ...(command.commitments ?? [])];

@@ -15,16 +15,16 @@ export function requestExtension(
 ): Decision {
   const state = buffer.current;
   if (state.status !== 'in_review' && state.status !== 'awaiting_supplement') {
-    return violation(409, 'not_in_review', '只有审查中的办件可以申请延期', 'caseNo');
+    return violation('not_in_review', '只有审查中的办件可以申请延期', 'caseNo');
   }
   if (!state.tasks.some((t) => t.department === command.department)) {
-    return violation(403, 'department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
+    return violation('department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
   }
   if (state.extensions.some((x) => x.status === 'approved')) {
-    return violation(409, 'extension_already_granted', '本办件已延期一次，法定期限只能延长一次', 'caseNo');
+    return violation('extension_already_granted', '本办件已延期一次，法定期限只能延长一次', 'caseNo');
   }
   if (state.extensions.some((x) => x.status === 'requested')) {
-    return violation(409, 'extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
+    return violation('extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
   }
   const days = extensionDaysFor(state.limits);
   buffer.push(staffActor('reviewer', command.reviewerId, command.by), {
@@ -46,19 +46,14 @@ export function decideExtension(
 ): Decision {
   const state = buffer.current;
   const extension = state.extensions.find((x) => x.id === command.extensionId);
-  if (!extension) return violation(404, 'extension_not_found', `延期申请 ${command.extensionId} 不存在`, 'id');
+  if (!extension) return violation('extension_not_found', `延期申请 ${command.extensionId} 不存在`, 'id');
   if (command.department !== undefined && command.department !== extension.department) {
-    return violation(
-      403,
-      'not_your_department',
-      `该延期申请由 ${extension.department} 提出，只能由该部门负责人审批`,
-      'id',
-    );
+    return violation('not_your_department', `该延期申请由 ${extension.department} 提出，只能由该部门负责人审批`, 'id');
   }
   if (extension.status !== 'requested') {
-    return violation(409, 'extension_already_decided', '该延期申请已审批', 'id');
+    return violation('extension_already_decided', '该延期申请已审批', 'id');
   }
-  if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
+  if (finalStatuses.includes(state.status)) return violation('already_decided', '办件已办结', 'caseNo');
   const head: Actor = staffActor('reviewer', command.headId, command.by);
   const s = buffer.push(head, {
     type: 'extension_decided',
@@ -89,10 +84,10 @@ export function startSpecialProcedure(
   const found = findTask(state, command.taskId);
   if ('ok' in found) return found;
   if (!Number.isInteger(command.expectedWorkingDays) || command.expectedWorkingDays < 1) {
-    return violation(422, 'invalid_field', '预计工作日数必须是正整数', 'expectedWorkingDays');
+    return violation('invalid_field', '预计工作日数必须是正整数', 'expectedWorkingDays');
   }
   if (state.specialProcedures.some((p) => p.taskId === found.id && !p.endedOn)) {
-    return violation(409, 'special_procedure_running', '该任务已有进行中的特别程序', 'taskId');
+    return violation('special_procedure_running', '该任务已有进行中的特别程序', 'taskId');
   }
   const id = `${state.caseNo}-P${state.specialProcedures.length + 1}`;
   const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
@@ -129,9 +124,9 @@ export function endSpecialProcedure(
 ): Decision {
   const state = buffer.current;
   const procedure = state.specialProcedures.find((p) => p.id === command.procedureId && p.taskId === command.taskId);
-  if (!procedure) return violation(404, 'special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
-  if (procedure.endedOn) return violation(409, 'special_procedure_ended', '该特别程序已结束', 'id');
-  if (finalStatuses.includes(state.status)) return violation(409, 'already_decided', '办件已办结', 'caseNo');
+  if (!procedure) return violation('special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
+  if (procedure.endedOn) return violation('special_procedure_ended', '该特别程序已结束', 'id');
+  if (finalStatuses.includes(state.status)) return violation('already_decided', '办件已办结', 'caseNo');
   const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
   const since = state.clock.pausedSince ?? procedure.startedOn;
   buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
@@ -143,13 +138,13 @@ export function endSpecialProcedure(
 export function markUrgent(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'mark_urgent' }>): Decision {
   const state = buffer.current;
   if (finalStatuses.includes(state.status)) {
-    return violation(409, 'already_decided', `办件已办结（${state.status}），不能标记为急办件`, 'caseNo');
+    return violation('already_decided', `办件已办结（${state.status}），不能标记为急办件`, 'caseNo');
   }
   if (state.urgent) {
-    return violation(409, 'already_urgent', `办件已于 ${state.urgent.at} 标记为急办件`, 'caseNo');
+    return violation('already_urgent', `办件已于 ${state.urgent.at} 标记为急办件`, 'caseNo');
   }
   const reason = command.reason?.trim();
-  if (!reason) return violation(422, 'reason_required', '标记急办件必须说明理由', 'reason');
+  if (!reason) return violation('reason_required', '标记急办件必须说明理由', 'reason');
   buffer.push(staffActor('supervisor', command.supervisorId, command.by), {
     type: 'marked_urgent',
     data: { reason, by: command.supervisorId },

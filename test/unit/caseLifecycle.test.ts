@@ -636,7 +636,7 @@ describe('special procedures (特别程序, 第45条)', () => {
     d.run({ type: 'withdraw' }, at('2026-07-08'));
     expect(d.current.deadlines).toEqual({});
     const decision = d.attempt(endProcedure(P1), at('2026-07-10'));
-    expect(decision).toMatchObject({ ok: false, violation: { status: 409, code: 'already_decided' } });
+    expect(violationOf(decision)).toMatchObject({ status: 409, code: 'already_decided' });
     expect(d.current.status).toBe('withdrawn');
     expect(d.current.deadlines).toEqual({});
   });
@@ -1006,7 +1006,7 @@ describe('告知承诺 and the certificate library', () => {
       fromLibrary: [{ material: 'BUSINESS_LICENCE', certificateNo: 'ZZ2026-000123-01' }],
     });
     const request = d.attempt(askFor(AD_CITY, ['BUSINESS_LICENCE'], '请提交营业执照复印件'), at('2026-07-07'));
-    expect(request).toMatchObject({ ok: false, violation: { status: 409, code: 'material_in_library' } });
+    expect(violationOf(request)).toMatchObject({ status: 409, code: 'material_in_library' });
     d.run(approve(AD_TRAFFIC), at('2026-07-07', '11:00'));
     const asked = d.current.notices.flatMap((n) => n.items ?? []).map((i) => i.code);
     expect(asked).not.toContain('BUSINESS_LICENCE');

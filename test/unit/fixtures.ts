@@ -6,6 +6,7 @@ import { evolve } from '../../rules/caseModel.ts';
 import type { CaseCommand, Decision, RuleViolation } from '../../rules/caseDecisions.ts';
 import { decide } from '../../rules/caseDecisions.ts';
 import type { Catalogue, MatterSnapshot } from '../../rules/catalogue.ts';
+import { ruleStatus } from '../../api/ruleStatus.ts';
 import { snapshotMatter } from '../../rules/catalogue.ts';
 
 /** The demo catalogue, read the way db/catalogue.ts reads it. */
@@ -71,10 +72,10 @@ export function eventsOf(decision: Decision): CaseEvent[] {
   return decision.events;
 }
 
-/** Expect a rule violation and return it. */
-export function violationOf(decision: Decision): RuleViolation {
+/** Expect a rule violation and return it, with the HTTP status the API answers it with. */
+export function violationOf(decision: Decision): RuleViolation & { status: number } {
   if (decision.ok) throw new Error(`expected a violation, got ${decision.events.length} events`);
-  return decision.violation;
+  return { ...decision.violation, status: ruleStatus(decision.violation.code) };
 }
 
 /**
