@@ -4,8 +4,8 @@
  * rectified within 15 working days; configurable). Staff may appeal a rating (申诉); a supervisor upholds or voids it,
  * and a voided rating leaves the figures. Pure: the deciding half of these commands, called from `decide`.
  */
-import type { Actor, ActorDetails, CaseEvent, CaseState } from './caseModel.ts';
-import { evolve, finalStatuses, staffActor } from './caseModel.ts';
+import type { Actor, CaseEvent, CaseState } from './caseModel.ts';
+import { evolve, finalStatuses } from './caseModel.ts';
 import { addWorkingDays, type IsoDate } from './workingDays.ts';
 
 export const RATING_LEVELS = [
@@ -70,25 +70,25 @@ export type RatingEvent =
       data: { decision: 'uphold' | 'void'; reason: string; by: string };
     };
 
-export type RatingCommand =
-  | {
-      type: 'rate';
-      queryCode: string;
-      level: RatingLevel;
-      comment?: string;
-      channel?: RatingChannel;
-      /** Working days a follow-up gets (configuration, stamped by the API so the history keeps it). */
-      followUpDays?: number;
-    }
-  | { type: 'reply_follow_up'; department: string; text: string; reviewerId: string; by?: ActorDetails }
-  | { type: 'appeal_rating'; department: string; reason: string; reviewerId: string; by?: ActorDetails }
-  | {
-      type: 'decide_rating_appeal';
-      decision: 'uphold' | 'void';
-      reason: string;
-      supervisorId: string;
-      by?: ActorDetails;
-    };
+/** What the rating commands say (who gave them is the command's actor). */
+export interface RatingCommandData {
+  rate: {
+    queryCode: string;
+    level: RatingLevel;
+    comment?: string;
+    channel?: RatingChannel;
+    /** Working days a follow-up gets (configuration, stamped by the API so the history keeps it). */
+    followUpDays?: number;
+  };
+  reply_follow_up: { department: string; text: string };
+  appeal_rating: { department: string; reason: string };
+  decide_rating_appeal: { decision: 'uphold' | 'void'; reason: string };
+}
+
+/** A rating command as its decider reads it: its type, data and actor. */
+export type RatingStep = {
+  [T in keyof RatingCommandData]: { type: T } & RatingCommandData[T] & { actor: Actor };
+}[keyof RatingCommandData];
 
 interface Violation {
   code: string;
@@ -147,7 +147,7 @@ export function departmentConcerned(state: CaseState): { code: string; name: str
   return { code: lead?.code ?? '', name: lead?.name ?? '' };
 }
 
-export function decideRating(state: CaseState, command: RatingCommand, at: string, today: IsoDate): Result {
+export function decideRating(state: CaseState, command: RatingStep, at: string, today: IsoDate): Result {
   const events: CaseEvent[] = [];
   let current = state;
   const push = (actor: Actor, event: RatingEvent) => {
@@ -196,9 +196,9 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
         return refuse('not_follow_up_department', `整改由${followUp.departmentName}负责`, 'department');
       }
       if (followUp.status !== 'open') return refuse('follow_up_closed', '该整改已答复或已撤销', 'caseNo');
-      push(staffActor('reviewer', command.reviewerId, command.by), {
+      push(command.actor, {
         type: 'follow_up_replied',
-        data: { id: followUp.id, text: command.text.trim(), by: command.reviewerId, on: today },
+        data: { id: followUp.id, text: command.text.trim(), by: command.actor.id, on: today },
       });
       return { ok: true, events };
     }
@@ -212,9 +212,9 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
         return refuse('department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
       }
       if (state.rating.appeal) return refuse('already_appealed', '该评价已申诉过，不能重复申诉', 'caseNo');
-      push(staffActor('reviewer', command.reviewerId, command.by), {
+      push(command.actor, {
         type: 'rating_appealed',
-        data: { department: command.department, reason: command.reason.trim(), by: command.reviewerId },
+        data: { department: command.department, reason: command.reason.trim(), by: command.actor.id },
       });
       return { ok: true, events };
     }
@@ -222,9 +222,9 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
       const appeal = state.rating?.appeal;
       if (!appeal) return refuse('appeal_not_found', '该评价没有申诉', 'caseNo');
       if (appeal.decision) return refuse('appeal_already_decided', '该申诉已处理', 'decision');
-      push(staffActor('supervisor', command.supervisorId, command.by), {
+      push(command.actor, {
         type: 'rating_appeal_decided',
-        data: { decision: command.decision, reason: command.reason.trim(), by: command.supervisorId },
+        data: { decision: command.decision, reason: command.reason.trim(), by: command.actor.id },
       });
       return { ok: true, events };
     }

@@ -40,6 +40,7 @@ import {
 } from './caseMessages.ts';
 import { RecentIds } from './recentIds.ts';
 import { serialised } from './serialised.ts';
+import { upcastCommand } from './upcastCommand.ts';
 
 // The record is written by a local activity: one step of the case costs no extra round trip through the engine, and
 // the activity is idempotent (events keyed by case and sequence number), so a re-run after a crash writes nothing twice.
@@ -73,11 +74,8 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
 
   const context = { certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix };
 
-  /** A person's command takes effect at the API's stamp; a timer's at the clock (the rules keep it after the last event). */
-  const givenTime = (at: string | undefined) => (at ? Date.parse(at) : clock.now());
-
-  async function apply(command: CaseCommand, at?: string): Promise<RuleViolation | undefined> {
-    const decision = decide(state, command, givenTime(at), context);
+  async function apply(command: CaseCommand): Promise<RuleViolation | undefined> {
+    const decision = decide(state, command, context);
     if (!decision.ok) return decision.violation;
     const events = decision.events;
     const next = events.reduce<CaseState | undefined>(evolve, state);
@@ -93,26 +91,25 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   }
 
   for (const name of Object.keys(commandTypes) as CaseUpdateName[]) {
-    const type = commandTypes[name];
-    const command = ({ at: _at, ...rest }: { at: string }) => ({ type, ...rest }) as CaseCommand;
+    const command = (input: unknown) => upcastCommand(commandTypes[name], input);
     setHandler(
       caseUpdates[name],
-      (input: { at: string }) =>
+      (input: unknown) =>
         exclusive(async () => {
           const id = currentUpdateInfo()?.id;
           if (id && recent.has(id)) return answer(recent.created(id));
           const before = state;
-          const violation = await apply(command(input), input.at);
+          const violation = await apply(command(input));
           if (violation) throw ruleFailure(violation);
           const created = createdItem(before, requireState());
           if (id) recent.add(id, created);
           return answer(created);
         }),
       {
-        validator: (input: { at: string }) => {
+        validator: (input: unknown) => {
           const id = currentUpdateInfo()?.id;
           if (id && recent.has(id)) return; // applied in an earlier run (before continue-as-new): answered as such
-          const decision: Decision = decide(state, command(input), givenTime(input.at));
+          const decision: Decision = decide(state, command(input));
           if (!decision.ok) throw ruleFailure(decision.violation);
         },
       },
@@ -168,7 +165,13 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     // One wake-up per case: the earliest deadline. A moved deadline (pause, extension) just changes the next wait.
     const delayMs = Math.max(1, clock.realDelayUntil(next.dueAt));
     if (!(await condition(() => changed, delayMs))) {
-      await exclusive(() => apply({ type: 'timer_fired', timerId: next.id }));
+      await exclusive(() =>
+        apply({
+          type: 'timer_fired',
+          data: { timerId: next.id },
+          meta: { actor: { kind: 'system', id: 'system' }, at: new Date(clock.now()).toISOString() },
+        }),
+      );
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Database } from '../../db/client.ts';
 import {
   actingFor,
   actorDetails,
+  actorKinds,
   decide,
   isAction,
   roleNames,
@@ -16,6 +17,7 @@ import {
   type SessionLimits,
   type StaffUser,
 } from '../../rules/access.ts';
+import type { Actor } from '../../rules/caseModel.ts';
 import { maskIdNumber } from '../../rules/identity.ts';
 import { ApiError } from '../errors.ts';
 import { maskPersonalData } from './personalData.ts';
@@ -136,7 +138,7 @@ export function actingDepartment(user: StaffUser, department: string, field = 'd
   return acting;
 }
 
-/** The command fields naming the actor, from the session (never from the body). */
-export function commandActor(user: StaffUser, acting?: { department: string; onBehalfOf?: string }) {
-  return { by: actorDetails(user, acting) };
+/** Who gives a command, from the session (never from the body), as the case's events record them. */
+export function commandActor(user: StaffUser, acting?: { department: string; onBehalfOf?: string }): Actor {
+  return { kind: actorKinds[user.role], id: user.username, ...actorDetails(user, acting) };
 }

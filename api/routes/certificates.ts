@@ -17,11 +17,11 @@ import {
 } from '../../rules/certificateVerification.ts';
 import type { ApiDeps } from '../app.ts';
 import { renderCertificatePage, renderVerificationPage } from '../certificatePage.ts';
-import { callCase } from '../caseClient.ts';
+import { commandCase } from '../caseCommand.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { IdempotencyHeaders } from '../schemas.ts';
-import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
+import { actingDepartment, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -214,18 +214,14 @@ export const certificateRoutes =
           .where(eq(certificates.certificateNo, number));
         if (!row) throw new ApiError(404, 'certificate_not_found', `证照 ${number} 不存在`, 'number');
         // A certificate outlives its case: a closed case's workflow is reopened for this command.
-        const { state } = await callCase(
+        const acting = actingDepartment(staffOf(request), request.body.department);
+        const { state } = await commandCase(
           deps,
+          request,
           row.caseNo,
           'revokeCertificate',
-          {
-            certificateNo: number,
-            ...request.body,
-            reviewerId: staffOf(request).username,
-            ...commandActor(staffOf(request), actingDepartment(staffOf(request), request.body.department)),
-          },
-          request.headers['idempotency-key'],
-          { reopen: true },
+          { certificateNo: number, ...request.body },
+          { acting, reopen: true },
         );
         return { certificate: state.certificates.find((c) => c.certificateNo === number), case: caseView(state) };
       },

@@ -1,7 +1,6 @@
 /** Acceptance (受理): submission, the acceptance decision, the one-time notice (一次性告知) and supplied materials. */
 import type { Actor, CaseState, ReviewTask } from '../caseModel.ts';
-import { staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import type { Step } from '../caseDecisions.ts';
 import { missingMaterials } from '../materials.ts';
 import { acceptedNotice, notAcceptedNotice, supplementNotice, type MissingMaterial } from '../notices.ts';
 import { addWorkingDays, isCalendarDate, workingDaysBetween, type IsoDate } from '../workingDays.ts';
@@ -31,17 +30,13 @@ function commitmentAllowed(state: Pick<CaseState, 'matters'>, code: string): boo
   return state.matters.some((m) => m.materials.some((x) => x.code === code && x.commitmentAllowed));
 }
 
-export function submit(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'submit' }>,
-  today: IsoDate,
-): Decision {
+export function submit(buffer: EventBuffer, command: Step<'submit'>, today: IsoDate): Decision {
   if (buffer.state) return buffer.ok(); // a retried submission: the case already exists
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(command, code));
   if (notAllowed) {
     return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   }
-  buffer.push(staffActor('clerk', command.receivedBy.clerkId, command.by), {
+  buffer.push(command.actor, {
     type: 'received',
     data: {
       caseNo: command.caseNo,
@@ -54,7 +49,7 @@ export function submit(
       ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
       ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
       channel: command.channel ?? 'window',
-      receivedBy: command.receivedBy,
+      receivedBy: { clerkId: command.actor.id, window: command.window },
       receivedOn: today,
       acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
       ...(command.rules ? { rules: command.rules } : {}),
@@ -63,13 +58,9 @@ export function submit(
   return buffer.ok();
 }
 
-export function decideAcceptance(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'decide_acceptance' }>,
-  today: IsoDate,
-): Decision {
+export function decideAcceptance(buffer: EventBuffer, command: Step<'decide_acceptance'>, today: IsoDate): Decision {
   const state = buffer.current;
-  const clerk: Actor = staffActor('clerk', command.clerkId, command.by);
+  const clerk: Actor = command.actor;
   if (state.status !== 'received') {
     return violation('acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
   }
@@ -204,11 +195,7 @@ export function accept(
   concludeIfDecided(buffer, actor, today);
 }
 
-export function supplyMaterials(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'supply_materials' }>,
-  today: IsoDate,
-): Decision {
+export function supplyMaterials(buffer: EventBuffer, command: Step<'supply_materials'>, today: IsoDate): Decision {
   const state = buffer.current;
   const awaiting = state.status === 'awaiting_supplement';
   const deficient =
@@ -227,9 +214,7 @@ export function supplyMaterials(
   const reviewStage = awaiting && round?.stage === 'review';
   const after = [...command.materials, ...(command.commitments ?? [])];
   const completeForAcceptance = awaiting && !reviewStage && outstandingMaterials(state, after).length === 0;
-  const applicant: Actor = command.by
-    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
-    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.actor;
   buffer.push(applicant, {
     type: 'materials_supplied',
     data: {

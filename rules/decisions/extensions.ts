@@ -1,7 +1,7 @@
 /** The running clock (期限的延长与中止): extensions (延期), special procedures (特别程序) and urgent cases (急办件). */
 import type { Actor } from '../caseModel.ts';
-import { finalStatuses, staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import { finalStatuses } from '../caseModel.ts';
+import type { Step } from '../caseDecisions.ts';
 import { extensionNotice, specialProcedureNotice } from '../notices.ts';
 import type { IsoDate } from '../workingDays.ts';
 import { resumeClock } from './acceptance.ts';
@@ -9,10 +9,7 @@ import { SYSTEM, violation, type Decision, type EventBuffer } from './buffer.ts'
 import { extensionDaysFor } from './limits.ts';
 import { findTask } from './review.ts';
 
-export function requestExtension(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'request_extension' }>,
-): Decision {
+export function requestExtension(buffer: EventBuffer, command: Step<'request_extension'>): Decision {
   const state = buffer.current;
   if (state.status !== 'in_review' && state.status !== 'awaiting_supplement') {
     return violation('not_in_review', '只有审查中的办件可以申请延期', 'caseNo');
@@ -27,23 +24,20 @@ export function requestExtension(
     return violation('extension_pending', '已有延期申请等待部门负责人审批', 'caseNo');
   }
   const days = extensionDaysFor(state.limits);
-  buffer.push(staffActor('reviewer', command.reviewerId, command.by), {
+  buffer.push(command.actor, {
     type: 'extension_requested',
     data: {
       id: `${state.caseNo}-X${state.extensions.length + 1}`,
       department: command.department,
       reason: command.reason,
-      requestedBy: command.reviewerId,
+      requestedBy: command.actor.id,
       days,
     },
   });
   return buffer.ok();
 }
 
-export function decideExtension(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'decide_extension' }>,
-): Decision {
+export function decideExtension(buffer: EventBuffer, command: Step<'decide_extension'>): Decision {
   const state = buffer.current;
   const extension = state.extensions.find((x) => x.id === command.extensionId);
   if (!extension) return violation('extension_not_found', `延期申请 ${command.extensionId} 不存在`, 'id');
@@ -54,10 +48,10 @@ export function decideExtension(
     return violation('extension_already_decided', '该延期申请已审批', 'id');
   }
   if (finalStatuses.includes(state.status)) return violation('already_decided', '办件已办结', 'caseNo');
-  const head: Actor = staffActor('reviewer', command.headId, command.by);
+  const head: Actor = command.actor;
   const s = buffer.push(head, {
     type: 'extension_decided',
-    data: { id: extension.id, decision: command.decision, headId: command.headId, days: extension.days },
+    data: { id: extension.id, decision: command.decision, headId: command.actor.id, days: extension.days },
   });
   if (command.decision === 'approve') {
     buffer.push(SYSTEM, {
@@ -77,7 +71,7 @@ export function decideExtension(
 
 export function startSpecialProcedure(
   buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'start_special_procedure' }>,
+  command: Step<'start_special_procedure'>,
   today: IsoDate,
 ): Decision {
   const state = buffer.current;
@@ -90,7 +84,7 @@ export function startSpecialProcedure(
     return violation('special_procedure_running', '该任务已有进行中的特别程序', 'taskId');
   }
   const id = `${state.caseNo}-P${state.specialProcedures.length + 1}`;
-  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
+  const reviewer: Actor = command.actor;
   buffer.push(reviewer, { type: 'clock_paused', data: { reason: `special_procedure:${id}`, since: today } });
   const s = buffer.push(reviewer, {
     type: 'special_procedure_started',
@@ -119,7 +113,7 @@ export function startSpecialProcedure(
 
 export function endSpecialProcedure(
   buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'end_special_procedure' }>,
+  command: Step<'end_special_procedure'>,
   today: IsoDate,
 ): Decision {
   const state = buffer.current;
@@ -127,7 +121,7 @@ export function endSpecialProcedure(
   if (!procedure) return violation('special_procedure_not_found', `特别程序 ${command.procedureId} 不存在`, 'id');
   if (procedure.endedOn) return violation('special_procedure_ended', '该特别程序已结束', 'id');
   if (finalStatuses.includes(state.status)) return violation('already_decided', '办件已办结', 'caseNo');
-  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
+  const reviewer: Actor = command.actor;
   const since = state.clock.pausedSince ?? procedure.startedOn;
   buffer.push(reviewer, { type: 'special_procedure_ended', data: { id: procedure.id, endedOn: today } });
   resumeClock(buffer, reviewer, `special_procedure:${procedure.id}`, since, today);
@@ -135,7 +129,7 @@ export function endSpecialProcedure(
 }
 
 /** 急办件: a supervisor marks a running case urgent, with a reason; every inbox then lists its tasks first. */
-export function markUrgent(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'mark_urgent' }>): Decision {
+export function markUrgent(buffer: EventBuffer, command: Step<'mark_urgent'>): Decision {
   const state = buffer.current;
   if (finalStatuses.includes(state.status)) {
     return violation('already_decided', `办件已办结（${state.status}），不能标记为急办件`, 'caseNo');
@@ -145,9 +139,9 @@ export function markUrgent(buffer: EventBuffer, command: Extract<CaseCommand, { 
   }
   const reason = command.reason?.trim();
   if (!reason) return violation('reason_required', '标记急办件必须说明理由', 'reason');
-  buffer.push(staffActor('supervisor', command.supervisorId, command.by), {
+  buffer.push(command.actor, {
     type: 'marked_urgent',
-    data: { reason, by: command.supervisorId },
+    data: { reason, by: command.actor.id },
   });
   return buffer.ok();
 }

@@ -1,7 +1,7 @@
 /** Review (审查): the departments' opinions, the consolidated supplement notice, the outcomes, and withdrawal (撤回). */
 import type { Actor, CaseState, MatterResult, ReviewTask } from '../caseModel.ts';
-import { finalStatuses, staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import { finalStatuses } from '../caseModel.ts';
+import type { Step } from '../caseDecisions.ts';
 import {
   approvedNotice,
   partiallyApprovedNotice,
@@ -41,11 +41,7 @@ export function findTask(state: CaseState, taskId: string, department?: string):
   return task;
 }
 
-export function giveOpinion(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'give_opinion' }>,
-  today: IsoDate,
-): Decision {
+export function giveOpinion(buffer: EventBuffer, command: Step<'give_opinion'>, today: IsoDate): Decision {
   const state = buffer.current;
   const found = findTask(state, command.taskId, command.department);
   if ('ok' in found) return found;
@@ -54,7 +50,7 @@ export function giveOpinion(
     const open = state.specialProcedures.find((p) => !p.endedOn && p.taskId === task.id);
     if (open) return violation('special_procedure_running', '特别程序尚未结束，不能作出审查意见', 'taskId');
   }
-  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
+  const reviewer: Actor = command.actor;
   if (command.decision === 'supplement') {
     const materials = [...new Set(command.materials ?? [])];
     if (materials.length === 0) return violation('materials_required', '要求补正必须列明材料', 'materials');
@@ -86,7 +82,7 @@ export function giveOpinion(
     }
     buffer.push(reviewer, {
       type: 'department_supplement_requested',
-      data: { taskId: task.id, materials, reason: command.reason, reviewerId: command.reviewerId },
+      data: { taskId: task.id, materials, reason: command.reason, reviewerId: command.actor.id },
     });
     consolidateSupplements(buffer, today);
     return buffer.ok();
@@ -100,7 +96,7 @@ export function giveOpinion(
       taskId: task.id,
       decision: command.decision,
       ...(command.reason ? { reason: command.reason } : {}),
-      reviewerId: command.reviewerId,
+      reviewerId: command.actor.id,
     },
   });
   if (perMatterOutcomes(state)) {
@@ -278,14 +274,12 @@ export function cancelOpenTasks(buffer: EventBuffer, reason: string, matter?: st
   }
 }
 
-export function withdraw(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'withdraw' }>): Decision {
+export function withdraw(buffer: EventBuffer, command: Step<'withdraw'>): Decision {
   const state = buffer.current;
   if (finalStatuses.includes(state.status)) {
     return violation('already_decided', `办件已办结（${state.status}），不能撤回`, 'caseNo');
   }
-  const applicant: Actor = command.by
-    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
-    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.actor;
   const reason = command.reason?.trim() || '申请人主动撤回申请';
   cancelOpenTasks(buffer, '申请人已撤回申请');
   const s = buffer.push(applicant, { type: 'withdrawn', data: { reason } });

@@ -4,9 +4,10 @@
  * (the case moved between the two Updates) is skipped; the rest prove the current rules give the same events.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decide, type CaseCommand } from '../../rules/caseDecisions.ts';
+import { decide } from '../../rules/caseDecisions.ts';
 import { evolve, type CaseState } from '../../rules/caseModel.ts';
 import { commandTypes, type CaseUpdateName } from '../../workflows/caseMessages.ts';
+import { upcastCommand } from '../../workflows/upcastCommand.ts';
 import { loadHistoryFiles, summarise, type HistoryFile } from './histories.ts';
 
 let files: HistoryFile[] = [];
@@ -15,9 +16,8 @@ beforeAll(async () => {
 });
 
 function step(state: CaseState | undefined, name: string, input: any, prefix: string): CaseState | undefined {
-  const { at, ...rest } = input;
-  const command = { type: commandTypes[name as CaseUpdateName], ...rest } as CaseCommand;
-  const decision = decide(state, command, Date.parse(at), { certificatePrefix: () => prefix });
+  const command = upcastCommand(commandTypes[name as CaseUpdateName], input);
+  const decision = decide(state, command, { certificatePrefix: () => prefix });
   return decision.ok ? decision.events.reduce<CaseState | undefined>(evolve, state) : undefined;
 }
 

@@ -21,10 +21,8 @@ import {
   DELIVERY_LIMIT_DAYS,
   ESCALATED_REVIEW_DAYS,
   certificatesToIssue,
-  decide,
   outstandingMaterials,
   pendingTimers,
-  type CaseCommand,
 } from '../../rules/caseDecisions.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { addWorkingDays, endOfChinaDay, workingDaysBetween } from '../../rules/workingDays.ts';
@@ -39,6 +37,8 @@ import {
   themeSnapshots,
   types,
   violationOf,
+  decideAt,
+  type TestCommand,
 } from './fixtures.ts';
 
 const CASE_NO = 'YM-2026-000001';
@@ -84,21 +84,21 @@ const T_SUBMIT = cst('2026-07-06 09:30');
 const T_ACCEPT = cst('2026-07-06 10:00');
 const at = (day: string, time = '10:00') => cst(`${day} ${time}`);
 
-const accept: CaseCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const approve = (id: string, reviewerId = 'reviewer-1'): CaseCommand => ({
+const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
+const approve = (id: string, reviewerId = 'reviewer-1'): TestCommand => ({
   type: 'give_opinion',
   taskId: id,
   decision: 'approve',
   reviewerId,
 });
-const refuse = (id: string, reason: string): CaseCommand => ({
+const refuse = (id: string, reason: string): TestCommand => ({
   type: 'give_opinion',
   taskId: id,
   decision: 'refuse',
   reason,
   reviewerId: 'reviewer-2',
 });
-const askFor = (id: string, materials: string[], reason = '材料内容不符合要求'): CaseCommand => ({
+const askFor = (id: string, materials: string[], reason = '材料内容不符合要求'): TestCommand => ({
   type: 'give_opinion',
   taskId: id,
   decision: 'supplement',
@@ -106,15 +106,15 @@ const askFor = (id: string, materials: string[], reason = '材料内容不符合
   reason,
   reviewerId: 'reviewer-3',
 });
-const supply = (materials: string[], extra: Partial<Extract<CaseCommand, { type: 'supply_materials' }>> = {}) =>
-  ({ type: 'supply_materials', materials, ...extra }) as CaseCommand;
-const fire = (timerId: string): CaseCommand => ({ type: 'timer_fired', timerId });
+const supply = (materials: string[], extra: Partial<Extract<TestCommand, { type: 'supply_materials' }>> = {}) =>
+  ({ type: 'supply_materials', materials, ...extra }) as TestCommand;
+const fire = (timerId: string): TestCommand => ({ type: 'timer_fired', timerId });
 
 /** A case of the given matters received at T_SUBMIT and accepted by the clerk at T_ACCEPT. */
 function acceptedCase(
   matters: MatterSnapshot[],
   materials: string[],
-  extra: Partial<Extract<CaseCommand, { type: 'submit' }>> = {},
+  extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {},
 ): Driver {
   const d = new Driver();
   d.run(submitCommand(matters, materials, extra), T_SUBMIT);
@@ -509,13 +509,13 @@ describe('department supplement requests (补齐补正, one consolidated notice)
 describe('special procedures (特别程序, 第45条)', () => {
   const P1 = `${CASE_NO}-P1`;
   const REASON = '设置位置临近主干道，需专家论证交通安全影响';
-  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): CaseCommand => ({
+  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): TestCommand => ({
     type: 'end_special_procedure',
     taskId: task,
     procedureId,
     reviewerId,
   });
-  const startExpertReview: Extract<CaseCommand, { type: 'start_special_procedure' }> = {
+  const startExpertReview: Extract<TestCommand, { type: 'start_special_procedure' }> = {
     type: 'start_special_procedure',
     taskId: AD_TRAFFIC,
     procedure: 'expert_review',
@@ -643,13 +643,13 @@ describe('special procedures (特别程序, 第45条)', () => {
 });
 
 describe('extensions (延期, 第42条)', () => {
-  const request = (department: string, reason = '需现场核查设置位置'): CaseCommand => ({
+  const request = (department: string, reason = '需现场核查设置位置'): TestCommand => ({
     type: 'request_extension',
     department,
     reason,
     reviewerId: 'reviewer-1',
   });
-  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): CaseCommand => ({
+  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): TestCommand => ({
     type: 'decide_extension',
     extensionId,
     decision,
@@ -797,7 +797,7 @@ describe('withdrawal (撤回)', () => {
 
 describe('容缺受理 (accept with deficiencies)', () => {
   const WITHOUT_DRAWING = AD_MATERIALS.filter((c) => c !== 'AD_DESIGN_DRAWING');
-  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): CaseCommand => ({
+  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): TestCommand => ({
     type: 'decide_acceptance',
     decision: 'accept_with_deficiencies',
     clerkId: 'clerk-01',
@@ -934,7 +934,7 @@ describe('容缺受理 (accept with deficiencies)', () => {
   it('supplying the last deficiency does not mutate the state it is folded into', () => {
     const d = approvedDeficient();
     const frozen = deepFreeze(structuredClone(d.current));
-    const events = eventsOf(decide(frozen, supply(['AD_DESIGN_DRAWING']), at('2026-07-13')));
+    const events = eventsOf(decideAt(frozen, supply(['AD_DESIGN_DRAWING']), at('2026-07-13')));
     const next = events.reduce(evolve, frozen);
     expect(next.deadlines).toEqual({ deliveryDue: '2026-07-22' });
     expect(frozen.deadlines).toEqual({ deliveryDue: '2026-07-22', deficienciesDue: '2026-07-20' });
@@ -956,7 +956,7 @@ describe('告知承诺 and the certificate library', () => {
 
   it('a commitment for a material that does not allow one: commitment_not_allowed (422)', () => {
     const v = violationOf(
-      decide(undefined, submitCommand([AD], AD_MATERIALS, { commitments: ['AD_DESIGN_DRAWING'] }), T_SUBMIT),
+      decideAt(undefined, submitCommand([AD], AD_MATERIALS, { commitments: ['AD_DESIGN_DRAWING'] }), T_SUBMIT),
     );
     expect(v).toMatchObject({ code: 'commitment_not_allowed', status: 422, field: 'commitments' });
   });
@@ -1020,7 +1020,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     d.run(approve(AD_TRAFFIC), at('2026-07-08', '11:00'));
     return d;
   }
-  const pickup: CaseCommand = { type: 'deliver', method: 'pickup', clerkId: 'clerk-02' };
+  const pickup: TestCommand = { type: 'deliver', method: 'pickup', clerkId: 'clerk-02' };
 
   it('not before approval; not before the certificate; pickup counts a visit; only once', () => {
     const d = adCase();

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { certificatesToIssue, decide, type CaseCommand } from '../../rules/caseDecisions.ts';
+import { certificatesToIssue } from '../../rules/caseDecisions.ts';
 import { replay, type CaseEvent } from '../../rules/caseModel.ts';
 import { certificatePayload } from '../../rules/certificateSignature.ts';
 import {
@@ -14,7 +14,17 @@ import {
   type CertificateRecord,
   type CertificateRow,
 } from '../../rules/certificateVerification.ts';
-import { Driver, cst, deepFreeze, snapshot, submitCommand, types, violationOf } from './fixtures.ts';
+import {
+  Driver,
+  cst,
+  deepFreeze,
+  snapshot,
+  submitCommand,
+  types,
+  violationOf,
+  decideAt,
+  type TestCommand,
+} from './fixtures.ts';
 
 const AD = snapshot('OUTDOOR_AD_PERMIT');
 const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
@@ -35,7 +45,7 @@ function approvedWithCertificate(): Driver {
   return d;
 }
 
-const revoke = (overrides: Partial<Extract<CaseCommand, { type: 'revoke_certificate' }>> = {}): CaseCommand => ({
+const revoke = (overrides: Partial<Extract<TestCommand, { type: 'revoke_certificate' }>> = {}): TestCommand => ({
   type: 'revoke_certificate',
   certificateNo: CERT,
   department: 'CITY_MANAGEMENT',
@@ -108,7 +118,7 @@ describe('revoke_certificate (注销)', () => {
   });
 
   it('no case: 404 case_not_found', () => {
-    expect(violationOf(decide(undefined, revoke(), cst('2026-07-10 10:00'))).code).toBe('case_not_found');
+    expect(violationOf(decideAt(undefined, revoke(), cst('2026-07-10 10:00'))).code).toBe('case_not_found');
   });
 });
 

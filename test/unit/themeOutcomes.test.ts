@@ -11,14 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { finalStatuses, replay } from '../../rules/caseModel.ts';
-import {
-  ESCALATED_REVIEW_DAYS,
-  certificatesToIssue,
-  decide,
-  matterResults,
-  pendingTimers,
-  type CaseCommand,
-} from '../../rules/caseDecisions.ts';
+import { ESCALATED_REVIEW_DAYS, certificatesToIssue, matterResults, pendingTimers } from '../../rules/caseDecisions.ts';
 import { catalogueProblems, escalationProblems, type Catalogue, type Matter } from '../../rules/catalogue.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { addWorkingDays } from '../../rules/workingDays.ts';
@@ -32,6 +25,8 @@ import {
   themeSnapshots,
   types,
   violationOf,
+  decideAt,
+  type TestCommand,
 } from './fixtures.ts';
 
 const CASE_NO = 'YM-2026-000001';
@@ -70,21 +65,21 @@ const T_ACCEPT = cst('2026-09-18 15:00');
 const T_REVIEW = cst('2026-09-22 11:00');
 const T_DELIVER = cst('2026-09-23 10:00');
 
-const accept: CaseCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const approve = (taskId: string): CaseCommand => ({
+const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
+const approve = (taskId: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'approve',
   reviewerId: 'reviewer-1',
 });
-const refuse = (taskId: string, reason: string): CaseCommand => ({
+const refuse = (taskId: string, reason: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'refuse',
   reason,
   reviewerId: 'reviewer-2',
 });
-const askSupplement = (taskId: string, materials: string[]): CaseCommand => ({
+const askSupplement = (taskId: string, materials: string[]): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'supplement',
@@ -92,7 +87,7 @@ const askSupplement = (taskId: string, materials: string[]): CaseCommand => ({
   reason: '材料不清晰',
   reviewerId: 'reviewer-3',
 });
-const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): CaseCommand => ({
+const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): TestCommand => ({
   type: 'mark_urgent',
   reason,
   supervisorId,
@@ -111,11 +106,11 @@ const statusOf = (state: CaseState, taskId: string) => state.tasks.find((t) => t
 
 describe('theme services, rules 2: each matter its own outcome', () => {
   it('the submission records the rules in `received`; the state keeps them; absent means rules 1', () => {
-    const events = eventsOf(decide(undefined, submitCommand(RESTAURANT, ALL_REQUIRED, { rules: 2 }), T_SUBMIT));
+    const events = eventsOf(decideAt(undefined, submitCommand(RESTAURANT, ALL_REQUIRED, { rules: 2 }), T_SUBMIT));
     const received = events[0] as Extract<CaseEvent, { type: 'received' }>;
     expect(received.data.rules).toBe(2);
     expect(replay(events)?.rulesVersion).toBe(2);
-    const old = eventsOf(decide(undefined, submitCommand(RESTAURANT, ALL_REQUIRED), T_SUBMIT));
+    const old = eventsOf(decideAt(undefined, submitCommand(RESTAURANT, ALL_REQUIRED), T_SUBMIT));
     expect(old[0]!.data).not.toHaveProperty('rules');
     expect(replay(old)).not.toHaveProperty('rulesVersion');
   });
@@ -549,6 +544,9 @@ describe('急办件: a supervisor marks a case urgent', () => {
     for (const id of [AD_LEAD, AD_TRAFFIC, FIRE, SEWAGE]) d.run(approve(id), T_REVIEW);
     expect(d.current.status).toBe('partially_approved');
     expect(violationOf(d.attempt(urgent(), T_DELIVER))).toMatchObject({ status: 409, code: 'already_decided' });
-    expect(violationOf(decide(undefined, urgent(), T_DELIVER))).toMatchObject({ status: 404, code: 'case_not_found' });
+    expect(violationOf(decideAt(undefined, urgent(), T_DELIVER))).toMatchObject({
+      status: 404,
+      code: 'case_not_found',
+    });
   });
 });
