@@ -15,7 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Clock } from '../infra/clock.ts';
 import { decide, type CommandActor, type RuleViolation } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
-import type { ChainHead } from '../rules/hashChain.ts';
+import type { ChainHead } from '../integrity/hashChain.ts';
 import {
   caseChainHeadQuery,
   caseStateQuery,

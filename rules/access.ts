@@ -88,7 +88,7 @@ export type AccessDecision = 'allowed' | 'unauthenticated' | 'forbidden' | 'appl
  * The table's answer for a request: `applicant` means "no session, let the route check the query code". A staff member
  * whose role is not listed is `forbidden` even where applicants are let in: staff act as staff.
  */
-export function decide(action: Action, role: Role | undefined): AccessDecision {
+export function authorize(action: Action, role: Role | undefined): AccessDecision {
   const access: Access = ACCESS[action];
   if (access.public) return 'allowed';
   if (role === undefined) return access.applicant ? 'applicant' : 'unauthenticated';

@@ -5,7 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseCommand } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
-import type { ChainHead } from '../rules/hashChain.ts';
+import type { ChainHead } from '../integrity/hashChain.ts';
 import type { ClockParams } from '../infra/clock.ts';
 
 /**

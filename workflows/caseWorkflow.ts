@@ -27,7 +27,7 @@ import {
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
 import { deliverableStatuses, evolve, finalStatuses, type CaseState } from '../rules/caseModel.ts';
-import { extendChain, type ChainHead } from '../rules/hashChain.ts';
+import { extendChain, type ChainHead } from '../integrity/hashChain.ts';
 import {
   caseChainHeadQuery,
   caseStateQuery,

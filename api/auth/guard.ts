@@ -9,7 +9,7 @@ import {
   actingFor,
   actorDetails,
   actorKinds,
-  decide,
+  authorize,
   isAction,
   roleNames,
   seesPersonalData,
@@ -81,7 +81,7 @@ export async function registerAuth(app: FastifyInstance, db: Database, options: 
         if (request.staff) request.sessionToken = token;
       }
     }
-    const decision = decide(action, request.staff?.role);
+    const decision = authorize(action, request.staff?.role);
     if (decision === 'allowed') return;
     if (presented && !request.staff) {
       throw new ApiError(401, 'session_expired', '登录已过期或无效，请重新登录', 'session');

@@ -1,6 +1,6 @@
 /**
  * Certificates (电子证照): the public key, public verification, the printable page, revocation (注销) by the issuing
- * department, and the library (电子证照库) by holder for staff. The checks are in rules/certificateVerification.ts,
+ * department, and the library (电子证照库) by holder for staff. The checks are in integrity/certificateVerification.ts,
  * the revocation rule in rules/decisions/delivery.ts; this file reads PostgreSQL and calls the case's workflow.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -14,7 +14,7 @@ import {
   maskIdNumber,
   type CertificateRecord,
   type CertificateStatus,
-} from '../../rules/certificateVerification.ts';
+} from '../../integrity/certificateVerification.ts';
 import type { ApiDeps } from '../app.ts';
 import { renderCertificatePage, renderVerificationPage } from '../certificatePage.ts';
 import { commandCase } from '../caseCommand.ts';

@@ -5,7 +5,7 @@
  */
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
-import { extendChain, type ChainHead } from '../../rules/hashChain.ts';
+import { extendChain, type ChainHead } from '../../integrity/hashChain.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { Driver, cst, snapshot, submitCommand, themeSnapshots, type TestCommand } from './fixtures.ts';
 

@@ -6,14 +6,14 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { certificatesToIssue } from '../../rules/caseDecisions.ts';
 import { replay, type CaseEvent } from '../../rules/caseModel.ts';
-import { certificatePayload } from '../../rules/certificateSignature.ts';
+import { certificatePayload } from '../../integrity/certificateSignature.ts';
 import {
   checkCertificate,
   maskIdNumber,
   signatureDigest,
   type CertificateRecord,
   type CertificateRow,
-} from '../../rules/certificateVerification.ts';
+} from '../../integrity/certificateVerification.ts';
 import {
   Driver,
   cst,
