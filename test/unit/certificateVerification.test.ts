@@ -1,11 +1,9 @@
 /**
- * Certificates: revocation (注销) as a case command, and the verification of a certificate against its signature and
- * the case's record. OUTDOOR_AD_PERMIT: CITY_MANAGEMENT (lead, issues the licence) and TRAFFIC_POLICE.
+ * integrity/certificateVerification.ts: a certificate checked against its signature and the case's record.
+ * OUTDOOR_AD_PERMIT: CITY_MANAGEMENT (lead, issues the licence) and TRAFFIC_POLICE.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { certificatesToIssue } from '../../rules/caseDecisions.ts';
-import { replay, type CaseEvent } from '../../rules/caseModel.ts';
 import { certificatePayload } from '../../integrity/certificateSignature.ts';
 import {
   checkCertificate,
@@ -14,113 +12,7 @@ import {
   type CertificateRecord,
   type CertificateRow,
 } from '../../integrity/certificateVerification.ts';
-import {
-  Driver,
-  cst,
-  deepFreeze,
-  snapshot,
-  submitCommand,
-  types,
-  violationOf,
-  decideAt,
-  type TestCommand,
-} from './fixtures.ts';
-
-const AD = snapshot('OUTDOOR_AD_PERMIT');
-const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
-const CASE_NO = 'YM-2026-000001';
-const CERT = 'ZZYM-2026-000001-01';
-
-function approvedWithCertificate(): Driver {
-  const d = new Driver();
-  d.run(submitCommand([AD], AD_MATERIALS), cst('2026-07-06 09:00'));
-  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, cst('2026-07-06 09:30'));
-  for (const department of ['CITY_MANAGEMENT', 'TRAFFIC_POLICE']) {
-    const taskId = `${CASE_NO}-OUTDOOR_AD_PERMIT-${department}`;
-    d.run(
-      { type: 'give_opinion', taskId, decision: 'approve', reviewerId: `${department}-r` },
-      cst('2026-07-08 10:00'),
-    );
-  }
-  return d;
-}
-
-const revoke = (overrides: Partial<Extract<TestCommand, { type: 'revoke_certificate' }>> = {}): TestCommand => ({
-  type: 'revoke_certificate',
-  certificateNo: CERT,
-  department: 'CITY_MANAGEMENT',
-  reason: '以欺骗手段取得许可，依法撤销',
-  reviewerId: 'cm-head',
-  ...overrides,
-});
-
-describe('revoke_certificate (注销)', () => {
-  it('the issuing department revokes it: one event, the certificate marked, nothing else changes', () => {
-    const d = approvedWithCertificate();
-    d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, cst('2026-07-09 10:00'));
-    const before = deepFreeze(d.current);
-    // a finished, delivered case still takes it: the certificate outlives the case
-    const events = d.run(revoke(), cst('2027-01-05 15:00'));
-    expect(types(events)).toEqual(['certificate_revoked']);
-    expect(events[0]).toMatchObject({
-      actor: { kind: 'reviewer', id: 'cm-head' },
-      data: {
-        certificateNo: CERT,
-        department: 'CITY_MANAGEMENT',
-        reason: '以欺骗手段取得许可，依法撤销',
-        by: 'cm-head',
-      },
-      at: '2027-01-05T07:00:00.000Z',
-    });
-    const after = d.current;
-    expect(after.certificates[0]!.revoked).toEqual({
-      at: '2027-01-05T07:00:00.000Z',
-      department: 'CITY_MANAGEMENT',
-      by: 'cm-head',
-      reason: '以欺骗手段取得许可，依法撤销',
-    });
-    expect({ ...after, certificates: before.certificates, seq: before.seq, lastEventAt: before.lastEventAt }).toEqual(
-      before,
-    );
-    // a revoked certificate is not issued again
-    expect(certificatesToIssue(after)).toEqual([]);
-    // replaying the log gives the same state
-    expect(replay(d.log as CaseEvent[])).toEqual(after);
-  });
-
-  it('another department: 403 not_issuing_department naming the field; nothing recorded', () => {
-    const d = approvedWithCertificate();
-    expect(violationOf(d.attempt(revoke({ department: 'TRAFFIC_POLICE' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 403,
-      code: 'not_issuing_department',
-      field: 'department',
-    });
-    expect(violationOf(d.attempt(revoke({ department: 'SAMR' }), cst('2026-07-10 10:00'))).status).toBe(403);
-  });
-
-  it('unknown certificate 404, already revoked 409, blank reason 422', () => {
-    const d = approvedWithCertificate();
-    expect(violationOf(d.attempt(revoke({ certificateNo: 'ZZ-NOPE' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 404,
-      code: 'certificate_not_found',
-      field: 'certificateNo',
-    });
-    expect(violationOf(d.attempt(revoke({ reason: '  ' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 422,
-      code: 'reason_required',
-      field: 'reason',
-    });
-    d.run(revoke(), cst('2026-07-10 10:00'));
-    expect(violationOf(d.attempt(revoke(), cst('2026-07-11 10:00')))).toMatchObject({
-      status: 409,
-      code: 'certificate_already_revoked',
-    });
-  });
-
-  it('no case: 404 case_not_found', () => {
-    expect(violationOf(decideAt(undefined, revoke(), cst('2026-07-10 10:00'))).code).toBe('case_not_found');
-  });
-});
+import { AD, CASE_NO, approvedWithCertificate } from './lifecycleFixtures.ts';
 
 describe('checkCertificate', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
