@@ -117,6 +117,11 @@ export type CaseCommand = { [T in CommandType]: { type: T; data: CommandData[T];
 /** What a decider reads: the command's data and who acted (an applicant's id filled in from the case). */
 export type Step<T extends CommandType> = CommandData[T] & { actor: Actor };
 
+/** A deadline's timer falling due: a command from the system, at the clock's instant. */
+export function timerFiredCommand(timerId: string, nowMs: number): CaseCommand {
+  return { type: 'timer_fired', data: { timerId }, meta: { actor: SYSTEM, at: new Date(nowMs).toISOString() } };
+}
+
 /** What a step needs beyond the case and the command. */
 export interface DecisionContext {
   /**

@@ -21,6 +21,7 @@ import { createClock } from '../infra/clock.ts';
 import {
   decide,
   pendingTimers,
+  timerFiredCommand,
   type CaseCommand,
   type Decision,
   type PendingTimer,
@@ -72,6 +73,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   let chain: ChainHead | undefined = input.carried?.chain;
   let changed = false;
 
+  // Asked only when a step issues a certificate: a variant's patch marker (the upgrade test's) must sit there.
   const context = { certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix };
 
   async function apply(command: CaseCommand): Promise<RuleViolation | undefined> {
@@ -165,13 +167,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     // One wake-up per case: the earliest deadline. A moved deadline (pause, extension) just changes the next wait.
     const delayMs = Math.max(1, clock.realDelayUntil(next.dueAt));
     if (!(await condition(() => changed, delayMs))) {
-      await exclusive(() =>
-        apply({
-          type: 'timer_fired',
-          data: { timerId: next.id },
-          meta: { actor: { kind: 'system', id: 'system' }, at: new Date(clock.now()).toISOString() },
-        }),
-      );
+      await exclusive(() => apply(timerFiredCommand(next.id, clock.now())));
     }
   }
 }

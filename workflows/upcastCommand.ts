@@ -6,7 +6,10 @@
  * recorded case replay through the current rules with the same events.
  */
 import type { CaseCommand, CommandActor, CommandData, CommandType } from '../rules/caseDecisions.ts';
-import type { Actor, ActorDetails } from '../rules/caseModel.ts';
+import type { Actor } from '../rules/caseModel.ts';
+
+/** What an old command's `by` said about its signed-in actor (absent before accounts existed). */
+type ActorDetails = Omit<Actor, 'kind' | 'id'>;
 
 /** How each command named its actor before the envelope. */
 interface LegacyActorFields {
