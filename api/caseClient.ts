@@ -1,8 +1,8 @@
 /**
  * The API's side of the engine: starts a case's workflow, sends it commands as Workflow Updates and asks it for its
  * live state, every call under a deadline (ENGINE_TIMEOUT_MS). Engine answers become API errors: a rule violation
- * keeps the rule's status and code; an unknown case is a 404, a finished one a 409, an engine that does not answer
- * in time a 503 `engine_unavailable`.
+ * keeps its code, answered with the status api/ruleStatus.ts gives it; an unknown case is a 404, a finished one a 409,
+ * an engine that does not answer in time a 503 `engine_unavailable`.
  */
 import {
   WithStartWorkflowOperation,

@@ -1,6 +1,7 @@
 /**
- * What happens next on a case: given its state, one input and the time, the events to record (or the rule that
- * forbids the input). Pure and deterministic; the workflow only calls it, records and schedules.
+ * What happens next on a case: given its state and one command (`{type, data, meta: {actor, at}}`), every event of
+ * the step, certificates included (or the rule that forbids the command). Pure and deterministic; the workflow only
+ * calls it, records and schedules.
  *
  * This file is the entry point: the commands (`CaseCommand`) and the dispatcher (`decide`). The deciders live in
  * rules/decisions/, one file per part of the domain (受理, 审查, 延期与特别程序, 证照, 期限预警);
