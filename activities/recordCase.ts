@@ -10,13 +10,13 @@ import { sign } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { supervisionCtes } from '../db/supervision.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
-import { certificatePayload } from '../rules/certificateSignature.ts';
-import { headPayload } from '../rules/hashChain.ts';
+import { certificatePayload } from '../integrity/certificateSignature.ts';
+import { headPayload } from '../integrity/hashChain.ts';
 import type { CaseEvent, CaseState } from '../rules/caseModel.ts';
 import { departmentConcerned } from '../rules/ratings.ts';
 import { chinaDate } from '../rules/workingDays.ts';
 
-/** An event with its place in the case's hash chain (computed by the workflow, rules/hashChain.ts). */
+/** An event with its place in the case's hash chain (computed by the workflow, integrity/hashChain.ts). */
 export type ChainedCaseEvent = CaseEvent & { seq?: number; prevHash?: string; hash?: string };
 
 export async function recordCase(

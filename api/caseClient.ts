@@ -1,8 +1,8 @@
 /**
  * The API's side of the engine: starts a case's workflow, sends it commands as Workflow Updates and asks it for its
  * live state, every call under a deadline (ENGINE_TIMEOUT_MS). Engine answers become API errors: a rule violation
- * keeps the rule's status and code; an unknown case is a 404, a finished one a 409, an engine that does not answer
- * in time a 503 `engine_unavailable`.
+ * keeps its code, answered with the status api/ruleStatus.ts gives it; an unknown case is a 404, a finished one a 409,
+ * an engine that does not answer in time a 503 `engine_unavailable`.
  */
 import {
   WithStartWorkflowOperation,
@@ -13,9 +13,9 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Clock } from '../infra/clock.ts';
-import { decide, type CaseCommand, type RuleViolation } from '../rules/caseDecisions.ts';
+import { decide, type CommandActor, type RuleViolation } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
-import type { ChainHead } from '../rules/hashChain.ts';
+import type { ChainHead } from '../integrity/hashChain.ts';
 import {
   caseChainHeadQuery,
   caseStateQuery,
@@ -29,6 +29,7 @@ import {
 import type { caseWorkflow } from '../workflows/caseWorkflow.ts';
 import type { RecordedCase } from './caseRecord.ts';
 import { ApiError } from './errors.ts';
+import { ruleError } from './ruleStatus.ts';
 
 export interface EngineDeps {
   temporal: Client;
@@ -46,11 +47,16 @@ export interface EngineDeps {
   recordedCase?(caseNo: string): Promise<RecordedCase>;
 }
 
-type Input<H extends CaseUpdateName> = Omit<CaseInputs[H], 'at'>;
+/** What a route gives for a command: its data and who gave it; the type and the time are added here. */
+export interface CommandRequest<H extends CaseUpdateName> {
+  data: CaseInputs[H]['data'];
+  actor: CommandActor;
+}
 
-function stamp<T extends object>(deps: EngineDeps, input: T): T & { at: string } {
+function envelope<H extends CaseUpdateName>(deps: EngineDeps, name: H, request: CommandRequest<H>): CaseInputs[H] {
   // The API is where a command arrives: its time is stamped here, once, and kept in the Update's arguments.
-  return { ...input, at: new Date(deps.clock.now()).toISOString() };
+  const meta = { actor: request.actor, at: new Date(deps.clock.now()).toISOString() };
+  return { type: commandTypes[name], data: request.data, meta } as CaseInputs[H];
 }
 
 /** Update ids are scoped by command, so one key reused for another command is not mistaken for a retry. */
@@ -68,12 +74,12 @@ export async function callCase<H extends CaseUpdateName>(
   deps: EngineDeps,
   caseNo: string,
   name: H,
-  input: Input<H>,
+  command: CommandRequest<H>,
   idempotencyKey?: string,
   options: CallOptions = {},
 ): Promise<CaseAnswer> {
   const handle = deps.temporal.workflow.getHandle<typeof caseWorkflow>(caseNo);
-  const args = stamp(deps, input) as CaseInputs[H];
+  const args = envelope(deps, name, command);
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
       handle.executeUpdate(caseUpdates[name], { args: [args], ...updateId(name, idempotencyKey) }),
@@ -87,7 +93,7 @@ export async function callCase<H extends CaseUpdateName>(
         throw reopenError instanceof ApiError ? reopenError : await engineError(deps, caseNo, reopenError, false);
       }
     }
-    throw await engineError(deps, caseNo, error, 'taskId' in input);
+    throw await engineError(deps, caseNo, error, 'taskId' in command.data);
   }
 }
 
@@ -119,14 +125,8 @@ async function reopenCase<H extends CaseUpdateName>(
   }
   // The rules decide first, here: a rejected command must not leave a new run behind (the validator would reject it
   // too, but only after the run had started).
-  const { at, ...rest } = args as { at: string };
-  const state = closed.carried.state;
-  const nowMs = Math.max(Date.parse(at), Date.parse(state.lastEventAt ?? state.receivedAt));
-  const decision = decide(state, { type: commandTypes[name], ...rest } as CaseCommand, nowMs);
-  if (!decision.ok) {
-    const v = decision.violation;
-    throw new ApiError(v.status, v.code, v.message, v.field);
-  }
+  const decision = decide(closed.carried.state, args, { certificatePrefix: () => closed.input.certificatePrefix });
+  if (!decision.ok) throw ruleError(decision.violation);
   const start = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseNo,
     taskQueue: deps.taskQueue,
@@ -211,7 +211,7 @@ async function closedRun(deps: EngineDeps, caseNo: string): Promise<ClosedRun | 
 export async function submitCase(
   deps: EngineDeps,
   caseNo: string,
-  input: Input<'submit'>,
+  command: CommandRequest<'submit'>,
 ): Promise<CaseState | 'closed'> {
   const workflowInput: CaseWorkflowInput = {
     caseNo,
@@ -230,7 +230,7 @@ export async function submitCase(
   try {
     const answer = await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
       deps.temporal.workflow.executeUpdateWithStart(caseUpdates.submit, {
-        args: [stamp(deps, input)],
+        args: [envelope(deps, 'submit', command)],
         updateId: `submit:${caseNo}`,
         startWorkflowOperation: start,
       }),
@@ -258,7 +258,7 @@ export async function queryCase(deps: EngineDeps, caseNo: string): Promise<CaseS
 async function engineError(deps: EngineDeps, caseNo: string, error: unknown, aboutTask: boolean): Promise<ApiError> {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const violation = error.cause.details?.[0] as RuleViolation | undefined;
-    if (violation?.code) return new ApiError(violation.status, violation.code, violation.message, violation.field);
+    if (violation?.code) return ruleError(violation);
   }
   if (error instanceof WorkflowNotFoundError || isCompletedError(error)) {
     if (await deps.caseExists(caseNo).catch(() => false)) {

@@ -1,5 +1,5 @@
 /**
- * The case file (卷宗) export: one JSON document an auditor keeps and checks offline (rules/exportCheck.ts,
+ * The case file (卷宗) export: one JSON document an auditor keeps and checks offline (integrity/exportCheck.ts,
  * `npm run verify-export -- FILE`). The events come from the legal record (PostgreSQL, with their hashes), the chain
  * head from the case's workflow (the engine), the certificates from the certificate library with their signatures
  * and revocations; the centre signs the whole with its Ed25519 key. The document shows the record as it is: a
@@ -10,7 +10,7 @@ import { asc, eq } from 'drizzle-orm';
 import { caseEvents, cases, certificates } from '../db/schema.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import { replay, type CaseEvent, type Notice } from '../rules/caseModel.ts';
-import type { ChainHead } from '../rules/hashChain.ts';
+import type { ChainHead } from '../integrity/hashChain.ts';
 import {
   EXPORT_FORMAT,
   EXPORT_INTEGRITY,
@@ -18,7 +18,7 @@ import {
   type CaseFileExport,
   type ExportedCertificate,
   type ExportedEvent,
-} from '../rules/exportCheck.ts';
+} from '../integrity/exportCheck.ts';
 import type { ApiDeps } from './app.ts';
 import { queryChainHead } from './caseClient.ts';
 import { ApiError } from './errors.ts';
@@ -160,7 +160,7 @@ export function assembleCaseFile(input: {
   return signCaseFile(document, input.signingKey);
 }
 
-/** Ed25519 over the JCS of the document without its `signature` (rules/exportCheck.ts exportSigningInput). */
+/** Ed25519 over the JCS of the document without its `signature` (integrity/exportCheck.ts exportSigningInput). */
 export function signCaseFile(document: Omit<CaseFileExport, 'signature'>, key: SigningKey): CaseFileExport {
   const value = sign(null, Buffer.from(exportSigningInput(document), 'utf8'), key.privateKey);
   return { ...document, signature: { algorithm: 'Ed25519', keyId: key.keyId, value: value.toString('base64') } };

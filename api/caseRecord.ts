@@ -8,7 +8,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { caseEvents, cases } from '../db/schema.ts';
 import { evolve, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
-import { headPayload, verifyChain, type ChainHead } from '../rules/hashChain.ts';
+import { headPayload, verifyChain, type ChainHead } from '../integrity/hashChain.ts';
 
 export type RecordedCase = { state: CaseState; chain: ChainHead } | 'not_intact' | undefined;
 

@@ -74,7 +74,7 @@ export const cases = pgTable(
     promisedDue: date('promised_due'),
     lastSeq: integer('last_seq').notNull(),
     /**
-     * The chain head as of the last step, signed with the centre's key (rules/hashChain.ts `headPayload`): the audit's
+     * The chain head as of the last step, signed with the centre's key (integrity/hashChain.ts `headPayload`): the audit's
      * fallback once the engine no longer keeps a closed case's history.
      */
     headSeq: integer('head_seq'),
@@ -96,7 +96,7 @@ export const caseEvents = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
     actor: jsonb('actor').$type<Actor>().notNull(),
     data: jsonb('data').notNull(),
-    /** The hash chain (rules/hashChain.ts): the previous event's hash and this event's. */
+    /** The hash chain (integrity/hashChain.ts): the previous event's hash and this event's. */
     prevHash: text('prev_hash'),
     hash: text('hash'),
     recordedAt: timestamp('recorded_at', { withTimezone: true })
@@ -139,7 +139,7 @@ export const certificates = pgTable(
     issuedOn: date('issued_on').notNull(),
     issuerCode: text('issuer_code'),
     issuerName: text('issuer_name'),
-    /** Ed25519 over rules/certificateSignature.ts's payload, base64; keyId names the key (its fingerprint). */
+    /** Ed25519 over integrity/certificateSignature.ts's payload, base64; keyId names the key (its fingerprint). */
     signature: text('signature'),
     keyId: text('key_id'),
     /** 注销: set when the issuing department revokes it (the event is in the case's record). */

@@ -3,6 +3,8 @@
  * Pure: the API (api/auth/) applies it; docs/access.md explains it.
  */
 
+import type { Actor } from './caseModel.ts';
+
 /** Staff roles. Applicants have no account: they act on their own case with its number and query code. */
 export const ROLES = ['clerk', 'reviewer', 'head', 'supervisor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -91,7 +93,7 @@ export type AccessDecision = 'allowed' | 'unauthenticated' | 'forbidden' | 'appl
  * The table's answer for a request: `applicant` means "no session, let the route check the query code". A staff member
  * whose role is not listed is `forbidden` even where applicants are let in: staff act as staff.
  */
-export function decide(action: Action, role: Role | undefined): AccessDecision {
+export function authorize(action: Action, role: Role | undefined): AccessDecision {
   const access: Access = ACCESS[action];
   if (access.public) return 'allowed';
   if (role === undefined) return access.applicant ? 'applicant' : 'unauthenticated';
@@ -146,6 +148,19 @@ export function departmentsOf(user: StaffUser): string[] {
   const own = user.department ? [user.department] : [];
   return [...new Set([...own, ...(user.role === 'reviewer' ? user.standsInFor.map((x) => x.department) : [])])];
 }
+
+/**
+ * The part a staff member plays in a case's events: a head decides as a reviewer of their department. Auditors and
+ * admins give no case commands (the table above); they are listed for completeness.
+ */
+export const actorKinds: Record<Role, Actor['kind']> = {
+  clerk: 'clerk',
+  reviewer: 'reviewer',
+  head: 'reviewer',
+  supervisor: 'supervisor',
+  auditor: 'supervisor',
+  admin: 'supervisor',
+};
 
 /** What the event log records about the acting staff member (user, role, department or window, for whom). */
 export function actorDetails(user: StaffUser, acting?: { department: string; onBehalfOf?: string }) {

@@ -1,18 +1,19 @@
 /**
- * What happens next on a case: given its state, one input and the time, the events to record (or the rule that
- * forbids the input). Pure and deterministic; the workflow only calls it, records and schedules.
+ * What happens next on a case: given its state and one command (`{type, data, meta: {actor, at}}`), every event of
+ * the step, certificates included (or the rule that forbids the command). Pure and deterministic; the workflow only
+ * calls it, records and schedules.
  *
  * This file is the entry point: the commands (`CaseCommand`) and the dispatcher (`decide`). The deciders live in
  * rules/decisions/, one file per part of the domain (受理, 审查, 延期与特别程序, 证照, 期限预警);
  * what the rest of the code uses from them is re-exported here.
  */
-import type { ActorDetails, Applicant, CaseState, Channel } from './caseModel.ts';
+import { evolve, type Actor, type Applicant, type CaseEvent, type CaseState, type Channel } from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
-import { decideRating, type RatingCommand } from './ratings.ts';
+import { decideRating, type RatingCommandData, type RatingStep } from './ratings.ts';
 import { chinaDate, type IsoDate } from './workingDays.ts';
 import { decideAcceptance, submit, supplyMaterials } from './decisions/acceptance.ts';
-import { EventBuffer, violation, type Decision } from './decisions/buffer.ts';
-import { deliver, revokeCertificate } from './decisions/delivery.ts';
+import { EventBuffer, SYSTEM, violation, type Decision } from './decisions/buffer.ts';
+import { certificateFor, certificatesToIssue, deliver, revokeCertificate } from './decisions/delivery.ts';
 import {
   decideExtension,
   endSpecialProcedure,
@@ -26,7 +27,7 @@ import { timerFired } from './decisions/timers.ts';
 
 export { outstandingMaterials } from './decisions/acceptance.ts';
 export type { Decision, RuleViolation } from './decisions/buffer.ts';
-export { certificateFor, certificatesToIssue } from './decisions/delivery.ts';
+export { certificatesToIssue } from './decisions/delivery.ts';
 export {
   ACCEPTANCE_LIMIT_DAYS,
   DEFAULT_WARNING_DAYS,
@@ -44,123 +45,165 @@ export {
 export { matterResults, perMatterOutcomes } from './decisions/review.ts';
 export { pendingTimers, type PendingTimer } from './decisions/timers.ts';
 
-export type CaseCommand =
-  | {
-      type: 'submit';
-      caseNo: string;
-      queryCode: string;
-      applicant: Applicant;
-      theme?: { code: string; name: string };
-      matters: MatterSnapshot[];
-      materials: string[];
-      commitments?: string[];
-      fromLibrary?: Array<{ material: string; certificateNo: string }>;
-      channel?: Channel;
-      form: Record<string, unknown>;
-      receivedBy: { clerkId: string; window: string };
-      by?: ActorDetails;
-      /** The decision rules (absent: 1, a refusal refuses the whole case; 2: each matter its own outcome). */
-      rules?: 2;
-    }
-  | {
-      type: 'decide_acceptance';
-      decision: 'accept' | 'reject' | 'supplement' | 'accept_with_deficiencies';
-      reason?: string;
-      clerkId: string;
-      by?: ActorDetails;
-      deficiencies?: string[];
-      deficienciesDue?: IsoDate;
-    }
-  | {
-      type: 'supply_materials';
-      materials: string[];
-      commitments?: string[];
-      channel?: Channel;
-      actorId?: string;
-      by?: ActorDetails;
-    }
-  | {
-      type: 'give_opinion';
-      taskId: string;
-      decision: 'approve' | 'refuse' | 'supplement';
-      reason?: string;
-      materials?: string[];
-      reviewerId: string;
-      department?: string;
-      by?: ActorDetails;
-    }
-  | { type: 'withdraw'; reason?: string; actorId?: string; by?: ActorDetails }
-  | { type: 'request_extension'; department: string; reason: string; reviewerId: string; by?: ActorDetails }
-  | {
-      type: 'decide_extension';
-      extensionId: string;
-      decision: 'approve' | 'refuse';
-      headId: string;
-      /** The deciding head's department: only the requesting department's head decides. */
-      department?: string;
-      by?: ActorDetails;
-    }
-  | {
-      type: 'start_special_procedure';
-      taskId: string;
-      procedure: SpecialProcedureType;
-      expectedWorkingDays: number;
-      reason: string;
-      reviewerId: string;
-      by?: ActorDetails;
-    }
-  | { type: 'end_special_procedure'; taskId: string; procedureId: string; reviewerId: string; by?: ActorDetails }
-  | { type: 'deliver'; method: 'pickup' | 'post'; trackingNumber?: string; clerkId: string; by?: ActorDetails }
-  | {
-      type: 'revoke_certificate';
-      certificateNo: string;
-      department: string;
-      reason: string;
-      reviewerId: string;
-      by?: ActorDetails;
-    }
-  | { type: 'mark_urgent'; reason: string; supervisorId: string; by?: ActorDetails }
-  | RatingCommand
-  | { type: 'timer_fired'; timerId: string };
+/**
+ * Who gave a command, as its events record them. An applicant acting with the query code may leave the id out: it is
+ * then the case's applicant.
+ */
+export type CommandActor = Actor | { kind: 'applicant'; id?: string };
 
-export function decide(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
+/** Who acted and when: the instant the API received the command (ISO), or the clock's for a timer. */
+export interface CommandMeta {
+  actor: CommandActor;
+  at: string;
+}
+
+/** What each command says, apart from who gave it and when. */
+export interface CommandData extends RatingCommandData {
+  submit: {
+    caseNo: string;
+    queryCode: string;
+    applicant: Applicant;
+    theme?: { code: string; name: string };
+    matters: MatterSnapshot[];
+    materials: string[];
+    commitments?: string[];
+    fromLibrary?: Array<{ material: string; certificateNo: string }>;
+    channel?: Channel;
+    form: Record<string, unknown>;
+    /** The window that received the application (the receiving clerk is the command's actor). */
+    window: string;
+    /** The decision rules (absent: 1, a refusal refuses the whole case; 2: each matter its own outcome). */
+    rules?: 2;
+  };
+  decide_acceptance: {
+    decision: 'accept' | 'reject' | 'supplement' | 'accept_with_deficiencies';
+    reason?: string;
+    deficiencies?: string[];
+    deficienciesDue?: IsoDate;
+  };
+  supply_materials: { materials: string[]; commitments?: string[]; channel?: Channel };
+  give_opinion: {
+    taskId: string;
+    decision: 'approve' | 'refuse' | 'supplement';
+    reason?: string;
+    materials?: string[];
+    department?: string;
+  };
+  withdraw: { reason?: string };
+  request_extension: { department: string; reason: string };
+  decide_extension: {
+    extensionId: string;
+    decision: 'approve' | 'refuse';
+    /** The deciding head's department: only the requesting department's head decides. */
+    department?: string;
+  };
+  start_special_procedure: {
+    taskId: string;
+    procedure: SpecialProcedureType;
+    expectedWorkingDays: number;
+    reason: string;
+  };
+  end_special_procedure: { taskId: string; procedureId: string };
+  deliver: { method: 'pickup' | 'post'; trackingNumber?: string };
+  revoke_certificate: { certificateNo: string; department: string; reason: string };
+  mark_urgent: { reason: string };
+  timer_fired: { timerId: string };
+}
+
+export type CommandType = keyof CommandData;
+
+/** One command: `{type, data, meta: {actor, at}}`. */
+export type CaseCommand = { [T in CommandType]: { type: T; data: CommandData[T]; meta: CommandMeta } }[CommandType];
+
+/** What a decider reads: the command's data and who acted (an applicant's id filled in from the case). */
+export type Step<T extends CommandType> = CommandData[T] & { actor: Actor };
+
+/** A deadline's timer falling due: a command from the system, at the clock's instant. */
+export function timerFiredCommand(timerId: string, nowMs: number): CaseCommand {
+  return { type: 'timer_fired', data: { timerId }, meta: { actor: SYSTEM, at: new Date(nowMs).toISOString() } };
+}
+
+/** What a step needs beyond the case and the command. */
+export interface DecisionContext {
+  /**
+   * The issuing authority's prefix of certificate numbers (default `ZZ`), asked only when a step issues one: a newer
+   * workflow may choose it behind a patch marker, which must appear in the history only where a certificate is issued.
+   */
+  certificatePrefix?: () => string;
+}
+
+/**
+ * The instant a command takes effect: when it was given (the API's stamp, or the clock for a timer), but never before
+ * the case's last event, so the record's times never run backwards.
+ */
+export function effectiveTime(state: CaseState | undefined, givenMs: number): number {
+  return state ? Math.max(givenMs, Date.parse(state.lastEventAt ?? state.receivedAt)) : givenMs;
+}
+
+/**
+ * Every event of one step: the command's own, then (同步发证) the certificate of every matter the step approved,
+ * numbered from the case so that deciding the step again yields the same certificates.
+ */
+export function decide(state: CaseState | undefined, command: CaseCommand, context: DecisionContext = {}): Decision {
+  const nowMs = effectiveTime(state, Date.parse(command.meta.at));
+  const decision = decideCommand(state, command, nowMs);
+  if (!decision.ok) return decision;
+  const events: CaseEvent[] = [...decision.events];
+  let next = events.reduce<CaseState | undefined>(evolve, state);
+  if (!next) return decision;
+  for (const matter of certificatesToIssue(next)) {
+    const event: CaseEvent = {
+      type: 'certificate_issued',
+      at: new Date(nowMs).toISOString(),
+      actor: SYSTEM,
+      data: certificateFor(next, matter, nowMs, context.certificatePrefix?.()),
+    };
+    events.push(event);
+    next = evolve(next, event);
+  }
+  return { ok: true, events };
+}
+
+function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
   const buffer = new EventBuffer(state, new Date(nowMs).toISOString());
   const today = chinaDate(nowMs);
-  if (command.type === 'submit') return submit(buffer, command, today);
+  const given = command.meta.actor;
+  const actor: Actor = { ...given, id: given.id ?? state?.applicant.idNumber ?? '' };
+  if (command.type === 'submit') return submit(buffer, { ...command.data, actor }, today);
   if (!state) {
-    return 'taskId' in command
-      ? violation(404, 'task_not_found', `审查任务 ${command.taskId} 不存在`, 'taskId')
-      : violation(404, 'case_not_found', '办件不存在', 'caseNo');
+    return 'taskId' in command.data
+      ? violation('task_not_found', `审查任务 ${command.data.taskId} 不存在`, 'taskId')
+      : violation('case_not_found', '办件不存在', 'caseNo');
   }
   switch (command.type) {
     case 'decide_acceptance':
-      return decideAcceptance(buffer, command, today);
+      return decideAcceptance(buffer, { ...command.data, actor }, today);
     case 'supply_materials':
-      return supplyMaterials(buffer, command, today);
+      return supplyMaterials(buffer, { ...command.data, actor }, today);
     case 'give_opinion':
-      return giveOpinion(buffer, command, today);
+      return giveOpinion(buffer, { ...command.data, actor }, today);
     case 'withdraw':
-      return withdraw(buffer, command);
+      return withdraw(buffer, { ...command.data, actor });
     case 'request_extension':
-      return requestExtension(buffer, command);
+      return requestExtension(buffer, { ...command.data, actor });
     case 'decide_extension':
-      return decideExtension(buffer, command);
+      return decideExtension(buffer, { ...command.data, actor });
     case 'start_special_procedure':
-      return startSpecialProcedure(buffer, command, today);
+      return startSpecialProcedure(buffer, { ...command.data, actor }, today);
     case 'end_special_procedure':
-      return endSpecialProcedure(buffer, command, today);
+      return endSpecialProcedure(buffer, { ...command.data, actor }, today);
     case 'deliver':
-      return deliver(buffer, command, today);
+      return deliver(buffer, { ...command.data, actor }, today);
     case 'revoke_certificate':
-      return revokeCertificate(buffer, command);
+      return revokeCertificate(buffer, { ...command.data, actor });
     case 'mark_urgent':
-      return markUrgent(buffer, command);
+      return markUrgent(buffer, { ...command.data, actor });
     case 'rate':
     case 'reply_follow_up':
     case 'appeal_rating':
     case 'decide_rating_appeal':
-      return decideRating(state, command, buffer.at, today);
+      return decideRating(state, { type: command.type, ...command.data, actor } as RatingStep, buffer.at, today);
     case 'timer_fired':
-      return timerFired(buffer, command.timerId, nowMs, today);
+      return timerFired(buffer, command.data.timerId, nowMs, today);
   }
 }

@@ -30,14 +30,6 @@ export interface Actor {
   onBehalfOf?: string;
 }
 
-/** What a staff command says about its signed-in actor (rules/access.ts `actorDetails`). */
-export type ActorDetails = Omit<Actor, 'kind' | 'id'>;
-
-/** A staff actor with what the session says about them (absent on commands recorded before accounts existed). */
-export function staffActor(kind: Actor['kind'], id: string, by: ActorDetails | undefined): Actor {
-  return { kind, id, ...(by ?? {}) };
-}
-
 export interface Applicant {
   type: 'person' | 'organisation';
   name: string;

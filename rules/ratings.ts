@@ -4,8 +4,8 @@
  * rectified within 15 working days; configurable). Staff may appeal a rating (申诉); a supervisor upholds or voids it,
  * and a voided rating leaves the figures. Pure: the deciding half of these commands, called from `decide`.
  */
-import type { Actor, ActorDetails, CaseEvent, CaseState } from './caseModel.ts';
-import { evolve, finalStatuses, staffActor } from './caseModel.ts';
+import type { Actor, CaseEvent, CaseState } from './caseModel.ts';
+import { evolve, finalStatuses } from './caseModel.ts';
 import { addWorkingDays, type IsoDate } from './workingDays.ts';
 
 export const RATING_LEVELS = [
@@ -64,37 +64,36 @@ export type RatingEvent =
       data: { decision: 'uphold' | 'void'; reason: string; by: string };
     };
 
-export type RatingCommand =
-  | {
-      type: 'rate';
-      queryCode: string;
-      level: RatingLevel;
-      comment?: string;
-      channel?: RatingChannel;
-      /** Working days a follow-up gets (configuration, stamped by the API so the history keeps it). */
-      followUpDays?: number;
-    }
-  | { type: 'reply_follow_up'; department: string; text: string; reviewerId: string; by?: ActorDetails }
-  | { type: 'appeal_rating'; department: string; reason: string; reviewerId: string; by?: ActorDetails }
-  | {
-      type: 'decide_rating_appeal';
-      decision: 'uphold' | 'void';
-      reason: string;
-      supervisorId: string;
-      by?: ActorDetails;
-    };
+/** What the rating commands say (who gave them is the command's actor). */
+export interface RatingCommandData {
+  rate: {
+    queryCode: string;
+    level: RatingLevel;
+    comment?: string;
+    channel?: RatingChannel;
+    /** Working days a follow-up gets (configuration, stamped by the API so the history keeps it). */
+    followUpDays?: number;
+  };
+  reply_follow_up: { department: string; text: string };
+  appeal_rating: { department: string; reason: string };
+  decide_rating_appeal: { decision: 'uphold' | 'void'; reason: string };
+}
+
+/** A rating command as its decider reads it: its type, data and actor. */
+export type RatingStep = {
+  [T in keyof RatingCommandData]: { type: T } & RatingCommandData[T] & { actor: Actor };
+}[keyof RatingCommandData];
 
 interface Violation {
-  status: 404 | 409 | 403 | 422;
   code: string;
   message: string;
   field?: string;
 }
 type Result = { ok: true; events: CaseEvent[] } | { ok: false; violation: Violation };
 
-const refuse = (status: Violation['status'], code: string, message: string, field?: string): Result => ({
+const refuse = (code: string, message: string, field?: string): Result => ({
   ok: false,
-  violation: { status, code, message, ...(field ? { field } : {}) },
+  violation: { code, message, ...(field ? { field } : {}) },
 });
 
 /** Fold the rating events into the case (called by `evolve`). */
@@ -142,7 +141,7 @@ export function departmentConcerned(state: CaseState): { code: string; name: str
   return { code: lead?.code ?? '', name: lead?.name ?? '' };
 }
 
-export function decideRating(state: CaseState, command: RatingCommand, at: string, today: IsoDate): Result {
+export function decideRating(state: CaseState, command: RatingStep, at: string, today: IsoDate): Result {
   const events: CaseEvent[] = [];
   let current = state;
   const push = (actor: Actor, event: RatingEvent) => {
@@ -153,11 +152,11 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
   switch (command.type) {
     case 'rate': {
       // A wrong query code answers exactly like an unknown case: the number alone reveals nothing.
-      if (command.queryCode !== state.queryCode) return refuse(404, 'case_not_found', '办件不存在', 'caseNo');
+      if (command.queryCode !== state.queryCode) return refuse('case_not_found', '办件不存在', 'caseNo');
       if (!finalStatuses.includes(state.status)) {
-        return refuse(409, 'case_not_finished', '办件尚未办结，办结后才能评价', 'caseNo');
+        return refuse('case_not_finished', '办件尚未办结，办结后才能评价', 'caseNo');
       }
-      if (state.rating) return refuse(409, 'already_rated', '本办件已评价，每件只能评价一次', 'level');
+      if (state.rating) return refuse('already_rated', '本办件已评价，每件只能评价一次', 'level');
       const comment = command.comment?.trim();
       push(
         { kind: 'applicant', id: state.applicant.idNumber },
@@ -186,40 +185,40 @@ export function decideRating(state: CaseState, command: RatingCommand, at: strin
     }
     case 'reply_follow_up': {
       const followUp = state.followUp;
-      if (!followUp) return refuse(404, 'follow_up_not_found', '本办件没有整改事项', 'caseNo');
+      if (!followUp) return refuse('follow_up_not_found', '本办件没有整改事项', 'caseNo');
       if (followUp.department !== command.department) {
-        return refuse(403, 'not_follow_up_department', `整改由${followUp.departmentName}负责`, 'department');
+        return refuse('not_follow_up_department', `整改由${followUp.departmentName}负责`, 'department');
       }
-      if (followUp.status !== 'open') return refuse(409, 'follow_up_closed', '该整改已答复或已撤销', 'caseNo');
-      push(staffActor('reviewer', command.reviewerId, command.by), {
+      if (followUp.status !== 'open') return refuse('follow_up_closed', '该整改已答复或已撤销', 'caseNo');
+      push(command.actor, {
         type: 'follow_up_replied',
-        data: { id: followUp.id, text: command.text.trim(), by: command.reviewerId, on: today },
+        data: { id: followUp.id, text: command.text.trim(), by: command.actor.id, on: today },
       });
       return { ok: true, events };
     }
     case 'appeal_rating': {
-      if (!state.rating) return refuse(404, 'rating_not_found', '本办件尚未评价', 'caseNo');
+      if (!state.rating) return refuse('rating_not_found', '本办件尚未评价', 'caseNo');
       const departments = new Set([
         ...state.tasks.map((t) => t.department),
         ...state.matters.flatMap((m) => m.departments.map((d) => d.code)),
       ]);
       if (!departments.has(command.department)) {
-        return refuse(403, 'department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
+        return refuse('department_not_on_case', `部门 ${command.department} 不承办本办件`, 'department');
       }
-      if (state.rating.appeal) return refuse(409, 'already_appealed', '该评价已申诉过，不能重复申诉', 'caseNo');
-      push(staffActor('reviewer', command.reviewerId, command.by), {
+      if (state.rating.appeal) return refuse('already_appealed', '该评价已申诉过，不能重复申诉', 'caseNo');
+      push(command.actor, {
         type: 'rating_appealed',
-        data: { department: command.department, reason: command.reason.trim(), by: command.reviewerId },
+        data: { department: command.department, reason: command.reason.trim(), by: command.actor.id },
       });
       return { ok: true, events };
     }
     case 'decide_rating_appeal': {
       const appeal = state.rating?.appeal;
-      if (!appeal) return refuse(404, 'appeal_not_found', '该评价没有申诉', 'caseNo');
-      if (appeal.decision) return refuse(409, 'appeal_already_decided', '该申诉已处理', 'decision');
-      push(staffActor('supervisor', command.supervisorId, command.by), {
+      if (!appeal) return refuse('appeal_not_found', '该评价没有申诉', 'caseNo');
+      if (appeal.decision) return refuse('appeal_already_decided', '该申诉已处理', 'decision');
+      push(command.actor, {
         type: 'rating_appeal_decided',
-        data: { decision: command.decision, reason: command.reason.trim(), by: command.supervisorId },
+        data: { decision: command.decision, reason: command.reason.trim(), by: command.actor.id },
       });
       return { ok: true, events };
     }

@@ -1,6 +1,6 @@
 /**
  * `npm run verify-export -- FILE [--public-key PEM_FILE]`: checks an exported case file (卷宗,
- * `GET /applications/:caseNo/export`) offline — no database, no network (rules/exportCheck.ts).
+ * `GET /applications/:caseNo/export`) offline — no database, no network (integrity/exportCheck.ts).
  * Prints `完整 (intact)` and exits 0, or the first problem found (what and where) and exits 1; exits 2 when the
  * input cannot be read (no such file, not JSON, not a case file, an unreadable public key).
  * Without --public-key the key inside the document is only self-consistent: its fingerprint is printed, to be
@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkExport, ed25519PublicKey, type ExportProblem } from '../rules/exportCheck.ts';
+import { checkExport, ed25519PublicKey, type ExportProblem } from '../integrity/exportCheck.ts';
 
 const USAGE = '用法 (usage): npm run verify-export -- FILE [--public-key PEM_FILE]';
 

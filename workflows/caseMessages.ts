@@ -5,13 +5,15 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseCommand } from '../rules/caseDecisions.ts';
 import type { CaseState } from '../rules/caseModel.ts';
-import type { ChainHead } from '../rules/hashChain.ts';
+import type { ChainHead } from '../integrity/hashChain.ts';
 import type { ClockParams } from '../infra/clock.ts';
 
-/** Commands from people carry the instant the API received them (`at`, ISO): the history keeps it, replays agree. */
-export type CommandInput<T extends CaseCommand['type']> = Omit<Extract<CaseCommand, { type: T }>, 'type'> & {
-  at: string;
-};
+/**
+ * An Update's argument: the command `{type, data, meta: {actor, at}}`, `at` the instant the API received it (the
+ * history keeps it, replays agree). Histories recorded before the envelope carry an older shape, which the workflow
+ * upcasts (workflows/upcastCommand.ts).
+ */
+export type CommandInput<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
 
 /** Update name → the rule command it carries. The names are part of every recorded history: never rename one. */
 export const commandTypes = {

@@ -19,17 +19,16 @@ import {
 import type { createActivities } from '../activities/index.ts';
 import { createClock } from '../infra/clock.ts';
 import {
-  certificateFor,
-  certificatesToIssue,
   decide,
   pendingTimers,
+  timerFiredCommand,
   type CaseCommand,
   type Decision,
   type PendingTimer,
   type RuleViolation,
 } from '../rules/caseDecisions.ts';
-import { deliverableStatuses, evolve, finalStatuses, type CaseEvent, type CaseState } from '../rules/caseModel.ts';
-import { extendChain, type ChainHead } from '../rules/hashChain.ts';
+import { deliverableStatuses, evolve, finalStatuses, type CaseState } from '../rules/caseModel.ts';
+import { extendChain, type ChainHead } from '../integrity/hashChain.ts';
 import {
   caseChainHeadQuery,
   caseStateQuery,
@@ -42,6 +41,7 @@ import {
 } from './caseMessages.ts';
 import { RecentIds } from './recentIds.ts';
 import { serialised } from './serialised.ts';
+import { upcastCommand } from './upcastCommand.ts';
 
 // The record is written by a local activity: one step of the case costs no extra round trip through the engine, and
 // the activity is idempotent (events keyed by case and sequence number), so a re-run after a crash writes nothing twice.
@@ -73,35 +73,15 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   let chain: ChainHead | undefined = input.carried?.chain;
   let changed = false;
 
-  /** The time a command takes effect: the API's stamp, or the clock for timers; never before the last event. */
-  function effectiveTime(at: string | undefined): number {
-    const given = at ? Date.parse(at) : clock.now();
-    const last = state ? Date.parse(state.lastEventAt ?? state.receivedAt) : 0;
-    return Math.max(given, last);
-  }
+  // Asked only when a step issues a certificate: a variant's patch marker (the upgrade test's) must sit there.
+  const context = { certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix };
 
-  async function apply(command: CaseCommand, at?: string): Promise<RuleViolation | undefined> {
-    const nowMs = effectiveTime(at);
-    const decision = decide(state, command, nowMs);
+  async function apply(command: CaseCommand): Promise<RuleViolation | undefined> {
+    const decision = decide(state, command, context);
     if (!decision.ok) return decision.violation;
-    const events: CaseEvent[] = [...decision.events];
-    let next = events.reduce<CaseState | undefined>(evolve, state);
-    if (!next) return { status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
-    // 同步发证: on approval every matter's certificate is issued in the same step (numbers derive from the case).
-    const toIssue = certificatesToIssue(next);
-    if (toIssue.length > 0) {
-      const prefix = hooks.certificatePrefix?.(input) ?? input.certificatePrefix;
-      for (const matter of toIssue) {
-        const event: CaseEvent = {
-          type: 'certificate_issued',
-          at: new Date(nowMs).toISOString(),
-          actor: { kind: 'system', id: 'system' },
-          data: certificateFor(next, matter, nowMs, prefix),
-        };
-        events.push(event);
-        next = evolve(next, event);
-      }
-    }
+    const events = decision.events;
+    const next = events.reduce<CaseState | undefined>(evolve, state);
+    if (!next) return { code: 'case_not_found', message: '办件不存在', field: 'caseNo' };
     if (events.length > 0) {
       const extended = extendChain(next.caseNo, chain, next.seq - events.length + 1, events);
       await recordCase(extended.chained, next);
@@ -113,26 +93,25 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   }
 
   for (const name of Object.keys(commandTypes) as CaseUpdateName[]) {
-    const type = commandTypes[name];
-    const command = ({ at: _at, ...rest }: { at: string }) => ({ type, ...rest }) as CaseCommand;
+    const command = (input: unknown) => upcastCommand(commandTypes[name], input);
     setHandler(
       caseUpdates[name],
-      (input: { at: string }) =>
+      (input: unknown) =>
         exclusive(async () => {
           const id = currentUpdateInfo()?.id;
           if (id && recent.has(id)) return answer(recent.created(id));
           const before = state;
-          const violation = await apply(command(input), input.at);
+          const violation = await apply(command(input));
           if (violation) throw ruleFailure(violation);
           const created = createdItem(before, requireState());
           if (id) recent.add(id, created);
           return answer(created);
         }),
       {
-        validator: (input: { at: string }) => {
+        validator: (input: unknown) => {
           const id = currentUpdateInfo()?.id;
           if (id && recent.has(id)) return; // applied in an earlier run (before continue-as-new): answered as such
-          const decision: Decision = decide(state, command(input), effectiveTime(input.at));
+          const decision: Decision = decide(state, command(input));
           if (!decision.ok) throw ruleFailure(decision.violation);
         },
       },
@@ -156,7 +135,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   }
 
   function requireState(): CaseState {
-    if (!state) throw ruleFailure({ status: 404, code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
+    if (!state) throw ruleFailure({ code: 'case_not_found', message: '办件不存在', field: 'caseNo' });
     return state;
   }
 
@@ -188,7 +167,7 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     // One wake-up per case: the earliest deadline. A moved deadline (pause, extension) just changes the next wait.
     const delayMs = Math.max(1, clock.realDelayUntil(next.dueAt));
     if (!(await condition(() => changed, delayMs))) {
-      await exclusive(() => apply({ type: 'timer_fired', timerId: next.id }));
+      await exclusive(() => apply(timerFiredCommand(next.id, clock.now())));
     }
   }
 }

@@ -8,7 +8,8 @@ import type { Database } from '../../db/client.ts';
 import {
   actingFor,
   actorDetails,
-  decide,
+  actorKinds,
+  authorize,
   isAction,
   roleNames,
   seesPersonalData,
@@ -16,6 +17,7 @@ import {
   type SessionLimits,
   type StaffUser,
 } from '../../rules/access.ts';
+import type { Actor } from '../../rules/caseModel.ts';
 import { maskIdNumber } from '../../rules/identity.ts';
 import { ApiError } from '../errors.ts';
 import { maskPersonalData } from './personalData.ts';
@@ -79,7 +81,7 @@ export async function registerAuth(app: FastifyInstance, db: Database, options: 
         if (request.staff) request.sessionToken = token;
       }
     }
-    const decision = decide(action, request.staff?.role);
+    const decision = authorize(action, request.staff?.role);
     if (decision === 'allowed') return;
     if (presented && !request.staff) {
       throw new ApiError(401, 'session_expired', '登录已过期或无效，请重新登录', 'session');
@@ -136,7 +138,7 @@ export function actingDepartment(user: StaffUser, department: string, field = 'd
   return acting;
 }
 
-/** The command fields naming the actor, from the session (never from the body). */
-export function commandActor(user: StaffUser, acting?: { department: string; onBehalfOf?: string }) {
-  return { by: actorDetails(user, acting) };
+/** Who gives a command, from the session (never from the body), as the case's events record them. */
+export function commandActor(user: StaffUser, acting?: { department: string; onBehalfOf?: string }): Actor {
+  return { kind: actorKinds[user.role], id: user.username, ...actorDetails(user, acting) };
 }

@@ -10,7 +10,8 @@ import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from
 import { defaultIdType, idNumberProblem, idTypeNames, idTypesFor, phoneProblem } from '../../rules/identity.ts';
 import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
-import { callCase, queryCase, submitCase } from '../caseClient.ts';
+import { queryCase, submitCase } from '../caseClient.ts';
+import { commandCase } from '../caseCommand.ts';
 import { answerView, caseView, loadCase, loadEvents } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { departmentsOf, type StaffUser } from '../../rules/access.ts';
@@ -176,9 +177,8 @@ async function applicantOrClerk(
   caseNo: string,
   queryCodeField: string | undefined,
 ) {
-  if (request.staff) return { actorId: request.staff.username, ...commandActor(request.staff) };
+  if (request.staff) return;
   await applicantCase(app, request, caseNo, presentedQueryCode(request, queryCodeField), (no) => loadCase(deps.db, no));
-  return {};
 }
 
 export const applicationRoutes =
@@ -217,20 +217,22 @@ export const applicationRoutes =
           );
         }
         const submitted = await submitCase(deps, reservation.caseNo, {
-          caseNo: reservation.caseNo,
-          queryCode: reservation.queryCode,
-          applicant,
-          ...(theme ? { theme } : {}),
-          matters,
-          materials: body.materials,
-          ...(body.commitments?.length ? { commitments: body.commitments } : {}),
-          ...(fromLibrary.length ? { fromLibrary } : {}),
-          channel: body.channel ?? 'window',
-          form: body.form ?? {},
-          receivedBy: { clerkId: clerk.username, window: clerk.window ?? '' },
-          ...commandActor(clerk),
-          // Cases received from now on: each matter of a theme gets its own outcome (rules 2).
-          rules: 2,
+          data: {
+            caseNo: reservation.caseNo,
+            queryCode: reservation.queryCode,
+            applicant,
+            ...(theme ? { theme } : {}),
+            matters,
+            materials: body.materials,
+            ...(body.commitments?.length ? { commitments: body.commitments } : {}),
+            ...(fromLibrary.length ? { fromLibrary } : {}),
+            channel: body.channel ?? 'window',
+            form: body.form ?? {},
+            window: clerk.window ?? '',
+            // Cases received from now on: each matter of a theme gets its own outcome.
+            rules: 2,
+          },
+          actor: commandActor(clerk),
         });
         // A retry after the case has closed: the case is answered from its record.
         const state = submitted === 'closed' ? await loadCase(deps.db, reservation.caseNo) : submitted;
@@ -353,13 +355,7 @@ export const applicationRoutes =
       async (request) => {
         // The pattern lets 2027-02-30 or 2099-13-45 through: the rules would accept it and the case's timers break.
         if (request.body.deficienciesDue) calendarDate(request.body.deficienciesDue, 'deficienciesDue');
-        const { state } = await callCase(
-          deps,
-          request.params.caseNo,
-          'decideAcceptance',
-          { ...request.body, clerkId: staffOf(request).username, ...commandActor(staffOf(request)) },
-          request.headers['idempotency-key'],
-        );
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'decideAcceptance', request.body);
         return caseView(state);
       },
     );
@@ -378,14 +374,8 @@ export const applicationRoutes =
       },
       async (request) => {
         const { queryCode, ...body } = request.body;
-        const actor = await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
-        const { state } = await callCase(
-          deps,
-          request.params.caseNo,
-          'supplyMaterials',
-          { ...body, ...actor },
-          request.headers['idempotency-key'],
-        );
+        await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'supplyMaterials', body);
         return caseView(state);
       },
     );
@@ -404,16 +394,8 @@ export const applicationRoutes =
       },
       async (request) => {
         const { queryCode, ...body } = request.body ?? {};
-        const actor = await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
-        return answerView(
-          await callCase(
-            deps,
-            request.params.caseNo,
-            'withdraw',
-            { ...body, ...actor },
-            request.headers['idempotency-key'],
-          ),
-        );
+        await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
+        return answerView(await commandCase(deps, request, request.params.caseNo, 'withdraw', body));
       },
     );
 
@@ -430,14 +412,14 @@ export const applicationRoutes =
         },
       },
       async (request, reply) => {
-        const reviewer = staffOf(request);
-        const acting = actingDepartment(reviewer, request.body.department);
-        const { state, created } = await callCase(
+        const acting = actingDepartment(staffOf(request), request.body.department);
+        const { state, created } = await commandCase(
           deps,
+          request,
           request.params.caseNo,
           'requestExtension',
-          { ...request.body, reviewerId: reviewer.username, ...commandActor(reviewer, acting) },
-          request.headers['idempotency-key'],
+          request.body,
+          { acting },
         );
         return reply
           .status(201)
@@ -459,19 +441,11 @@ export const applicationRoutes =
       },
       async (request) =>
         answerView(
-          await callCase(
-            deps,
-            request.params.caseNo,
-            'decideExtension',
-            {
-              extensionId: request.params.id,
-              ...request.body,
-              headId: staffOf(request).username,
-              department: staffOf(request).department ?? '',
-              ...commandActor(staffOf(request)),
-            },
-            request.headers['idempotency-key'],
-          ),
+          await commandCase(deps, request, request.params.caseNo, 'decideExtension', {
+            extensionId: request.params.id,
+            ...request.body,
+            department: staffOf(request).department ?? '',
+          }),
         ),
     );
 
@@ -488,15 +462,7 @@ export const applicationRoutes =
         },
       },
       async (request) =>
-        answerView(
-          await callCase(
-            deps,
-            request.params.caseNo,
-            'markUrgent',
-            { ...request.body, supervisorId: staffOf(request).username, ...commandActor(staffOf(request)) },
-            request.headers['idempotency-key'],
-          ),
-        ),
+        answerView(await commandCase(deps, request, request.params.caseNo, 'markUrgent', request.body)),
     );
 
     app.post(
@@ -511,15 +477,6 @@ export const applicationRoutes =
           response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
         },
       },
-      async (request) =>
-        answerView(
-          await callCase(
-            deps,
-            request.params.caseNo,
-            'deliver',
-            { ...request.body, clerkId: staffOf(request).username, ...commandActor(staffOf(request)) },
-            request.headers['idempotency-key'],
-          ),
-        ),
+      async (request) => answerView(await commandCase(deps, request, request.params.caseNo, 'deliver', request.body)),
     );
   };

@@ -1,6 +1,6 @@
 /**
  * Certificates (电子证照): the public key, public verification, the printable page, revocation (注销) by the issuing
- * department, and the library (电子证照库) by holder for staff. The checks are in rules/certificateVerification.ts,
+ * department, and the library (电子证照库) by holder for staff. The checks are in integrity/certificateVerification.ts,
  * the revocation rule in rules/decisions/delivery.ts; this file reads PostgreSQL and calls the case's workflow.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -14,10 +14,10 @@ import {
   maskIdNumber,
   type CertificateRecord,
   type CertificateStatus,
-} from '../../rules/certificateVerification.ts';
+} from '../../integrity/certificateVerification.ts';
 import type { ApiDeps } from '../app.ts';
 import { renderCertificatePage, renderVerificationPage } from '../certificatePage.ts';
-import { callCase } from '../caseClient.ts';
+import { commandCase } from '../caseCommand.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -30,7 +30,7 @@ import {
   Revoked,
   Verification,
 } from '../schemas.ts';
-import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
+import { actingDepartment, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -245,18 +245,14 @@ export const certificateRoutes =
           .where(eq(certificates.certificateNo, number));
         if (!row) throw new ApiError(404, 'certificate_not_found', `证照 ${number} 不存在`, 'number');
         // A certificate outlives its case: a closed case's workflow is reopened for this command.
-        const { state } = await callCase(
+        const acting = actingDepartment(staffOf(request), request.body.department);
+        const { state } = await commandCase(
           deps,
+          request,
           row.caseNo,
           'revokeCertificate',
-          {
-            certificateNo: number,
-            ...request.body,
-            reviewerId: staffOf(request).username,
-            ...commandActor(staffOf(request), actingDepartment(staffOf(request), request.body.department)),
-          },
-          request.headers['idempotency-key'],
-          { reopen: true },
+          { certificateNo: number, ...request.body },
+          { acting, reopen: true },
         );
         return { certificate: state.certificates.find((c) => c.certificateNo === number), case: caseView(state) };
       },

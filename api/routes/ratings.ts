@@ -9,7 +9,7 @@ import Type from 'typebox';
 import { followUps } from '../../db/schema.ts';
 import { FOLLOW_UP_DAYS, RATING_LEVELS, ratingLevelNames } from '../../rules/ratings.ts';
 import type { ApiDeps } from '../app.ts';
-import { callCase } from '../caseClient.ts';
+import { commandCase } from '../caseCommand.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { applicantRateLimit } from '../hardening.ts';
@@ -23,7 +23,7 @@ import {
   RatingAnswer,
 } from '../schemas.ts';
 import { departmentsOf } from '../../rules/access.ts';
-import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
+import { actingDepartment, staffOf } from '../auth/guard.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -81,12 +81,12 @@ export const ratingRoutes =
         const queryCode = request.headers['x-query-code'] ?? bodyCode;
         if (!queryCode) throw new ApiError(400, 'query_code_required', '缺少查询码（X-Query-Code）', 'queryCode');
         await app.queryCodeFailures.check(request);
-        const answer = await callCase(
+        const answer = await commandCase(
           deps,
+          request,
           request.params.caseNo,
           'rate',
           { ...rest, queryCode, followUpDays: deps.followUpDays ?? FOLLOW_UP_DAYS },
-          request.headers['idempotency-key'],
           { reopen: true },
         ).catch((error: unknown) => {
           // A closed case whose record is gone from the engine, or a wrong code: both look like an unknown case.
@@ -119,17 +119,11 @@ export const ratingRoutes =
         },
       },
       async (request) => {
-        const { text: replyText, ...rest } = request.body;
-        const user = staffOf(request);
-        const acting = actingDepartment(user, rest.department);
-        const { state } = await callCase(
-          deps,
-          request.params.caseNo,
-          'replyFollowUp',
-          { ...rest, text: replyText, reviewerId: user.username, ...commandActor(user, acting) },
-          request.headers['idempotency-key'],
-          { reopen: true },
-        );
+        const acting = actingDepartment(staffOf(request), request.body.department);
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'replyFollowUp', request.body, {
+          acting,
+          reopen: true,
+        });
         return caseView(state);
       },
     );
@@ -147,18 +141,11 @@ export const ratingRoutes =
         },
       },
       async (request) => {
-        const { state } = await callCase(
-          deps,
-          request.params.caseNo,
-          'appealRating',
-          {
-            ...request.body,
-            reviewerId: staffOf(request).username,
-            ...commandActor(staffOf(request), actingDepartment(staffOf(request), request.body.department)),
-          },
-          request.headers['idempotency-key'],
-          { reopen: true },
-        );
+        const acting = actingDepartment(staffOf(request), request.body.department);
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'appealRating', request.body, {
+          acting,
+          reopen: true,
+        });
         return caseView(state);
       },
     );
@@ -176,14 +163,9 @@ export const ratingRoutes =
         },
       },
       async (request) => {
-        const { state } = await callCase(
-          deps,
-          request.params.caseNo,
-          'decideRatingAppeal',
-          { ...request.body, supervisorId: staffOf(request).username, ...commandActor(staffOf(request)) },
-          request.headers['idempotency-key'],
-          { reopen: true },
-        );
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'decideRatingAppeal', request.body, {
+          reopen: true,
+        });
         return caseView(state);
       },
     );

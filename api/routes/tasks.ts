@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { cases, matters, reviewTasks, supervisionCases } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
-import { callCase } from '../caseClient.ts';
+import { commandCase } from '../caseCommand.ts';
 import { answerView, caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { departmentsOf, type StaffUser } from '../../rules/access.ts';
-import { actingDepartment, commandActor, staffOf } from '../auth/guard.ts';
+import { actingDepartment, staffOf } from '../auth/guard.ts';
 import {
   IdempotencyHeaders,
   OpinionBody,
@@ -48,7 +48,7 @@ export const taskRoutes =
         throw new ApiError(403, 'not_your_department', `审查任务 ${id} 不属于您所在的部门`, 'id');
       }
       const acting = actingDepartment(user, department, 'id');
-      return { ...task, acting, actor: { reviewerId: user.username, ...commandActor(user, acting) } };
+      return { ...task, acting };
     }
 
     app.get(
@@ -112,12 +112,13 @@ export const taskRoutes =
       },
       async (request) => {
         const task = myTask(staffOf(request), request.params.id);
-        const { state } = await callCase(
+        const { state } = await commandCase(
           deps,
+          request,
           task.caseNo,
           'giveOpinion',
-          { taskId: task.id, ...request.body, department: task.acting.department, ...task.actor },
-          request.headers['idempotency-key'],
+          { taskId: task.id, ...request.body, department: task.acting.department },
+          { acting: task.acting },
         );
         return caseView(state);
       },
@@ -138,12 +139,13 @@ export const taskRoutes =
       async (request, reply) => {
         const task = myTask(staffOf(request), request.params.id);
         const { type, ...rest } = request.body;
-        const { state, created } = await callCase(
+        const { state, created } = await commandCase(
           deps,
+          request,
           task.caseNo,
           'startSpecialProcedure',
-          { taskId: task.id, procedure: type, ...rest, ...task.actor },
-          request.headers['idempotency-key'],
+          { taskId: task.id, procedure: type, ...rest },
+          { acting: task.acting },
         );
         return reply
           .status(201)
@@ -166,12 +168,13 @@ export const taskRoutes =
       async (request) => {
         const task = myTask(staffOf(request), request.params.id);
         return answerView(
-          await callCase(
+          await commandCase(
             deps,
+            request,
             task.caseNo,
             'endSpecialProcedure',
-            { taskId: task.id, procedureId: request.params.procedureId, ...task.actor },
-            request.headers['idempotency-key'],
+            { taskId: task.id, procedureId: request.params.procedureId },
+            { acting: task.acting },
           ),
         );
       },

@@ -1,7 +1,6 @@
 /** Acceptance (受理): submission, the acceptance decision, the one-time notice (一次性告知) and supplied materials. */
 import type { Actor, CaseState, ReviewTask } from '../caseModel.ts';
-import { staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import type { Step } from '../caseDecisions.ts';
 import { missingMaterials } from '../materials.ts';
 import { acceptedNotice, notAcceptedNotice, supplementNotice, type MissingMaterial } from '../notices.ts';
 import { addWorkingDays, isCalendarDate, workingDaysBetween, type IsoDate } from '../workingDays.ts';
@@ -31,17 +30,13 @@ function commitmentAllowed(state: Pick<CaseState, 'matters'>, code: string): boo
   return state.matters.some((m) => m.materials.some((x) => x.code === code && x.commitmentAllowed));
 }
 
-export function submit(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'submit' }>,
-  today: IsoDate,
-): Decision {
+export function submit(buffer: EventBuffer, command: Step<'submit'>, today: IsoDate): Decision {
   if (buffer.state) return buffer.ok(); // a retried submission: the case already exists
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(command, code));
   if (notAllowed) {
-    return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+    return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   }
-  buffer.push(staffActor('clerk', command.receivedBy.clerkId, command.by), {
+  buffer.push(command.actor, {
     type: 'received',
     data: {
       caseNo: command.caseNo,
@@ -54,7 +49,7 @@ export function submit(
       ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
       ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
       channel: command.channel ?? 'window',
-      receivedBy: command.receivedBy,
+      receivedBy: { clerkId: command.actor.id, window: command.window },
       receivedOn: today,
       acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
       ...(command.rules ? { rules: command.rules } : {}),
@@ -63,20 +58,16 @@ export function submit(
   return buffer.ok();
 }
 
-export function decideAcceptance(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'decide_acceptance' }>,
-  today: IsoDate,
-): Decision {
+export function decideAcceptance(buffer: EventBuffer, command: Step<'decide_acceptance'>, today: IsoDate): Decision {
   const state = buffer.current;
-  const clerk: Actor = staffActor('clerk', command.clerkId, command.by);
+  const clerk: Actor = command.actor;
   if (state.status !== 'received') {
-    return violation(409, 'acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
+    return violation('acceptance_already_decided', `办件当前状态为 ${state.status}，不能再作受理决定`, 'decision');
   }
   const missing = outstandingMaterials(state);
   switch (command.decision) {
     case 'reject': {
-      if (!command.reason?.trim()) return violation(422, 'reason_required', '不予受理必须书面说明理由', 'reason');
+      if (!command.reason?.trim()) return violation('reason_required', '不予受理必须书面说明理由', 'reason');
       const s = buffer.push(clerk, { type: 'not_accepted', data: { reason: command.reason } });
       buffer.push(clerk, {
         type: 'notice_sent',
@@ -86,7 +77,7 @@ export function decideAcceptance(
     }
     case 'supplement': {
       if (missing.length === 0) {
-        return violation(409, 'nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
+        return violation('nothing_missing', '申请材料已齐全，无需补正，请作出受理决定', 'decision');
       }
       // 一次性告知: what a previous notice already asked for cannot be asked for again as if new; and everything
       // missing goes into this one notice.
@@ -96,17 +87,16 @@ export function decideAcceptance(
     case 'accept_with_deficiencies': {
       const deficiencies = [...new Set(command.deficiencies ?? [])];
       if (deficiencies.length === 0) {
-        return violation(422, 'deficiencies_required', '容缺受理必须列明容缺的材料', 'deficiencies');
+        return violation('deficiencies_required', '容缺受理必须列明容缺的材料', 'deficiencies');
       }
       const missingCodes = new Set(missing.map((m) => m.code));
       const notMissing = deficiencies.find((code) => !missingCodes.has(code));
       if (notMissing) {
-        return violation(422, 'not_deficient', `材料 ${notMissing} 并未缺少，不能列为容缺材料`, 'deficiencies');
+        return violation('not_deficient', `材料 ${notMissing} 并未缺少，不能列为容缺材料`, 'deficiencies');
       }
       const stillMissing = missing.filter((m) => !deficiencies.includes(m.code));
       if (stillMissing.length > 0) {
         return violation(
-          409,
           'materials_missing',
           `除容缺材料外仍缺少：${stillMissing.map((m) => m.name).join('、')}`,
           'deficiencies',
@@ -114,22 +104,16 @@ export function decideAcceptance(
       }
       // A date that does not exist would make every later deadline computation throw: the case could never move.
       if (command.deficienciesDue !== undefined && !isCalendarDate(command.deficienciesDue)) {
-        return violation(
-          422,
-          'invalid_date',
-          `容缺补齐期限 ${command.deficienciesDue} 不是有效日期`,
-          'deficienciesDue',
-        );
+        return violation('invalid_date', `容缺补齐期限 ${command.deficienciesDue} 不是有效日期`, 'deficienciesDue');
       }
       const due = command.deficienciesDue ?? addWorkingDays(today, supplementLimitDays(state.matters));
-      if (due <= today) return violation(422, 'due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
+      if (due <= today) return violation('due_in_past', '容缺补齐期限必须晚于今天', 'deficienciesDue');
       accept(buffer, clerk, today, today, false, { deficiencies, due });
       return buffer.ok();
     }
     case 'accept':
       if (missing.length > 0) {
         return violation(
-          409,
           'materials_missing',
           `申请材料不齐全，不能受理，缺少：${missing.map((m) => m.name).join('、')}`,
           'decision',
@@ -211,32 +195,26 @@ export function accept(
   concludeIfDecided(buffer, actor, today);
 }
 
-export function supplyMaterials(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'supply_materials' }>,
-  today: IsoDate,
-): Decision {
+export function supplyMaterials(buffer: EventBuffer, command: Step<'supply_materials'>, today: IsoDate): Decision {
   const state = buffer.current;
   const awaiting = state.status === 'awaiting_supplement';
   const deficient =
     state.deficiencies.length > 0 && !['not_accepted', 'refused', 'withdrawn', 'terminated'].includes(state.status);
   if (!awaiting && !deficient) {
-    return violation(409, 'no_supplement_requested', '当前没有待补正的材料', 'materials');
+    return violation('no_supplement_requested', '当前没有待补正的材料', 'materials');
   }
   const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
   const unknown = command.materials.filter((code) => !known.has(code));
   if (unknown.length > 0) {
-    return violation(422, 'unknown_material', `本办件不需要以下材料：${unknown.join('、')}`, 'materials');
+    return violation('unknown_material', `本办件不需要以下材料：${unknown.join('、')}`, 'materials');
   }
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(state, code));
-  if (notAllowed) return violation(422, 'commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+  if (notAllowed) return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   const round = state.supplementRounds.at(-1);
   const reviewStage = awaiting && round?.stage === 'review';
   const after = [...command.materials, ...(command.commitments ?? [])];
   const completeForAcceptance = awaiting && !reviewStage && outstandingMaterials(state, after).length === 0;
-  const applicant: Actor = command.by
-    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
-    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.actor;
   buffer.push(applicant, {
     type: 'materials_supplied',
     data: {

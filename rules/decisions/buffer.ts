@@ -2,9 +2,11 @@
 import type { Actor, CaseEvent, CaseState } from '../caseModel.ts';
 import { evolve } from '../caseModel.ts';
 
-/** A rule that forbids the input; `status` is the HTTP status the API answers with. */
+/**
+ * A rule that forbids the input: a stable English code, the Chinese message the person is shown and the field it
+ * concerns. How a code is answered over HTTP is the API's business (api/ruleStatus.ts).
+ */
 export interface RuleViolation {
-  status: 404 | 409 | 403 | 422;
   code: string;
   message: string;
   field?: string;
@@ -12,14 +14,9 @@ export interface RuleViolation {
 
 export type Decision = { ok: true; events: CaseEvent[] } | { ok: false; violation: RuleViolation };
 
-export const violation = (
-  status: RuleViolation['status'],
-  code: string,
-  message: string,
-  field?: string,
-): Decision => ({
+export const violation = (code: string, message: string, field?: string): Decision => ({
   ok: false,
-  violation: { status, code, message, ...(field ? { field } : {}) },
+  violation: { code, message, ...(field ? { field } : {}) },
 });
 
 export const SYSTEM: Actor = { kind: 'system', id: 'system' };

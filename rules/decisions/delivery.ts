@@ -1,7 +1,7 @@
 /** Certificates (电子证照): issuing, delivery (送达) and revocation (注销). */
 import type { CaseState, Certificate } from '../caseModel.ts';
-import { deliverableStatuses, staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import { deliverableStatuses } from '../caseModel.ts';
+import type { Step } from '../caseDecisions.ts';
 import type { MatterSnapshot } from '../catalogue.ts';
 import { chinaDate, type IsoDate } from '../workingDays.ts';
 import { violation, type Decision, type EventBuffer } from './buffer.ts';
@@ -10,19 +10,15 @@ import { violation, type Decision, type EventBuffer } from './buffer.ts';
  * 注销: only the department that issued the certificate (the matter's lead department, whose name it carries) may
  * revoke it, once, with a reason. Allowed on a finished case: a certificate outlives its case.
  */
-export function revokeCertificate(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'revoke_certificate' }>,
-): Decision {
+export function revokeCertificate(buffer: EventBuffer, command: Step<'revoke_certificate'>): Decision {
   const state = buffer.current;
   const certificate = state.certificates.find((c) => c.certificateNo === command.certificateNo);
   if (!certificate) {
-    return violation(404, 'certificate_not_found', `证照 ${command.certificateNo} 不属于本办件`, 'certificateNo');
+    return violation('certificate_not_found', `证照 ${command.certificateNo} 不属于本办件`, 'certificateNo');
   }
   const issuer = state.matters.find((m) => m.code === certificate.matter)?.departments.find((d) => d.lead);
   if (!issuer || issuer.code !== command.department) {
     return violation(
-      403,
       'not_issuing_department',
       `部门 ${command.department} 不是该证照的发证部门（${issuer?.name ?? '未知'}），不能注销`,
       'department',
@@ -30,44 +26,39 @@ export function revokeCertificate(
   }
   if (certificate.revoked) {
     return violation(
-      409,
       'certificate_already_revoked',
       `证照 ${certificate.certificateNo} 已于 ${certificate.revoked.at} 注销`,
       'certificateNo',
     );
   }
   const reason = command.reason.trim();
-  if (!reason) return violation(422, 'reason_required', '注销证照必须说明理由', 'reason');
-  buffer.push(staffActor('reviewer', command.reviewerId, command.by), {
+  if (!reason) return violation('reason_required', '注销证照必须说明理由', 'reason');
+  buffer.push(command.actor, {
     type: 'certificate_revoked',
-    data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.reviewerId },
+    data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.actor.id },
   });
   return buffer.ok();
 }
 
-export function deliver(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'deliver' }>,
-  today: IsoDate,
-): Decision {
+export function deliver(buffer: EventBuffer, command: Step<'deliver'>, today: IsoDate): Decision {
   const state = buffer.current;
   if (!deliverableStatuses.includes(state.status)) {
-    return violation(409, 'not_decided', '办件尚未准予许可，没有可送达的证照', 'caseNo');
+    return violation('not_decided', '办件尚未准予许可，没有可送达的证照', 'caseNo');
   }
-  if (state.delivery) return violation(409, 'already_delivered', '证照已送达', 'caseNo');
+  if (state.delivery) return violation('already_delivered', '证照已送达', 'caseNo');
   if (certificatesToIssue(state).length > 0 || state.certificates.length === 0) {
-    return violation(409, 'certificates_withheld', '证照尚未颁发（容缺材料未补齐）', 'caseNo');
+    return violation('certificates_withheld', '证照尚未颁发（容缺材料未补齐）', 'caseNo');
   }
   if (command.method === 'post' && !command.trackingNumber?.trim()) {
-    return violation(422, 'tracking_number_required', '邮寄送达必须填写运单号', 'trackingNumber');
+    return violation('tracking_number_required', '邮寄送达必须填写运单号', 'trackingNumber');
   }
-  buffer.push(staffActor('clerk', command.clerkId, command.by), {
+  buffer.push(command.actor, {
     type: 'delivered',
     data: {
       method: command.method,
       ...(command.trackingNumber ? { trackingNumber: command.trackingNumber } : {}),
       on: today,
-      by: command.clerkId,
+      by: command.actor.id,
     },
   });
   return buffer.ok();

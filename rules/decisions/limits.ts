@@ -25,7 +25,7 @@ export const SPECIAL_PROCEDURE_TYPES = [
 export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
 
 // The limits below are the rules' single definitions: the decider uses them and so does the auditor's re-derivation
-// (rules/audit.ts), which must reach the same dates from the same events.
+// (integrity/audit.ts), which must reach the same dates from the same events.
 
 /** The case's review limits in working days: the longest statutory and promised limits over its matters. */
 export function reviewLimits(matters: MatterSnapshot[]): { statutory: number; promised: number } {

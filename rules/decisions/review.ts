@@ -1,7 +1,7 @@
 /** Review (审查): the departments' opinions, the consolidated supplement notice, the outcomes, and withdrawal (撤回). */
 import type { Actor, CaseState, MatterResult, ReviewTask } from '../caseModel.ts';
-import { finalStatuses, staffActor } from '../caseModel.ts';
-import type { CaseCommand } from '../caseDecisions.ts';
+import { finalStatuses } from '../caseModel.ts';
+import type { Step } from '../caseDecisions.ts';
 import {
   approvedNotice,
   partiallyApprovedNotice,
@@ -21,10 +21,9 @@ export function withoutRuntime(task: ReviewTask): Omit<ReviewTask, 'status' | 'h
 
 export function findTask(state: CaseState, taskId: string, department?: string): ReviewTask | Decision {
   const task = state.tasks.find((t) => t.id === taskId);
-  if (!task) return violation(404, 'task_not_found', `审查任务 ${taskId} 不存在`, 'taskId');
+  if (!task) return violation('task_not_found', `审查任务 ${taskId} 不存在`, 'taskId');
   if (department && department !== task.department) {
     return violation(
-      403,
       'department_not_on_task',
       `部门 ${department} 不是该审查任务的承办部门（${task.departmentName}）`,
       'department',
@@ -37,36 +36,31 @@ export function findTask(state: CaseState, taskId: string, department?: string):
       supplement_requested: ['task_awaiting_supplement', '正在等待申请人补正'],
     };
     const [code, what] = why[task.status] ?? ['task_already_decided', '已作出审查意见'];
-    return violation(409, code, `审查任务${what}，不能再提交意见`, 'taskId');
+    return violation(code, `审查任务${what}，不能再提交意见`, 'taskId');
   }
   return task;
 }
 
-export function giveOpinion(
-  buffer: EventBuffer,
-  command: Extract<CaseCommand, { type: 'give_opinion' }>,
-  today: IsoDate,
-): Decision {
+export function giveOpinion(buffer: EventBuffer, command: Step<'give_opinion'>, today: IsoDate): Decision {
   const state = buffer.current;
   const found = findTask(state, command.taskId, command.department);
   if ('ok' in found) return found;
   const task = found;
   if (state.clock.paused && state.clock.pauseReasons.some((r) => r.startsWith('special_procedure'))) {
     const open = state.specialProcedures.find((p) => !p.endedOn && p.taskId === task.id);
-    if (open) return violation(409, 'special_procedure_running', '特别程序尚未结束，不能作出审查意见', 'taskId');
+    if (open) return violation('special_procedure_running', '特别程序尚未结束，不能作出审查意见', 'taskId');
   }
-  const reviewer: Actor = staffActor('reviewer', command.reviewerId, command.by);
+  const reviewer: Actor = command.actor;
   if (command.decision === 'supplement') {
     const materials = [...new Set(command.materials ?? [])];
-    if (materials.length === 0) return violation(422, 'materials_required', '要求补正必须列明材料', 'materials');
-    if (!command.reason?.trim()) return violation(422, 'reason_required', '要求补正必须说明理由', 'reason');
+    if (materials.length === 0) return violation('materials_required', '要求补正必须列明材料', 'materials');
+    if (!command.reason?.trim()) return violation('reason_required', '要求补正必须说明理由', 'reason');
     const known = new Set(state.matters.flatMap((m) => m.materials.map((x) => x.code)));
     const unknown = materials.find((m) => !known.has(m));
-    if (unknown) return violation(422, 'unknown_material', `本办件不涉及材料 ${unknown}`, 'materials');
+    if (unknown) return violation('unknown_material', `本办件不涉及材料 ${unknown}`, 'materials');
     const held = state.fromLibrary.find((l) => materials.includes(l.material));
     if (held) {
       return violation(
-        409,
         'material_in_library',
         `${materialName(state, held.material)} 已由电子证照库提供（证照编号 ${held.certificateNo}），不得要求申请人重复提交`,
         'materials',
@@ -80,7 +74,6 @@ export function giveOpinion(
       const fresh = materials.find((m) => !askedBefore.has(m));
       if (fresh) {
         return violation(
-          409,
           'one_time_notice_violated',
           `${materialName(state, fresh)} 本可在首次一次性告知中提出，不能再次要求补正`,
           'materials',
@@ -89,13 +82,13 @@ export function giveOpinion(
     }
     buffer.push(reviewer, {
       type: 'department_supplement_requested',
-      data: { taskId: task.id, materials, reason: command.reason, reviewerId: command.reviewerId },
+      data: { taskId: task.id, materials, reason: command.reason, reviewerId: command.actor.id },
     });
     consolidateSupplements(buffer, today);
     return buffer.ok();
   }
   if (command.decision === 'refuse' && !command.reason?.trim()) {
-    return violation(422, 'reason_required', '不予许可必须说明理由', 'reason');
+    return violation('reason_required', '不予许可必须说明理由', 'reason');
   }
   buffer.push(reviewer, {
     type: 'opinion_given',
@@ -103,7 +96,7 @@ export function giveOpinion(
       taskId: task.id,
       decision: command.decision,
       ...(command.reason ? { reason: command.reason } : {}),
-      reviewerId: command.reviewerId,
+      reviewerId: command.actor.id,
     },
   });
   if (perMatterOutcomes(state)) {
@@ -281,14 +274,12 @@ export function cancelOpenTasks(buffer: EventBuffer, reason: string, matter?: st
   }
 }
 
-export function withdraw(buffer: EventBuffer, command: Extract<CaseCommand, { type: 'withdraw' }>): Decision {
+export function withdraw(buffer: EventBuffer, command: Step<'withdraw'>): Decision {
   const state = buffer.current;
   if (finalStatuses.includes(state.status)) {
-    return violation(409, 'already_decided', `办件已办结（${state.status}），不能撤回`, 'caseNo');
+    return violation('already_decided', `办件已办结（${state.status}），不能撤回`, 'caseNo');
   }
-  const applicant: Actor = command.by
-    ? staffActor('clerk', command.actorId ?? 'clerk', command.by)
-    : { kind: 'applicant', id: command.actorId ?? state.applicant.idNumber };
+  const applicant: Actor = command.actor;
   const reason = command.reason?.trim() || '申请人主动撤回申请';
   cancelOpenTasks(buffer, '申请人已撤回申请');
   const s = buffer.push(applicant, { type: 'withdrawn', data: { reason } });

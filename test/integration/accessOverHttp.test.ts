@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import postgres from 'postgres';
-import { ACCESS, decide, type Action, type Role } from '../../rules/access.ts';
+import { ACCESS, authorize, type Action, type Role } from '../../rules/access.ts';
 import { randomResidentId } from '../support/identity.ts';
 import { applicationBody, caseInReview, client, DEMO_PASSWORD, newKey, type Client } from './http.ts';
 import { useOwnStack } from './ownStack.ts';
@@ -145,7 +145,7 @@ describe('the whole table: every route × every role', () => {
         const [method, path] = route.split(' ') as [string, string];
         const hasBody = method === 'POST' || method === 'PATCH';
         const reply = await api.raw(method, concrete(path), hasBody ? {} : undefined, headers);
-        const decision = decide(action, identity.role);
+        const decision = authorize(action, identity.role);
         const seen = `${route} [${action}] → ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 120)}`;
         const ok =
           reply.status < 500 &&
@@ -168,7 +168,7 @@ describe('the whole table: every route × every role', () => {
     for (const [route, action] of Object.entries(ROUTES)) {
       const [method, path] = route.split(' ') as [string, string];
       const reply = await api.raw(method, concrete(path), method === 'GET' ? undefined : {}, bogus);
-      if (decide(action, undefined) === 'allowed') expect(reply.status, route).not.toBe(401);
+      if (authorize(action, undefined) === 'allowed') expect(reply.status, route).not.toBe(401);
       else expect(reply.body?.code, route).toBe('session_expired');
     }
   });

@@ -5,7 +5,7 @@
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { GENESIS_HASH, eventHash } from '../../rules/hashChain.ts';
+import { GENESIS_HASH, eventHash } from '../../integrity/hashChain.ts';
 import { applicationBody, client, newKey, type Client } from './http.ts';
 
 const api = client(inject('apiUrl'));

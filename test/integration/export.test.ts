@@ -15,9 +15,9 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { signCaseFile } from '../../api/caseExport.ts';
 import { signingKeyFromPem } from '../../infra/signingKey.ts';
-import { certificatePayload } from '../../rules/certificateSignature.ts';
-import type { CaseFileExport } from '../../rules/exportCheck.ts';
-import { eventHash } from '../../rules/hashChain.ts';
+import { certificatePayload } from '../../integrity/certificateSignature.ts';
+import type { CaseFileExport } from '../../integrity/exportCheck.ts';
+import { eventHash } from '../../integrity/hashChain.ts';
 import { applicationBody, caseInReview, client, newKey } from './http.ts';
 
 const api = client(inject('apiUrl'));

@@ -7,7 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../infra/processes.ts';
-import { checkExport, type CaseFileExport } from '../../rules/exportCheck.ts';
+import { checkExport, type CaseFileExport } from '../../integrity/exportCheck.ts';
 import { useOwnStack } from './ownStack.ts';
 import { applicationBody, newKey } from './http.ts';
 

@@ -6,7 +6,7 @@ import {
   ROLES,
   actingFor,
   actorDetails,
-  decide,
+  authorize,
   departmentsOf,
   isAction,
   roleNames,
@@ -110,7 +110,7 @@ describe('the role × action table', () => {
           : EXPECTED_ROLES[action]!.includes(role)
             ? 'allowed'
             : 'forbidden';
-      expect(decide(action, role)).toBe(expected);
+      expect(authorize(action, role)).toBe(expected);
     });
 
     it('without a session', () => {
@@ -119,21 +119,21 @@ describe('the role × action table', () => {
         : EXPECTED_APPLICANT.includes(action)
           ? 'applicant'
           : 'unauthenticated';
-      expect(decide(action, undefined)).toBe(expected);
+      expect(authorize(action, undefined)).toBe(expected);
     });
   });
 
   it('auditors change nothing; the catalogue and accounts change only by admin', () => {
-    for (const action of WRITES) expect(decide(action as Action, 'auditor'), action).toBe('forbidden');
+    for (const action of WRITES) expect(authorize(action as Action, 'auditor'), action).toBe('forbidden');
     for (const role of ROLES) {
-      expect(decide('catalogue.write', role)).toBe(role === 'admin' ? 'allowed' : 'forbidden');
-      expect(decide('users.manage', role)).toBe(role === 'admin' ? 'allowed' : 'forbidden');
+      expect(authorize('catalogue.write', role)).toBe(role === 'admin' ? 'allowed' : 'forbidden');
+      expect(authorize('users.manage', role)).toBe(role === 'admin' ? 'allowed' : 'forbidden');
     }
   });
 
   it('staff act as staff: a role not listed is forbidden even where applicants are let in', () => {
-    for (const role of ROLES) expect(decide('case.rate', role)).toBe('forbidden');
-    expect(decide('case.supply', 'reviewer')).toBe('forbidden');
+    for (const role of ROLES) expect(authorize('case.rate', role)).toBe('forbidden');
+    expect(authorize('case.supply', 'reviewer')).toBe('forbidden');
   });
 });
 

@@ -1,9 +1,9 @@
 /**
- * The auditor's re-derivation (rules/audit.ts) on real paths driven through the rules: an untouched record reports
+ * The auditor's re-derivation (integrity/audit.ts) on real paths driven through the rules: an untouched record reports
  * nothing; each recorded date, pause, extension or warning edited is reported with what was recorded and derived.
  */
 import { describe, expect, it } from 'vitest';
-import { rederive, type DerivationProblem } from '../../rules/audit.ts';
+import { rederive, type DerivationProblem } from '../../integrity/audit.ts';
 import type { CaseState } from '../../rules/caseModel.ts';
 import { addWorkingDays, workingDaysBetween } from '../../rules/workingDays.ts';
 import {

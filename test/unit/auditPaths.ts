@@ -1,14 +1,13 @@
 /**
  * Real case paths for the audit tests, driven through decide + evolve as the workflow does: every deadline timer
- * that falls due before a command fires first (at its due instant), and certificates are issued in the same step
- * as the approval. The result is the record as PostgreSQL would hold it: events with sequence numbers and chain.
+ * that falls due before a command fires first (at its due instant); certificates come in the approving step.
+ * The result is the record as PostgreSQL would hold it: events with sequence numbers and chain.
  */
-import type { CaseCommand } from '../../rules/caseDecisions.ts';
-import { certificateFor, certificatesToIssue, pendingTimers } from '../../rules/caseDecisions.ts';
+import { pendingTimers } from '../../rules/caseDecisions.ts';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
-import { extendChain, type ChainHead } from '../../rules/hashChain.ts';
+import { extendChain, type ChainHead } from '../../integrity/hashChain.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
-import { Driver, cst, snapshot, submitCommand, themeSnapshots } from './fixtures.ts';
+import { Driver, cst, snapshot, submitCommand, themeSnapshots, type TestCommand } from './fixtures.ts';
 
 export const CASE_NO = 'YM-2026-000001';
 export const AD = snapshot('OUTDOOR_AD_PERMIT');
@@ -45,23 +44,15 @@ export class CasePath {
   }
 
   /** A command at a China wall-clock time, after the timers due before it. */
-  run(command: CaseCommand, wallClock: string): this {
+  run(command: TestCommand, wallClock: string): this {
     const ms = cst(wallClock);
     this.fireTimers(ms);
     this.step(command, ms);
     return this;
   }
 
-  private step(command: CaseCommand, ms: number): void {
+  private step(command: TestCommand, ms: number): void {
     this.driver.run(command, ms);
-    for (const matter of certificatesToIssue(this.driver.current)) {
-      this.driver.record({
-        type: 'certificate_issued',
-        at: new Date(ms).toISOString(),
-        actor: { kind: 'system', id: 'system' },
-        data: certificateFor(this.driver.current, matter, ms),
-      });
-    }
   }
 
   get state(): CaseState {
@@ -249,7 +240,7 @@ export function inReviewPath(): CasePath {
 export function themePartlyApprovedPath(): CasePath {
   const matters = themeSnapshots('OPEN_RESTAURANT');
   const materials = [...new Set(matters.flatMap(required))];
-  const approve = (matter: string, department: string): CaseCommand => ({
+  const approve = (matter: string, department: string): TestCommand => ({
     type: 'give_opinion',
     taskId: `${CASE_NO}-${matter}-${department}`,
     decision: 'approve',

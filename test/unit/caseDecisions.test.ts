@@ -1,5 +1,5 @@
 /**
- * decide(): a case of 开办餐馆一件事 (OPEN_RESTAURANT) driven through commands at fixed instants around 中秋/国庆 2026.
+ * decideAt(): a case of 开办餐馆一件事 (OPEN_RESTAURANT) driven through commands at fixed instants around 中秋/国庆 2026.
  *
  * The theme's matters (demo catalogue):              kind       departments                       statutory promised
  *   BUSINESS_REGISTRATION      企业设立登记            immediate  SAMR                              0         0
@@ -15,13 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../../rules/caseModel.ts';
 import { evolve, replay } from '../../rules/caseModel.ts';
-import {
-  ACCEPTANCE_LIMIT_DAYS,
-  certificatesToIssue,
-  decide,
-  pendingTimers,
-  type CaseCommand,
-} from '../../rules/caseDecisions.ts';
+import { ACCEPTANCE_LIMIT_DAYS, certificatesToIssue, pendingTimers } from '../../rules/caseDecisions.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import {
   Driver,
@@ -33,6 +27,8 @@ import {
   themeSnapshots,
   types,
   violationOf,
+  decideAt,
+  type TestCommand,
 } from './fixtures.ts';
 
 const CASE_NO = 'YM-2026-000001';
@@ -79,18 +75,18 @@ const T_SUPPLY = cst('2026-10-09 15:00'); // Friday after 国庆
 const T_ACCEPT_AFTER_SUPPLY = cst('2026-10-12 09:00'); // Monday
 const T_REVIEW = cst('2026-09-22 11:00');
 
-const submit = (materials: string[], extra: Partial<Extract<CaseCommand, { type: 'submit' }>> = {}) =>
+const submit = (materials: string[], extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {}) =>
   submitCommand(RESTAURANT, materials, { theme: THEME, ...extra });
-const accept: CaseCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const askSupplement: CaseCommand = { type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' };
-const approve = (taskId: string, department?: string): CaseCommand => ({
+const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
+const askSupplement: TestCommand = { type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' };
+const approve = (taskId: string, department?: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'approve',
   reviewerId: 'reviewer-1',
   ...(department ? { department } : {}),
 });
-const refuse = (taskId: string, reason: string, department?: string): CaseCommand => ({
+const refuse = (taskId: string, reason: string, department?: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'refuse',
@@ -98,7 +94,7 @@ const refuse = (taskId: string, reason: string, department?: string): CaseComman
   reviewerId: 'reviewer-2',
   ...(department ? { department } : {}),
 });
-const fire = (timerId: string): CaseCommand => ({ type: 'timer_fired', timerId });
+const fire = (timerId: string): TestCommand => ({ type: 'timer_fired', timerId });
 
 /** A complete restaurant case received on Fri 2026-09-18 and accepted by the clerk the same day. */
 function acceptedCase(): Driver {
@@ -118,7 +114,7 @@ function supplementCase(): Driver {
 
 describe('submit', () => {
   it('records one `received` event with acceptanceDue 5 working days after the China date of receipt', () => {
-    const events = eventsOf(decide(undefined, submit([...ALL_REQUIRED, 'APPLICANT_ID']), T_SUBMIT));
+    const events = eventsOf(decideAt(undefined, submit([...ALL_REQUIRED, 'APPLICANT_ID']), T_SUBMIT));
     expect(types(events)).toEqual(['received']);
     const [received] = events;
     expect(received!.at).toBe('2026-09-18T02:00:00.000Z');
@@ -149,7 +145,7 @@ describe('submit', () => {
   it('uses the China date, not the UTC date, around UTC midnight', () => {
     // 2026-11-19T16:30Z is Fri 2026-11-20 00:30 in Beijing. Fri 11-20 + 5 = 11-27 (23..27);
     // the UTC date (Thu 11-19) would give 11-26.
-    const events = eventsOf(decide(undefined, submit(ALL_REQUIRED), Date.parse('2026-11-19T16:30:00Z')));
+    const events = eventsOf(decideAt(undefined, submit(ALL_REQUIRED), Date.parse('2026-11-19T16:30:00Z')));
     const state = evolve(undefined, events[0]!);
     expect(state.receivedOn).toBe('2026-11-20');
     expect(state.deadlines.acceptanceDue).toBe('2026-11-27');
@@ -162,7 +158,7 @@ describe('submit', () => {
   });
 
   it('answers case_not_found (404) for any other command before the case exists', () => {
-    const v = violationOf(decide(undefined, accept, T_SUBMIT));
+    const v = violationOf(decideAt(undefined, accept, T_SUBMIT));
     expect(v.code).toBe('case_not_found');
     expect(v.status).toBe(404);
   });
@@ -394,6 +390,7 @@ describe('acceptance decisions (受理)', () => {
       'matter_decided',
       'case_approved',
       'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'), // 同步发证: in the approving step
     ]);
     const state = d.current;
     expect(state.status).toBe('approved');
@@ -413,7 +410,7 @@ describe('acceptance decisions (受理)', () => {
     expect(approvedEvent.data).toEqual({ deliveryDue: '2026-10-09' });
     expect(Object.values(state.outcomes)).toEqual(['approved', 'approved', 'approved', 'approved']);
     expect(state.notices.map((n) => n.kind)).toEqual(['accepted', 'approved']);
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual(matters.map((m) => m.code));
+    expect(state.certificates.map((c) => c.matter)).toEqual(matters.map((m) => m.code));
   });
 });
 
@@ -431,7 +428,13 @@ describe('departmental opinions (并联审批)', () => {
     expect(certificatesToIssue(d.current)).toEqual([]); // nothing is issued before the whole case is decided
 
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      ...Array<string>(5).fill('certificate_issued'),
+    ]);
     const state = d.current;
     expect(state.status).toBe('approved');
     expect(state.decidedAt).toBe(new Date(T_REVIEW).toISOString());
@@ -439,25 +442,11 @@ describe('departmental opinions (并联审批)', () => {
     expect(state.tasks.every((t) => t.status === 'approved' && t.decision === 'approve')).toBe(true);
     expect(state.notices.at(-1)?.kind).toBe('approved');
     expect(state.notices.at(-1)?.id).toBe(`${CASE_NO}-N2`);
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual(RESTAURANT.map((m) => m.code));
-
-    // once a certificate is recorded it is no longer to be issued
-    const issued = evolve(state, {
-      type: 'certificate_issued',
-      at: new Date(T_REVIEW).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: {
-        certificateNo: 'C-1',
-        matter: 'FOOD_BUSINESS_LICENCE',
-        name: '食品经营许可证',
-        holderName: state.applicant.name,
-        holderIdNumber: state.applicant.idNumber,
-        issuedOn: '2026-09-22',
-      },
-    });
-    expect(certificatesToIssue(issued).map((m) => m.code)).toEqual(
-      RESTAURANT.map((m) => m.code).filter((c) => c !== 'FOOD_BUSINESS_LICENCE'),
+    // every certificate issued in the approving step, numbered from the case; none left to issue
+    expect(state.certificates.map((c) => [c.matter, c.issuedOn])).toEqual(
+      RESTAURANT.map((m) => [m.code, '2026-09-22']),
     );
+    expect(certificatesToIssue(state)).toEqual([]);
 
     // a second opinion on a decided task
     expect(violationOf(d.attempt(approve(FOOD), T_REVIEW))).toMatchObject({
@@ -674,8 +663,8 @@ describe('replay and purity', () => {
     expect(replayed).toEqual(d.current);
     expect(replayed?.seq).toBe(d.log.length);
     // 1 received + 2 supplement + 2 supplied + (accepted, notice, 1 immediate, 5 tasks) + 5 opinions
-    // + 4 matters decided by opinions + case_approved + notice
-    expect(d.log.length).toBe(1 + 2 + 2 + 8 + 5 + 4 + 2);
+    // + 4 matters decided by opinions + case_approved + notice + 5 certificates
+    expect(d.log.length).toBe(1 + 2 + 2 + 8 + 5 + 4 + 2 + 5);
   });
 
   it('replay of a refused case equals the incremental state', () => {
@@ -695,14 +684,14 @@ describe('replay and purity', () => {
     const d = supplementCase();
     const frozen = deepFreeze(structuredClone(d.current));
     const copy = structuredClone(frozen);
-    const events = eventsOf(decide(frozen, { type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY));
+    const events = eventsOf(decideAt(frozen, { type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY));
     const next = events.reduce(evolve, frozen);
     expect(next.status).toBe('received');
     expect(frozen).toEqual(copy);
 
     const a = acceptedCase();
     const frozenReview = deepFreeze(structuredClone(a.current));
-    const refused = eventsOf(decide(frozenReview, refuse(FOOD, '经营场所不符合要求'), T_REVIEW)).reduce(
+    const refused = eventsOf(decideAt(frozenReview, refuse(FOOD, '经营场所不符合要求'), T_REVIEW)).reduce(
       evolve,
       frozenReview,
     );
@@ -714,8 +703,8 @@ describe('replay and purity', () => {
     const a = acceptedCase();
     const b = acceptedCase();
     expect(a.log).toEqual(b.log);
-    expect(decide(a.current, refuse(SEWAGE, '无预处理设施'), T_REVIEW)).toEqual(
-      decide(b.current, refuse(SEWAGE, '无预处理设施'), T_REVIEW),
+    expect(decideAt(a.current, refuse(SEWAGE, '无预处理设施'), T_REVIEW)).toEqual(
+      decideAt(b.current, refuse(SEWAGE, '无预处理设施'), T_REVIEW),
     );
   });
 

@@ -86,7 +86,7 @@ describe('catalogueProblems', () => {
     expect(catalogueProblems(catalogue)).toEqual([]);
   });
 
-  // Otherwise decide() would open two review tasks with the same id `${caseNo}-${matter}-${department}`.
+  // Otherwise decideAt() would open two review tasks with the same id `${caseNo}-${matter}-${department}`.
   it('reports a matter that lists the same department twice', () => {
     const catalogue = demo();
     matterOf(catalogue, 'OUTDOOR_AD_PERMIT').departments.push({ code: 'TRAFFIC_POLICE', lead: false });

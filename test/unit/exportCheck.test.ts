@@ -1,5 +1,5 @@
 /**
- * The offline check of an exported case file (rules/exportCheck.ts), on a document assembled the way the API
+ * The offline check of an exported case file (integrity/exportCheck.ts), on a document assembled the way the API
  * assembles it (api/caseExport.ts assembleCaseFile) from a case driven through the real rules: an outdoor
  * advertising permit with a one-time supplement notice, two departmental approvals and a signed certificate.
  * Each kind of edit is reported as the first problem, with where it is.
@@ -8,10 +8,9 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assembleCaseFile, signCaseFile } from '../../api/caseExport.ts';
 import { signingKeyFromPem, type SigningKey } from '../../infra/signingKey.ts';
-import { certificateFor, certificatesToIssue } from '../../rules/caseDecisions.ts';
 import type { CaseEvent } from '../../rules/caseModel.ts';
-import { certificatePayload } from '../../rules/certificateSignature.ts';
-import { eventHash, extendChain } from '../../rules/hashChain.ts';
+import { certificatePayload } from '../../integrity/certificateSignature.ts';
+import { eventHash, extendChain } from '../../integrity/hashChain.ts';
 import {
   checkExport,
   firstDifference,
@@ -19,7 +18,7 @@ import {
   type ExportedCertificate,
   type ExportedEvent,
   type ExportProblem,
-} from '../../rules/exportCheck.ts';
+} from '../../integrity/exportCheck.ts';
 import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
 
 const newKey = (): SigningKey =>
@@ -37,14 +36,6 @@ function recordedCase(extra: CaseEvent[] = []) {
   const decided = cst('2026-07-08 15:00');
   for (const task of d.current.tasks) {
     d.run({ type: 'give_opinion', taskId: task.id, decision: 'approve', reviewerId: `${task.department}-r1` }, decided);
-  }
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(decided).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, decided),
-    });
   }
   for (const e of extra) d.record(e);
   const caseNo = d.current.caseNo;

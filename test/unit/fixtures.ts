@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { evolve } from '../../rules/caseModel.ts';
-import type { CaseCommand, Decision, RuleViolation } from '../../rules/caseDecisions.ts';
+import type { Decision, RuleViolation } from '../../rules/caseDecisions.ts';
 import { decide } from '../../rules/caseDecisions.ts';
+import { fromLegacy, type LegacyCommand } from '../../workflows/upcastCommand.ts';
 import type { Catalogue, MatterSnapshot } from '../../rules/catalogue.ts';
+import { ruleStatus } from '../../api/ruleStatus.ts';
 import { snapshotMatter } from '../../rules/catalogue.ts';
 
 /** The demo catalogue, read the way db/catalogue.ts reads it. */
@@ -40,11 +42,22 @@ export const applicant = {
   idNumber: '91440300MA5XXXXX0X',
 };
 
+/**
+ * The tests write commands in the flat shape that names the actor in a field of its own (`clerkId`, `reviewerId`...):
+ * short to read, and upcast to the envelope exactly as a recorded history is (workflows/upcastCommand.ts).
+ */
+export type TestCommand = LegacyCommand;
+
+/** Decide a test command given at an instant. */
+export function decideAt(state: CaseState | undefined, command: TestCommand, nowMs: number): Decision {
+  return decide(state, fromLegacy(command, new Date(nowMs).toISOString()));
+}
+
 export function submitCommand(
   matters: MatterSnapshot[],
   materials: string[],
-  extra: Partial<Extract<CaseCommand, { type: 'submit' }>> = {},
-): CaseCommand {
+  extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {},
+): TestCommand {
   return {
     type: 'submit',
     caseNo: 'YM-2026-000001',
@@ -71,10 +84,10 @@ export function eventsOf(decision: Decision): CaseEvent[] {
   return decision.events;
 }
 
-/** Expect a rule violation and return it. */
-export function violationOf(decision: Decision): RuleViolation {
+/** Expect a rule violation and return it, with the HTTP status the API answers it with. */
+export function violationOf(decision: Decision): RuleViolation & { status: number } {
   if (decision.ok) throw new Error(`expected a violation, got ${decision.events.length} events`);
-  return decision.violation;
+  return { ...decision.violation, status: ruleStatus(decision.violation.code) };
 }
 
 /**
@@ -85,8 +98,8 @@ export class Driver {
   state: CaseState | undefined;
   readonly log: CaseEvent[] = [];
 
-  run(command: CaseCommand, nowMs: number): CaseEvent[] {
-    const events = eventsOf(decide(this.state, command, nowMs));
+  run(command: TestCommand, nowMs: number): CaseEvent[] {
+    const events = eventsOf(decideAt(this.state, command, nowMs));
     this.state = fold(this.state, events);
     this.log.push(...events);
     expect(this.state.seq).toBe(this.log.length);
@@ -100,8 +113,8 @@ export class Driver {
     expect(this.state.seq).toBe(this.log.length);
   }
 
-  attempt(command: CaseCommand, nowMs: number): Decision {
-    return decide(this.state, command, nowMs);
+  attempt(command: TestCommand, nowMs: number): Decision {
+    return decideAt(this.state, command, nowMs);
   }
 
   get current(): CaseState {

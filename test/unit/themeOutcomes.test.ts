@@ -11,15 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { finalStatuses, replay } from '../../rules/caseModel.ts';
-import {
-  ESCALATED_REVIEW_DAYS,
-  certificateFor,
-  certificatesToIssue,
-  decide,
-  matterResults,
-  pendingTimers,
-  type CaseCommand,
-} from '../../rules/caseDecisions.ts';
+import { ESCALATED_REVIEW_DAYS, certificatesToIssue, matterResults, pendingTimers } from '../../rules/caseDecisions.ts';
 import { catalogueProblems, escalationProblems, type Catalogue, type Matter } from '../../rules/catalogue.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { addWorkingDays } from '../../rules/workingDays.ts';
@@ -33,6 +25,8 @@ import {
   themeSnapshots,
   types,
   violationOf,
+  decideAt,
+  type TestCommand,
 } from './fixtures.ts';
 
 const CASE_NO = 'YM-2026-000001';
@@ -71,21 +65,21 @@ const T_ACCEPT = cst('2026-09-18 15:00');
 const T_REVIEW = cst('2026-09-22 11:00');
 const T_DELIVER = cst('2026-09-23 10:00');
 
-const accept: CaseCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const approve = (taskId: string): CaseCommand => ({
+const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
+const approve = (taskId: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'approve',
   reviewerId: 'reviewer-1',
 });
-const refuse = (taskId: string, reason: string): CaseCommand => ({
+const refuse = (taskId: string, reason: string): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'refuse',
   reason,
   reviewerId: 'reviewer-2',
 });
-const askSupplement = (taskId: string, materials: string[]): CaseCommand => ({
+const askSupplement = (taskId: string, materials: string[]): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision: 'supplement',
@@ -93,7 +87,7 @@ const askSupplement = (taskId: string, materials: string[]): CaseCommand => ({
   reason: '材料不清晰',
   reviewerId: 'reviewer-3',
 });
-const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): CaseCommand => ({
+const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): TestCommand => ({
   type: 'mark_urgent',
   reason,
   supervisorId,
@@ -108,27 +102,15 @@ function acceptedCase(rules: 1 | 2 = 2, matters = RESTAURANT, materials = ALL_RE
   return d;
 }
 
-/** What the workflow does after each step: record the certificates still to issue. */
-function issueCertificates(d: Driver, nowMs: number): void {
-  for (const matter of certificatesToIssue(d.current)) {
-    d.record({
-      type: 'certificate_issued',
-      at: new Date(nowMs).toISOString(),
-      actor: { kind: 'system', id: 'system' },
-      data: certificateFor(d.current, matter, nowMs),
-    });
-  }
-}
-
 const statusOf = (state: CaseState, taskId: string) => state.tasks.find((t) => t.id === taskId)?.status;
 
 describe('theme services, rules 2: each matter its own outcome', () => {
   it('the submission records the rules in `received`; the state keeps them; absent means rules 1', () => {
-    const events = eventsOf(decide(undefined, submitCommand(RESTAURANT, ALL_REQUIRED, { rules: 2 }), T_SUBMIT));
+    const events = eventsOf(decideAt(undefined, submitCommand(RESTAURANT, ALL_REQUIRED, { rules: 2 }), T_SUBMIT));
     const received = events[0] as Extract<CaseEvent, { type: 'received' }>;
     expect(received.data.rules).toBe(2);
     expect(replay(events)?.rulesVersion).toBe(2);
-    const old = eventsOf(decide(undefined, submitCommand(RESTAURANT, ALL_REQUIRED), T_SUBMIT));
+    const old = eventsOf(decideAt(undefined, submitCommand(RESTAURANT, ALL_REQUIRED), T_SUBMIT));
     expect(old[0]!.data).not.toHaveProperty('rules');
     expect(replay(old)).not.toHaveProperty('rulesVersion');
   });
@@ -166,7 +148,13 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     d.run(refuse(AD_TRAFFIC, reason), T_REVIEW);
     d.run(approve(FIRE), T_REVIEW);
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_partially_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_partially_approved',
+      'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'), // 同步发证: the approved matters only
+    ]);
     const state = d.current;
     expect(state.status).toBe('partially_approved');
     expect(finalStatuses).toContain('partially_approved');
@@ -204,7 +192,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     );
     expect(notice.body).toContain('十个工作日内');
 
-    expect(certificatesToIssue(state).map((m) => m.code)).toEqual([
+    expect(state.certificates.map((c) => c.matter)).toEqual([
       'BUSINESS_REGISTRATION',
       'FOOD_BUSINESS_LICENCE',
       'FIRE_SAFETY_INSPECTION',
@@ -212,10 +200,6 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     ]);
     // like an approval: a delivery deadline is watched, and the certificates are delivered
     expect(pendingTimers(state).map((t) => t.id)).toEqual(['delivery:yellow:2026-10-13', 'delivery:red:2026-10-13']);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'pickup', clerkId: 'clerk-01' }, T_DELIVER)).code).toBe(
-      'certificates_withheld',
-    );
-    issueCertificates(d, T_REVIEW);
     expect(d.current.certificates.map((c) => c.matter)).not.toContain('OUTDOOR_AD_PERMIT');
     expect(certificatesToIssue(d.current)).toEqual([]);
     d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-01' }, T_DELIVER);
@@ -259,10 +243,16 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     const d = acceptedCase();
     for (const id of [FOOD, AD_LEAD, AD_TRAFFIC, FIRE]) d.run(approve(id), T_REVIEW);
     const last = d.run(approve(SEWAGE), T_REVIEW);
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_approved',
+      'notice_sent',
+      ...Array<string>(5).fill('certificate_issued'),
+    ]);
     expect(d.current.status).toBe('approved');
     expect(d.current.notices.at(-1)?.kind).toBe('approved');
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual(RESTAURANT.map((m) => m.code));
+    expect(d.current.certificates.map((c) => c.matter)).toEqual(RESTAURANT.map((m) => m.code));
   });
 
   it('the same approvals give the same events under both rules (only refusals differ)', () => {
@@ -300,7 +290,13 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     d.run({ type: 'supply_materials', materials: ['FOOD_SAFETY_RULES'], channel: 'online' }, cst('2026-09-24 10:00'));
     expect(statusOf(d.current, FOOD)).toBe('open');
     const last = d.run(approve(FOOD), cst('2026-09-24 11:00'));
-    expect(types(last)).toEqual(['opinion_given', 'matter_decided', 'case_partially_approved', 'notice_sent']);
+    expect(types(last)).toEqual([
+      'opinion_given',
+      'matter_decided',
+      'case_partially_approved',
+      'notice_sent',
+      ...Array<string>(4).fill('certificate_issued'),
+    ]);
     expect(matterResults(d.current).map((r) => [r.matter, r.outcome])).toEqual([
       ['BUSINESS_REGISTRATION', 'approved'],
       ['FOOD_BUSINESS_LICENCE', 'approved'],
@@ -351,7 +347,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     });
     expect(d.current.status).toBe('partially_approved');
     expect(d.current.reasons).toEqual(['市市场监督管理局：经营场所与申报不符']);
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual(['CONSTRUCTION_COMPLETION_ACCEPTANCE']);
+    expect(d.current.certificates.map((c) => c.matter)).toEqual(['CONSTRUCTION_COMPLETION_ACCEPTANCE']);
   });
 
   it('容缺: a partially approved case withholds its certificates until the missing material arrives', () => {
@@ -373,7 +369,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(Object.keys(d.current.deadlines).sort()).toEqual(['deficienciesDue', 'deliveryDue']);
     expect(certificatesToIssue(d.current)).toEqual([]);
     d.run({ type: 'supply_materials', materials: ['WATER_QUALITY_REPORT'] }, T_DELIVER);
-    expect(certificatesToIssue(d.current).map((m) => m.code)).toEqual([
+    expect(d.current.certificates.map((c) => c.matter)).toEqual([
       'BUSINESS_REGISTRATION',
       'FOOD_BUSINESS_LICENCE',
       'FIRE_SAFETY_INSPECTION',
@@ -548,6 +544,9 @@ describe('急办件: a supervisor marks a case urgent', () => {
     for (const id of [AD_LEAD, AD_TRAFFIC, FIRE, SEWAGE]) d.run(approve(id), T_REVIEW);
     expect(d.current.status).toBe('partially_approved');
     expect(violationOf(d.attempt(urgent(), T_DELIVER))).toMatchObject({ status: 409, code: 'already_decided' });
-    expect(violationOf(decide(undefined, urgent(), T_DELIVER))).toMatchObject({ status: 404, code: 'case_not_found' });
+    expect(violationOf(decideAt(undefined, urgent(), T_DELIVER))).toMatchObject({
+      status: 404,
+      code: 'case_not_found',
+    });
   });
 });

@@ -3,14 +3,13 @@
  * them, measured on the China calendar date of the decision.
  */
 import { describe, expect, it } from 'vitest';
-import type { CaseCommand } from '../../rules/caseDecisions.ts';
 import { addWorkingDays, workingDaysBetween } from '../../rules/workingDays.ts';
-import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
+import { Driver, cst, snapshot, submitCommand, type TestCommand } from './fixtures.ts';
 
 const AD = snapshot('OUTDOOR_AD_PERMIT'); // promised 10, statutory 20 working days
 const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
-const accept: CaseCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const opinion = (taskId: string, decision: 'approve' | 'refuse' = 'approve'): CaseCommand => ({
+const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
+const opinion = (taskId: string, decision: 'approve' | 'refuse' = 'approve'): TestCommand => ({
   type: 'give_opinion',
   taskId,
   decision,

@@ -10,7 +10,7 @@
 import canonicalize from 'canonicalize';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Actor } from './caseModel.ts';
+import type { Actor } from '../rules/caseModel.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

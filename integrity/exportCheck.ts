@@ -8,21 +8,21 @@
  * 1. the document is a case file of a known format version, with every part present;
  * 2. the public key: parses as Ed25519, its fingerprint is the `keyId` the document states, and, when the auditor
  *    gives the centre's published key, it is that key;
- * 3. the hash chain (rules/hashChain.ts): every hash recomputed, sequence numbers from 1 with no gap, the last hash
+ * 3. the hash chain (integrity/hashChain.ts): every hash recomputed, sequence numbers from 1 with no gap, the last hash
  *    equal to the chain head the engine held when the document was made;
  * 4. the fold: folding the events through the case rules gives the applicant, status, matters and materials stated;
  * 5. the notices listed are exactly the `notice_sent` events' data, in order;
  * 6. every certificate matches its `certificate_issued` event, is issued by the lead department of its matter, and
- *    its Ed25519 signature over rules/certificateSignature.ts's payload holds;
+ *    its Ed25519 signature over integrity/certificateSignature.ts's payload holds;
  * 7. every revocation (注销) matches a `certificate_revoked` event and the other way round;
  * 8. the document signature: Ed25519 by the stated key over the RFC 8785 (JCS) encoding of the document without its
  *    `signature` field.
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { MatterSnapshot } from './catalogue.ts';
+import type { MatterSnapshot } from '../rules/catalogue.ts';
 import { certificatePayload, type SignedCertificateFields } from './certificateSignature.ts';
-import { evolve, type Applicant, type CaseEvent, type CaseState, type Notice } from './caseModel.ts';
+import { evolve, type Applicant, type CaseEvent, type CaseState, type Notice } from '../rules/caseModel.ts';
 import { verifyChain, type ChainHead } from './hashChain.ts';
 
 export const EXPORT_FORMAT = { name: 'yimen-case-file', version: 1 } as const;

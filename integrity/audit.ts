@@ -9,8 +9,8 @@
  * Not re-derivable, so not checked: a 容缺 due date the clerk chose (only that it lies after acceptance).
  */
 import canonicalize from 'canonicalize';
-import type { CaseEvent, CaseState, DeadlineName } from './caseModel.ts';
-import { currentDue, evolve } from './caseModel.ts';
+import type { CaseEvent, CaseState, DeadlineName } from '../rules/caseModel.ts';
+import { currentDue, evolve } from '../rules/caseModel.ts';
 import {
   ACCEPTANCE_LIMIT_DAYS,
   DELIVERY_LIMIT_DAYS,
@@ -20,9 +20,9 @@ import {
   secondStageDue,
   supplementLimitDays,
   taskLimitDays,
-} from './caseDecisions.ts';
-import { addWorkingDays, chinaDate, endOfChinaDay, workingDaysBetween, type IsoDate } from './workingDays.ts';
-import { eventTypeName } from './history.ts';
+} from '../rules/caseDecisions.ts';
+import { addWorkingDays, chinaDate, endOfChinaDay, workingDaysBetween, type IsoDate } from '../rules/workingDays.ts';
+import { eventTypeName } from '../presentation/timeline.ts';
 
 /** An event as the record holds it (the hash columns are the chain check's business, not this one's). */
 export interface RecordedEvent {

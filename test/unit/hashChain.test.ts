@@ -1,9 +1,9 @@
 /**
- * verifyChain (rules/hashChain.ts) on a real case's record: each kind of tampering gives its own problem, at the
+ * verifyChain (integrity/hashChain.ts) on a real case's record: each kind of tampering gives its own problem, at the
  * place it happened; the untouched record and the engine's head agree.
  */
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, eventHash, verifyChain, type ChainProblem } from '../../rules/hashChain.ts';
+import { GENESIS_HASH, eventHash, verifyChain, type ChainProblem } from '../../integrity/hashChain.ts';
 import { CASE_NO, fullReviewPath, type RecordRow } from './auditPaths.ts';
 
 const path = fullReviewPath();

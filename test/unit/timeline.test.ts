@@ -1,6 +1,6 @@
-/** The auditor's timeline (rules/history.ts) on real paths: one entry per event, who, what, the law, notices as sent. */
+/** The auditor's timeline (presentation/timeline.ts) on real paths: one entry per event, who, what, the law, notices as sent. */
 import { describe, expect, it } from 'vitest';
-import { caseHistory } from '../../rules/history.ts';
+import { caseHistory } from '../../presentation/timeline.ts';
 import {
   deemedAcceptancePath,
   escalatedPath,

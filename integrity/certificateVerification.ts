@@ -1,12 +1,12 @@
 /**
  * Is a certificate (电子证照) genuine? Three sources must agree: the library row, its Ed25519 signature (over
- * rules/certificateSignature.ts's payload) and the case's legal record (the `certificate_issued` and
+ * integrity/certificateSignature.ts's payload) and the case's legal record (the `certificate_issued` and
  * `certificate_revoked` events). The signature catches an edited row; the record catches an edit the signature does
  * not cover (the revocation columns) and a row that was never issued. Pure: the caller reads PostgreSQL.
  */
 import { createHash, verify, type KeyObject } from 'node:crypto';
-import type { Certificate } from './caseModel.ts';
-import type { MatterSnapshot } from './catalogue.ts';
+import type { Certificate } from '../rules/caseModel.ts';
+import type { MatterSnapshot } from '../rules/catalogue.ts';
 import { certificatePayload, type SignedCertificateFields } from './certificateSignature.ts';
 
 /**

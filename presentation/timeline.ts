@@ -3,10 +3,10 @@
  * time), who (actor and role), what (a Chinese sentence), the rule or article of law behind it, and each notice
  * exactly as sent. Pure: built by folding the events, so each sentence can name the department, matter or material.
  */
-import { roleNames, type Role } from './access.ts';
-import type { CaseEvent, CaseState, Notice } from './caseModel.ts';
-import { evolve } from './caseModel.ts';
-import { procedureNames } from './notices.ts';
+import { roleNames, type Role } from '../rules/access.ts';
+import type { CaseEvent, CaseState, Notice } from '../rules/caseModel.ts';
+import { evolve } from '../rules/caseModel.ts';
+import { procedureNames } from '../rules/notices.ts';
 
 export interface HistoryEvent {
   seq: number;
