@@ -5,14 +5,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
+import { activityTelemetry, workerRuntimeOptions } from './infra/workerTelemetry.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
+/** Carries an Update's request id on to the record step it schedules (headers only: histories do not change). */
+const requestIdInterceptors = fileURLToPath(new URL('./infra/workflowRequestId.ts', import.meta.url));
 
 /** The worker's capacity and scheduling settings (the benchmark gives its ceiling Worker the same). */
 export function workerTuning(worker: Settings['worker']) {
@@ -44,6 +47,7 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
     workflowsPath: testing.workflowsPath ?? defaultWorkflowsPath,
     activities: createActivities(database.db, loadSigningKey(config.signing, config.dataDir)),
     identity: `worker-${process.pid}`,
+    interceptors: { workflowModules: [requestIdInterceptors], activity: [activityTelemetry] },
     ...workerTuning(config.worker),
     shutdownGraceTime: '5 seconds',
   });
@@ -63,7 +67,7 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
 if (import.meta.url === `file://${process.argv[1]}`) {
   const settings = loadSettings();
   const { values } = parseArgs({ options: { 'workflows-path': { type: 'string' } } });
-  Runtime.install({ logger: new DefaultLogger(settings.worker.logLevel) });
+  Runtime.install(workerRuntimeOptions(settings.worker));
   const workflowsPath = values['workflows-path'];
   const started = await startWorker(settings, workflowsPath ? { workflowsPath } : {});
   console.log(`worker polling task queue ${settings.temporal.taskQueue}`);

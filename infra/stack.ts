@@ -201,7 +201,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const args = options.caseHistoryLimit ? ['--case-history-limit', String(options.caseHistoryLimit)] : [];
       api = spawnTs('server.ts', env, output('api'), args);
       const child = api;
-      await waitUntil(async () => (await fetch(`${stack.apiUrl}/health`)).status === 200, {
+      await waitUntil(async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200, {
         what: 'API',
         child,
         timeoutMs: 60_000,
