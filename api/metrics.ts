@@ -59,32 +59,45 @@ export function createApiMetrics(sql: postgres.Sql | undefined): ApiMetrics {
 /** How long a scrape waits for PostgreSQL: a scrape during an outage still answers the other metrics. */
 const READ_MODEL_TIMEOUT_MS = 2000;
 
+interface ReadModelCounts {
+  cases: Array<{ status: string; n: number }>;
+  warnings: Array<{ level: string; n: number }>;
+}
+
 function registerReadModelGauges(registry: Registry, sql: postgres.Sql) {
-  const up = new Gauge({
-    name: 'read_models_up',
-    help: '1 when the last scrape read the case counts from PostgreSQL, 0 when it could not (they are then absent)',
-    registers: [registry],
-  });
-  const read = async <T>(gauge: Gauge, query: () => Promise<T[]>, set: (row: T) => void) => {
-    gauge.reset();
-    try {
-      for (const row of await withTimeout(query(), READ_MODEL_TIMEOUT_MS)) set(row);
-      up.set(1);
-    } catch {
-      up.set(0);
-    }
+  // One read per scrape, shared by the three gauges below (prom-client collects them concurrently).
+  let pending: Promise<ReadModelCounts | undefined> | undefined;
+  const counts = () => {
+    pending ??= withTimeout(
+      Promise.all([
+        sql<ReadModelCounts['cases']>`SELECT status, count(*)::int AS n FROM cases GROUP BY status`,
+        sql<ReadModelCounts['warnings']>`
+          SELECT warning_level AS level, count(*)::int AS n FROM supervision_cases
+          WHERE warning_rank > 0 GROUP BY warning_level`,
+      ]).then(([cases, warnings]) => ({ cases, warnings })),
+      READ_MODEL_TIMEOUT_MS,
+      'PostgreSQL',
+    )
+      .catch(() => undefined)
+      .finally(() => (pending = undefined));
+    return pending;
   };
+  new Gauge({
+    name: 'read_models_up',
+    help: '1 when the scrape read the case counts from PostgreSQL, 0 when it could not (they are then absent)',
+    registers: [registry],
+    async collect() {
+      this.set((await counts()) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'cases',
     help: 'Cases by status (the case read model)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      await read(
-        this,
-        () => sql<Array<{ status: string; n: number }>>`SELECT status, count(*)::int AS n FROM cases GROUP BY status`,
-        (row) => this.set({ status: row.status }, row.n),
-      );
+      this.reset();
+      for (const row of (await counts())?.cases ?? []) this.set({ status: row.status }, row.n);
     },
   });
   new Gauge({
@@ -93,13 +106,8 @@ function registerReadModelGauges(registry: Registry, sql: postgres.Sql) {
     labelNames: ['level'],
     registers: [registry],
     async collect() {
-      await read(
-        this,
-        () => sql<Array<{ level: string; n: number }>>`
-          SELECT warning_level AS level, count(*)::int AS n FROM supervision_cases
-          WHERE warning_rank > 0 GROUP BY warning_level`,
-        (row) => this.set({ level: row.level }, row.n),
-      );
+      this.reset();
+      for (const row of (await counts())?.warnings ?? []) this.set({ level: row.level }, row.n);
     },
   });
 }

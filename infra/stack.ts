@@ -48,6 +48,8 @@ export interface Stack {
   uiUrl?: string;
   /** The environment the worker and the API run with. */
   env: Record<string, string>;
+  /** Where the worker's and the API's output goes (`worker.log`, `api.log`), unless it is inherited. */
+  logDir: string;
   worker: ChildProcess;
   /** The dev server, when the stack started one (none when TEMPORAL_ADDRESS is given). */
   temporal?: RunningTemporal;
@@ -176,6 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       ...(temporal?.uiUrl ? { uiUrl: temporal.uiUrl } : {}),
       env,
+      logDir,
       worker: undefined as unknown as ChildProcess,
       ...(temporal ? { temporal } : {}),
       async startWorker(testing = {}) {
