@@ -11,11 +11,9 @@ import { createDatabase } from './db/client.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
-import { activityTelemetry, workerRuntimeOptions } from './infra/workerTelemetry.ts';
+import { activityTelemetry, workerRuntimeOptions, workflowInterceptorModules } from './infra/workerTelemetry.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
-/** Carries an Update's request id on to the record step it schedules (headers only: histories do not change). */
-const requestIdInterceptors = fileURLToPath(new URL('./infra/workflowRequestId.ts', import.meta.url));
 
 /** The worker's capacity and scheduling settings (the benchmark gives its ceiling Worker the same). */
 export function workerTuning(worker: Settings['worker']) {
@@ -47,7 +45,7 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
     workflowsPath: testing.workflowsPath ?? defaultWorkflowsPath,
     activities: createActivities(database.db, loadSigningKey(config.signing, config.dataDir)),
     identity: `worker-${process.pid}`,
-    interceptors: { workflowModules: [requestIdInterceptors], activity: [activityTelemetry] },
+    interceptors: { workflowModules: workflowInterceptorModules, activity: [activityTelemetry] },
     ...workerTuning(config.worker),
     shutdownGraceTime: '5 seconds',
   });

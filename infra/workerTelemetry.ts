@@ -4,11 +4,15 @@
  * WORKER_METRICS_HOST:WORKER_METRICS_PORT; the record step's latency is a custom metric of that same runtime, so one
  * port serves the SDK's metrics (workflow task failures, schedule-to-start latency, sticky cache) and ours.
  */
+import { fileURLToPath } from 'node:url';
 import type { MetricHistogram } from '@temporalio/common';
 import { DefaultLogger, Runtime, type ActivityInterceptorsFactory, type RuntimeOptions } from '@temporalio/worker';
 import { pino } from 'pino';
 import type { Settings } from './config.ts';
 import { requestIdOf } from './requestId.ts';
+
+/** Bundled with the workflow: carries an Update's request id on to the record step (headers only). */
+export const workflowInterceptorModules = [fileURLToPath(new URL('./workflowRequestId.ts', import.meta.url))];
 
 export function workerRuntimeOptions(worker: Settings['worker']): RuntimeOptions {
   const out = pino({ level: 'trace', base: { process: 'worker', pid: process.pid } });
