@@ -137,6 +137,31 @@ describe('GET /metrics', () => {
   });
 });
 
+describe("the worker's failing workflow tasks", () => {
+  it('show up as temporal_workflow_task_execution_failed_total', async () => {
+    // A workflow type this worker does not host: each of its workflow tasks fails on the worker.
+    const handle = await own.temporal.workflow.start('noSuchWorkflow', {
+      taskQueue: own.stack.taskQueue,
+      workflowId: `failing-task-${randomUUID()}`,
+    });
+    try {
+      await waitUntil(
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
+          return text
+            .split('\n')
+            .some(
+              (l) => l.startsWith('temporal_workflow_task_execution_failed_total{') && Number(l.split(' ').at(-1)) >= 1,
+            );
+        },
+        { what: 'a failed workflow task in the worker metrics', timeoutMs: 30_000 },
+      );
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+});
+
 describe('GET /health/ready', () => {
   it('answers 503 naming PostgreSQL while it hangs, within its short timeout; /health stays 200', async () => {
     expect((await own.api.get('/health/ready')).body).toEqual({ status: 'ok', postgres: true, temporal: true });
