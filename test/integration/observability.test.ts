@@ -17,6 +17,7 @@ const own = useOwnStack('observability', {
   LOG_REQUESTS: 'true',
   WORKER_LOG_LEVEL: 'INFO',
   WORKER_METRICS_PORT: String(workerMetricsPort),
+  ENGINE_TIMEOUT_MS: '2000',
 });
 
 /** One sample of a metric from Prometheus text: the value of the series with exactly these labels. */
@@ -189,5 +190,46 @@ describe('GET /health/ready', () => {
       what: 'ready again',
       timeoutMs: 20_000,
     });
+  });
+});
+
+describe('the engine not answering', () => {
+  it('counts the 503s, the failed engine call and the 503 answers by route', async () => {
+    const metricsText = async () => (await fetch(`${own.stack.apiUrl}/metrics`)).text();
+    const submitted = await own.api
+      .as('clerk1')
+      .post('/applications', applicationBody(), { 'idempotency-key': newKey() });
+    expect(submitted.status).toBe(201);
+    const before = await metricsText();
+    const failed0 =
+      sample(before, 'engine_call_duration_seconds_count', { operation: 'update', outcome: 'error' }) ?? 0;
+    await own.stack.killWorker('SIGKILL');
+    try {
+      // With no worker polling, the Update cannot be applied: 503 once the engine deadline (2 s here) passes.
+      const reply = await own.api
+        .as('clerk1')
+        .post(
+          `/applications/${submitted.body.caseNo}/withdrawal`,
+          { reason: '申请人撤回' },
+          { 'idempotency-key': newKey() },
+        );
+      expect(reply.status, JSON.stringify(reply.body)).toBe(503);
+      const text = await metricsText();
+      expect(sample(text, 'engine_unavailable_total', {})).toBe(
+        (sample(before, 'engine_unavailable_total', {}) ?? 0) + 1,
+      );
+      expect(sample(text, 'engine_call_duration_seconds_count', { operation: 'update', outcome: 'error' })).toBe(
+        failed0 + 1,
+      );
+      expect(
+        sample(text, 'http_requests_total', {
+          method: 'POST',
+          route: '/applications/:caseNo/withdrawal',
+          status: '503',
+        }),
+      ).toBe(1);
+    } finally {
+      await own.stack.startWorker();
+    }
   });
 });
