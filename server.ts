@@ -6,6 +6,8 @@
 import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { buildApp } from './api/app.ts';
+import { engineCallInterceptor } from './api/engineCalls.ts';
+import { createApiMetrics } from './api/metrics.ts';
 import { DEFAULT_WEB_DIR } from './api/webApp.ts';
 import { recordedCase } from './api/caseRecord.ts';
 import { CatalogueCache } from './api/catalogueCache.ts';
@@ -39,9 +41,14 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
     await loadCatalogue(database.db, catalogue);
     if (config.demoUsers) await seedDemoUsers(database.db, catalogue, config.demoPassword);
   }
-  const connection = await connectClient(settings);
-  const temporal = new Client({ connection, namespace: settings.namespace });
   const db = database.db;
+  const metrics = createApiMetrics(db.$client);
+  const connection = await connectClient(settings);
+  const temporal = new Client({
+    connection,
+    namespace: settings.namespace,
+    interceptors: { workflow: [engineCallInterceptor(metrics)] },
+  });
   const signingKey = loadSigningKey(config.signing, config.dataDir);
   const files = config.files;
   const fileStore = await openFileStore(files);
@@ -80,8 +87,10 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       ...(api.publicBaseUrl ? { publicBaseUrl: api.publicBaseUrl } : {}),
       webDir: api.webDistDir ?? DEFAULT_WEB_DIR,
       files: { store: fileStore, settings: files },
+      metrics,
+      ...(api.metricsToken ? { metricsToken: api.metricsToken } : {}),
     },
-    { logger: api.logRequests },
+    { log: { level: api.logLevel, requests: api.logRequests } },
   );
   const { port, host } = api;
   await app.listen({ port, host });

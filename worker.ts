@@ -5,12 +5,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
+import { activityTelemetry, workerRuntimeOptions, workflowInterceptorModules } from './infra/workerTelemetry.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('./workflows/caseWorkflow.ts', import.meta.url));
 
@@ -44,6 +45,7 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
     workflowsPath: testing.workflowsPath ?? defaultWorkflowsPath,
     activities: createActivities(database.db, loadSigningKey(config.signing, config.dataDir)),
     identity: `worker-${process.pid}`,
+    interceptors: { workflowModules: workflowInterceptorModules, activity: [activityTelemetry] },
     ...workerTuning(config.worker),
     shutdownGraceTime: '5 seconds',
   });
@@ -63,7 +65,7 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
 if (import.meta.url === `file://${process.argv[1]}`) {
   const settings = loadSettings();
   const { values } = parseArgs({ options: { 'workflows-path': { type: 'string' } } });
-  Runtime.install({ logger: new DefaultLogger(settings.worker.logLevel) });
+  Runtime.install(workerRuntimeOptions(settings.worker));
   const workflowsPath = values['workflows-path'];
   const started = await startWorker(settings, workflowsPath ? { workflowsPath } : {});
   console.log(`worker polling task queue ${settings.temporal.taskQueue}`);

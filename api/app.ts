@@ -21,6 +21,9 @@ import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { registerWebApp } from './webApp.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { createApiMetrics, registerHttpMetrics, type ApiMetrics } from './metrics.ts';
+import { registerRequestContext, requestIdOptions } from './requestContext.ts';
 import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
 import { registerApplicantAccess } from './auth/applicantAccess.ts';
 import { DEFAULT_SESSION_LIMITS } from '../rules/access.ts';
@@ -46,6 +49,17 @@ export interface ApiDeps extends EngineDeps {
   auth?: Partial<AuthOptions>;
   /** Electronic materials: where contents are stored, size limit, orphan age (files/settings.ts). */
   files: FileDeps;
+  /** The Prometheus registry (shared with the engine client's interceptor); absent: one of the app's own. */
+  metrics?: ApiMetrics;
+  /** Bearer token for GET /metrics (METRICS_TOKEN); absent: loopback clients only. */
+  metricsToken?: string;
+}
+
+export interface LogOptions {
+  /** pino's level (API_LOG_LEVEL). */
+  level: string;
+  /** A line per request and per answer (LOG_REQUESTS); errors are logged either way. */
+  requests: boolean;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -55,21 +69,28 @@ const DEFAULT_AUTH: AuthOptions = {
   queryCodeFailures: 10,
 };
 
-export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}) {
+export async function buildApp(deps: ApiDeps, options: { log?: LogOptions } = {}) {
   const app = Fastify({
-    logger: options.logger
+    // One JSON object a line on stdout (pino), each with the request's id.
+    logger: options.log
       ? {
+          level: options.log.level,
           serializers: {
             req: (request) => ({ method: request.method, url: loggedUrl(request.url), remoteAddress: request.ip }),
           },
         }
       : false,
+    disableRequestLogging: !options.log?.requests,
+    ...requestIdOptions,
     ...serverOptions(deps.hardening),
     // Unknown fields are an error, not silently dropped; body types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Query strings are text: coerce their values (e.g. ?limit=10) but keep bodies strict.
   app.setValidatorCompiler(createValidatorCompiler());
+  registerRequestContext(app);
+  const metrics = deps.metrics ?? createApiMetrics(deps.db.$client);
+  registerHttpMetrics(app, metrics);
   installErrorHandler(app);
   declareCommonErrors(app);
   await registerHardening(app, deps.hardening);
@@ -95,6 +116,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(userRoutes(deps));
   await app.register(staffReadRoutes(deps));
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(metrics, deps.metricsToken));
   await app.register(catalogueRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(taskRoutes(deps));

@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type WorkerLogLevel = (typeof LOG_LEVELS)[number];
+const API_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'SILENT'] as const;
+export type ApiLogLevel = Lowercase<(typeof API_LOG_LEVELS)[number]>;
 
 export interface Settings {
   /** External PostgreSQL; unset: the launcher starts an embedded one (worker and API require it). */
@@ -47,6 +49,10 @@ export interface Settings {
     /** `true`, `false`, or the proxies' addresses / CIDRs; unset: the socket's address is the client. */
     trustProxy: boolean | string | undefined;
     logRequests: boolean;
+    /** pino's level for the API's JSON log (stdout). */
+    logLevel: ApiLogLevel;
+    /** Bearer token for GET /metrics; unset: only loopback clients may read it. */
+    metricsToken: string | undefined;
     /** The built web app; unset: web/dist, built by `npm start` when stale. */
     webDistDir: string | undefined;
     publicBaseUrl: string | undefined;
@@ -75,6 +81,9 @@ export interface Settings {
     workflowSlots: number | undefined;
     activitySlots: number | undefined;
     logLevel: WorkerLogLevel;
+    /** The SDK runtime's Prometheus endpoint (with the record-step latency); unset: no metrics endpoint. */
+    metricsPort: number | undefined;
+    metricsHost: string;
   };
   clock: { startMs: number | undefined; anchorMs: number | undefined; speed: number };
   /** Electronic materials: size limit, orphan age, folder or S3 storage. */
@@ -191,6 +200,8 @@ function read(env: Env) {
       applicantRatePerMinute: r.int('RATE_LIMIT_APPLICANT_PER_MINUTE', 1, 1_000_000, 10),
       trustProxy: trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy,
       logRequests: r.flag('LOG_REQUESTS') ?? false,
+      logLevel: r.oneOf('API_LOG_LEVEL', API_LOG_LEVELS, 'INFO').toLowerCase() as ApiLogLevel,
+      metricsToken: r.text('METRICS_TOKEN'),
       webDistDir: r.text('WEB_DIST_DIR'),
       publicBaseUrl: r.url('PUBLIC_BASE_URL'),
     },
@@ -216,6 +227,8 @@ function read(env: Env) {
       workflowSlots: r.int('WORKER_WORKFLOW_SLOTS', 2, 10_000),
       activitySlots: r.int('WORKER_ACTIVITY_SLOTS', 1, 10_000),
       logLevel: r.oneOf('WORKER_LOG_LEVEL', LOG_LEVELS, 'WARN'),
+      metricsPort: r.int('WORKER_METRICS_PORT', 1, 65535),
+      metricsHost: r.textOr('WORKER_METRICS_HOST', '127.0.0.1'),
     },
     clock: {
       startMs: r.instant('CLOCK_START'),

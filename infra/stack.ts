@@ -48,6 +48,8 @@ export interface Stack {
   uiUrl?: string;
   /** The environment the worker and the API run with. */
   env: Record<string, string>;
+  /** Where the worker's and the API's output goes (`worker.log`, `api.log`), unless it is inherited. */
+  logDir: string;
   worker: ChildProcess;
   /** The dev server, when the stack started one (none when TEMPORAL_ADDRESS is given). */
   temporal?: RunningTemporal;
@@ -178,6 +180,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       ...(temporal?.uiUrl ? { uiUrl: temporal.uiUrl } : {}),
       env,
+      logDir,
       worker: undefined as unknown as ChildProcess,
       ...(temporal ? { temporal } : {}),
       async startWorker(testing = {}) {
@@ -203,7 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const args = options.caseHistoryLimit ? ['--case-history-limit', String(options.caseHistoryLimit)] : [];
       api = spawnTs('server.ts', env, output('api'), args);
       const child = api;
-      await waitUntil(async () => (await fetch(`${stack.apiUrl}/health`)).status === 200, {
+      await waitUntil(async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200, {
         what: 'API',
         child,
         timeoutMs: 60_000,

@@ -55,6 +55,8 @@ const ROUTES: Record<string, Action> = {
   'POST /users/{username}/away': 'users.away',
   'GET /staff-reads': 'audit.reads',
   'GET /health': 'public',
+  'GET /health/ready': 'public',
+  'GET /metrics': 'public',
   'GET /matters': 'catalogue.read',
   'GET /matters/{code}': 'catalogue.read',
   'PATCH /matters/{code}': 'catalogue.write',

@@ -138,7 +138,7 @@ describe('durability', () => {
     await stack.restartTemporal(true);
     expect(stack.temporal!.process.pid).not.toBe(before);
     // The API and the worker reconnect by themselves.
-    expect((await api.get('/health')).status).toBe(200);
+    expect((await api.get('/health/ready')).status).toBe(200);
     for (const { tasks } of cases) {
       const reply = await api.as(`reviewer.${tasks[1]!.department}`).post(`/tasks/${tasks[1]!.id}/opinion`, {
         decision: 'approve',

@@ -1,5 +1,5 @@
 /**
- * GET /health answers 503 naming the part that is down: PostgreSQL refusing connections (the API's pooled ones cut),
+ * GET /health/ready answers 503 naming the part that is down: PostgreSQL refusing connections (the API's pooled ones cut),
  * then the Temporal dev server stopped. A stack of the file's own, since both are taken away.
  */
 import postgres from 'postgres';
@@ -9,20 +9,20 @@ import { useOwnStack } from './ownStack.ts';
 
 const own = useOwnStack('health');
 
-/** Polls /health until it answers `status` (the API's pool may need a moment to find its connections gone). */
+/** Polls /health/ready until it answers `status` (the API's pool may need a moment to find its connections gone). */
 async function healthAnswering(status: number) {
   let last: { status: number; body: any } | undefined;
   await waitUntil(
     async () => {
-      last = await own.api.get('/health');
+      last = await own.api.get('/health/ready');
       return last.status === status;
     },
-    { what: `/health to answer ${status}`, timeoutMs: 30_000 },
+    { what: `/health/ready to answer ${status}`, timeoutMs: 30_000 },
   );
   return last!;
 }
 
-describe('/health when a part of the stack is down', () => {
+describe('/health/ready when a part of the stack is down', () => {
   it('503 with postgres: false while the database refuses connections; ok again once it accepts them', async () => {
     expect(await healthAnswering(200)).toMatchObject({ body: { status: 'ok' } });
     const database = new URL(own.stack.databaseUrl).pathname.slice(1);
@@ -40,7 +40,9 @@ describe('/health when a part of the stack is down', () => {
       await admin.unsafe(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
       await admin.end({ timeout: 5 });
     }
-    expect((await healthAnswering(200)).body).toEqual({ status: 'ok' });
+    expect((await healthAnswering(200)).body).toEqual({ status: 'ok', postgres: true, temporal: true });
+    // Liveness says nothing of the parts: the process answers.
+    expect((await own.api.get('/health')).body).toEqual({ status: 'ok' });
   });
 
   it('503 with temporal: false once the engine is stopped', async () => {

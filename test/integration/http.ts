@@ -56,7 +56,13 @@ export function client(baseUrl: string, identity: { username?: string; queryCode
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    // JSON answers parsed; others (the Prometheus text of /metrics) as they came
+    const json = !/^text\/plain/.test(response.headers.get('content-type') ?? '');
+    return {
+      status: response.status,
+      body: text ? (json ? JSON.parse(text) : text) : undefined,
+      headers: response.headers,
+    };
   }
   return {
     baseUrl,

@@ -9,6 +9,7 @@
  * deliberately nondeterministic change. REPLAY_WORKFLOWS_PATH replays against another workflows module instead.
  */
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
+import { workflowInterceptorModules } from '../../infra/workerTelemetry.ts';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -458,7 +459,8 @@ describe('replay', () => {
   let current: WorkflowBundle;
 
   beforeAll(async () => {
-    current = await bundleWorkflowCode({ workflowsPath, logger });
+    // As the worker bundles it: with its workflow interceptors (the request id's, headers only).
+    current = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger });
   });
 
   it(`replays every recorded history against ${workflowsPath === caseWorkflowPath ? 'the current workflow code' : workflowsPath}`, async () => {

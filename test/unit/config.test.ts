@@ -41,6 +41,8 @@ describe('defaults', () => {
       applicantRatePerMinute: 10,
       trustProxy: undefined,
       logRequests: false,
+      logLevel: 'info',
+      metricsToken: undefined,
     });
     expect(settings.auth).toEqual({
       sessionIdleMinutes: 30,
@@ -52,7 +54,13 @@ describe('defaults', () => {
     expect(settings.demoUsers).toBeUndefined();
     expect(settings.demoPassword).toBe('demo');
     expect(settings.cases).toEqual({ certificatePrefix: 'ZZ', closeGraceMs: undefined, ratingFollowUpDays: 15 });
-    expect(settings.worker).toMatchObject({ dbPool: 10, cacheSize: undefined, logLevel: 'WARN' });
+    expect(settings.worker).toMatchObject({
+      dbPool: 10,
+      cacheSize: undefined,
+      logLevel: 'WARN',
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+    });
     expect(settings.clock).toEqual({ startMs: undefined, anchorMs: undefined, speed: 1 });
     expect(settings.dataDir).toBe(path.join(root, '.data'));
   });
@@ -79,7 +87,13 @@ describe('values', () => {
       CLOCK_SPEED: '86400',
       WORKER_LOG_LEVEL: 'info',
       DATA_DIR: '/srv/approvals',
+      API_LOG_LEVEL: 'debug',
+      WORKER_METRICS_PORT: '9464',
+      METRICS_TOKEN: 's3cret',
     });
+    expect(settings.api.logLevel).toBe('debug');
+    expect(settings.api.metricsToken).toBe('s3cret');
+    expect(settings.worker.metricsPort).toBe(9464);
     expect(settings.api.port).toBe(8080);
     expect(settings.demoUsers).toBe(false);
     expect(settings.auth.cookieSecure).toBe(true);
