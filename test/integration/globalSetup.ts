@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../infra/ports.ts';
 import { startStack } from '../../infra/stack.ts';
+import { ensureWebBuilt } from '../../infra/webBuild.ts';
 import { TEST_CLOCK_START } from './clock.ts';
 
 declare module 'vitest' {
@@ -18,6 +19,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The API serves the web app: unbuilt, its pages answer 503, which the hostile-input walk would take for a fault.
+  await ensureWebBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'approvals-test-'));
   const stack = await startStack({
     dataDir,
