@@ -152,3 +152,4 @@ export * from './schemas/audit.ts';
 export * from './schemas/certificates.ts';
 export * from './schemas/files.ts';
 export * from './schemas/complaints.ts';
+export * from './schemas/disclosure.ts';

@@ -310,7 +310,12 @@ export const complaintRoutes =
         let department = request.query.department;
         if (user.role === 'head') {
           if (department !== undefined && department !== user.department) {
-            throw new ApiError(403, 'not_your_department', `部门负责人只能查看本部门（${user.department ?? ''}）的数据`, 'department');
+            throw new ApiError(
+              403,
+              'not_your_department',
+              `部门负责人只能查看本部门（${user.department ?? ''}）的数据`,
+              'department',
+            );
           }
           department = user.department ?? '';
         }
