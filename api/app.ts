@@ -22,6 +22,7 @@ import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { extensionRoutes } from './routes/extensions.ts';
 import { registerWebApp } from './webApp.ts';
 import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
 import { registerApplicantAccess } from './auth/applicantAccess.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(ratingRoutes(deps));
   await app.register(complaintRoutes(deps));
   await app.register(disclosureRoutes(deps));
+  await app.register(extensionRoutes(deps));
   await app.register(fileRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;

@@ -44,3 +44,19 @@ export const RequestedExtension = Type.Object({ extension: Type.Optional(Extensi
 export const StartedProcedure = Type.Object({ procedure: Type.Optional(SpecialProcedure), case: CaseView });
 
 export const RatingAnswer = Type.Object({ rating: nullable(RatingView), followUp: nullable(FollowUp) });
+
+/** A pending extension (延期) in a department's list: what the head needs to decide it, without opening the case. */
+export const PendingExtensionRow = Type.Object({
+  caseNo: Type.String(),
+  id: Type.String(),
+  department: Type.String(),
+  departmentName: Type.String(),
+  reason: Type.String(),
+  requestedBy: Type.String(),
+  days: Type.Integer(),
+  applicantName: Type.String(),
+  status: Type.String({ description: '办件状态' }),
+  promisedDue: nullable(Day),
+  statutoryDue: nullable(Day),
+  urgent: Type.Boolean(),
+});
