@@ -101,12 +101,11 @@ describe('open cases by status in the overview', () => {
         .as('supervisor1')
         .get(`/supervision/overview?from=${TEST_TODAY}&to=${TEST_TODAY}${query}`);
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      return Object.fromEntries(
-        (answer.body.openByStatus as Array<{ status: string; label: string; count: number }>).map((r) => [
-          r.status,
-          r.count,
-        ]),
-      );
+      const rows = answer.body.openByStatus as Array<{ status: string; label: string; count: number }>;
+      return Object.fromEntries(rows.map((r) => [r.status, r.count])) as Record<
+        'received' | 'awaiting_supplement' | 'in_review',
+        number
+      >;
     };
     const before = await overview();
     const beforeCity = await overview('&department=CITY_MANAGEMENT');

@@ -28,7 +28,9 @@ function FollowUpItem({ row, onDone }: { row: FollowUpRow; onDone: () => void })
         <strong>{row.caseNo}</strong>
         <Tag color={row.level === 'very_dissatisfied' ? '#b3261e' : '#8a4b00'}>{row.levelName}</Tag>
         <span>整改期限 {row.due}</span>
-        {row.warning && <Tag color={row.warning === 'red' ? '#b3261e' : '#8a6d00'}>{row.warning === 'red' ? '红牌' : '黄牌'}</Tag>}
+        {row.warning && (
+          <Tag color={row.warning === 'red' ? '#b3261e' : '#8a6d00'}>{row.warning === 'red' ? '红牌' : '黄牌'}</Tag>
+        )}
         <Button onClick={() => setMode('reply')}>答复整改</Button>
         <Button onClick={() => setMode('appeal')}>评价申诉</Button>
       </Space>
@@ -37,7 +39,9 @@ function FollowUpItem({ row, onDone }: { row: FollowUpRow; onDone: () => void })
           <Form.Item
             label={mode === 'reply' ? '整改情况' : '申诉理由'}
             name="text"
-            rules={[{ required: true, whitespace: true, message: mode === 'reply' ? '请填写整改情况' : '请填写申诉理由' }]}
+            rules={[
+              { required: true, whitespace: true, message: mode === 'reply' ? '请填写整改情况' : '请填写申诉理由' },
+            ]}
           >
             <Input.TextArea rows={2} maxLength={2000} />
           </Form.Item>

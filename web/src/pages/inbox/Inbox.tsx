@@ -76,7 +76,8 @@ export function Inbox() {
     {
       title: '状态',
       dataIndex: 'status',
-      render: (s: string) => (s === 'waiting' ? <Tag color="#5b3a8c">等待协办部门意见</Tag> : (taskStatusLabels[s] ?? s)),
+      render: (s: string) =>
+        s === 'waiting' ? <Tag color="#5b3a8c">等待协办部门意见</Tag> : (taskStatusLabels[s] ?? s),
     },
     { title: '收到', dataIndex: 'openedOn' },
     {
