@@ -72,6 +72,8 @@ export const ACCESS = {
   'followup.reply': { roles: ['reviewer', 'head'] },
   'rating.appeal': { roles: ['reviewer', 'head'] },
   'rating.decide': { roles: ['supervisor'] },
+  /** Ratings under appeal, for the supervisor to decide. */
+  'rating.list': { roles: ['supervisor', 'auditor'] },
 
   /** 投诉 · 咨询: anyone files one (staff typing in a hotline call too); the person reads the answer by number + phone. */
   'complaint.file': { public: true },

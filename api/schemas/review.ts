@@ -60,3 +60,15 @@ export const PendingExtensionRow = Type.Object({
   statutoryDue: nullable(Day),
   urgent: Type.Boolean(),
 });
+
+/** A rating under appeal (申诉), waiting for a supervisor's decision. */
+export const AppealedRatingRow = Type.Object({
+  caseNo: Type.String(),
+  level: Type.String(),
+  levelName: Type.String(),
+  ratedOn: Day,
+  comment: nullable(Type.String()),
+  department: Type.String(),
+  appealReason: nullable(Type.String()),
+  appealedBy: nullable(Type.String()),
+});

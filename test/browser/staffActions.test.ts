@@ -169,7 +169,9 @@ describe('staff controls in the browser', () => {
     await s.page.locator('#urgent_reason').fill('重点招商项目，限期办结');
     await button(s, '标记急办').click();
     await expect.poll(async () => (await view(urgentCase)).urgent?.by, untilShown).toBe('supervisor1');
-    await s.page.locator('#appeal-decision_caseNo').fill(caseNo);
+    // the appealed rating is listed: picking it fills in the case number
+    await button(s, `处理 ${caseNo}`).click();
+    expect(await s.page.locator('#appeal-decision_caseNo').inputValue()).toBe(caseNo);
     await s.page.getByRole('radio', { name: '作废评价' }).check();
     await s.page.locator('#appeal-decision_reason').fill('经核实，告知书已说明理由');
     await button(s, '提交处理结果').click();

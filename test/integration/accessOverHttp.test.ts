@@ -79,6 +79,7 @@ const ROUTES: Record<string, Action> = {
   'POST /applications/{caseNo}/rating/appeal': 'rating.appeal',
   'POST /applications/{caseNo}/rating/appeal/decision': 'rating.decide',
   'GET /follow-ups': 'followup.list',
+  'GET /ratings/appealed': 'rating.list',
   'POST /complaints': 'complaint.file',
   'GET /complaints': 'complaint.list',
   'GET /complaints/{number}': 'complaint.lookup',

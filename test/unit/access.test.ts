@@ -50,6 +50,7 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'followup.reply': ['reviewer', 'head'],
   'rating.appeal': ['reviewer', 'head'],
   'rating.decide': ['supervisor'],
+  'rating.list': ['supervisor', 'auditor'],
   'complaint.list': ['reviewer', 'head', 'supervisor', 'auditor'],
   'complaint.reply': ['reviewer', 'head', 'supervisor'],
   'extension.list': ['head', 'supervisor'],

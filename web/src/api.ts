@@ -96,6 +96,7 @@ export type Overview = Static<typeof supervision.Overview>;
 export type Alerts = Static<typeof supervision.Alerts>;
 export type Ledger = Static<typeof supervision.Ledger>;
 export type FollowUpRow = Static<typeof review.FollowUpRow>;
+export type AppealedRatingRow = Static<typeof review.AppealedRatingRow>;
 export type PendingExtensionRow = Static<typeof review.PendingExtensionRow>;
 export type FiledComplaint = Static<typeof complaints.FiledComplaint>;
 export type ComplaintRow = Static<typeof complaints.ComplaintRow>;

@@ -1,5 +1,6 @@
-import { App as AntApp, Button, Card, Col, Form, Input, Radio, Row } from 'antd';
-import { api, pathPart } from '../../api.ts';
+import { useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, Col, Form, Input, Radio, Row, Space } from 'antd';
+import { api, pathPart, type AppealedRatingRow } from '../../api.ts';
 import { SubmitError, useSubmit } from '../../submit.tsx';
 
 const caseNoRule = [{ required: true, whitespace: true, message: '请输入办件编号' }];
@@ -11,6 +12,11 @@ export function SupervisorActions({ onDone }: { onDone: () => void }) {
   const appeal = useSubmit();
   const [urgentForm] = Form.useForm<{ caseNo: string; reason: string }>();
   const [appealForm] = Form.useForm<{ caseNo: string; decision: 'uphold' | 'void'; reason: string }>();
+  const [appealed, setAppealed] = useState<AppealedRatingRow[]>([]);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    api<AppealedRatingRow[]>('/ratings/appealed').then(setAppealed, () => setAppealed([]));
+  }, [round]);
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
       <Col xs={24} md={12}>
@@ -52,6 +58,23 @@ export function SupervisorActions({ onDone }: { onDone: () => void }) {
       </Col>
       <Col xs={24} md={12}>
         <Card title="评价申诉处理" size="small">
+          {appealed.length > 0 && (
+            <ul className="rows" aria-label="申诉中的评价">
+              {appealed.map((r) => (
+                <li key={r.caseNo}>
+                  <Space wrap>
+                    <strong>{r.caseNo}</strong>
+                    <span>
+                      {r.levelName}（{r.department} 申诉：{r.appealReason ?? '—'}）
+                    </span>
+                    <Button size="small" onClick={() => appealForm.setFieldValue('caseNo', r.caseNo)}>
+                      处理 {r.caseNo}
+                    </Button>
+                  </Space>
+                </li>
+              ))}
+            </ul>
+          )}
           <Form
             form={appealForm}
             name="appeal-decision"
@@ -67,6 +90,7 @@ export function SupervisorActions({ onDone }: { onDone: () => void }) {
                 appeal.renewKey();
                 message.success(v.decision === 'uphold' ? '已维持评价' : '已作废评价，不计入统计');
                 appealForm.resetFields();
+                setRound((r) => r + 1);
                 onDone();
               })
             }
