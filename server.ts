@@ -71,6 +71,7 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       signingKey,
       recordedCase: (caseNo) => recordedCase(db, signingKey.publicKey, caseNo),
       followUpDays: caseSettings.ratingFollowUpDays,
+      complaints: config.complaints,
       catalogue: new CatalogueCache(db, api.catalogueCacheSeconds * 1000),
       hardening: {
         bodyLimit: api.bodyLimitBytes,

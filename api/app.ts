@@ -20,6 +20,9 @@ import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { complaintRoutes } from './routes/complaints.ts';
+import { disclosureRoutes } from './routes/disclosure.ts';
+import { extensionRoutes } from './routes/extensions.ts';
 import { registerWebApp } from './webApp.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { createApiMetrics, registerHttpMetrics, type ApiMetrics } from './metrics.ts';
@@ -39,6 +42,8 @@ export interface ApiDeps extends EngineDeps {
   signingKey: SigningKey;
   /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
   followUpDays?: number;
+  /** 投诉 · 咨询: COMPLAINT_ANSWER_DAYS and COMPLAINT_WARNING_DAYS (defaults in rules/complaints.ts). */
+  complaints?: { answerDays: number; warningDays: number };
   /** Base of the verification URL on certificates (PUBLIC_BASE_URL); absent: the request's protocol and host. */
   publicBaseUrl?: string;
   /** Body limit, CORS origins, rate limits (api/hardening.ts; settings from infra/config.ts). */
@@ -126,6 +131,9 @@ export async function buildApp(deps: ApiDeps, options: { log?: LogOptions } = {}
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(ratingRoutes(deps));
+  await app.register(complaintRoutes(deps));
+  await app.register(disclosureRoutes(deps));
+  await app.register(extensionRoutes(deps));
   await app.register(fileRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;

@@ -151,3 +151,5 @@ export * from './schemas/supervision.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/certificates.ts';
 export * from './schemas/files.ts';
+export * from './schemas/complaints.ts';
+export * from './schemas/disclosure.ts';

@@ -27,6 +27,9 @@ const UI_ROUTES = [
   '/audit',
   '/supervision',
   '/accounts',
+  '/feedback',
+  '/disclosure',
+  '/complaint-desk',
   '/verify',
   '/verify/:number',
 ] as const;

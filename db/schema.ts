@@ -371,3 +371,42 @@ export const files = pgTable(
     check('files_one_uploader', sql`(${t.uploadedBy} IS NULL) <> (${t.uploaderCase} IS NULL)`),
   ],
 );
+
+export const complaintNoSequence = pgSequence('complaint_no_seq', { startWith: 1 });
+
+/**
+ * 投诉 · 咨询 (rules/complaints.ts): filed on the web or typed in from a hotline call, routed to the department that
+ * answers (null: the centre's supervisors), answered once. Not case events: a complaint about a case is shown beside
+ * the case's timeline, never inside its legal record.
+ */
+export const complaints = pgTable(
+  'complaints',
+  {
+    number: text('number').primaryKey(),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    caseNo: text('case_no'),
+    department: text('department'),
+    window: text('window'),
+    phone: text('phone'),
+    /** The staff member who typed in a hotline call. */
+    filedBy: text('filed_by'),
+    filedAt: timestamp('filed_at', { withTimezone: true, mode: 'string' }).notNull(),
+    filedOn: date('filed_on').notNull(),
+    due: date('due').notNull(),
+    status: text('status').notNull(),
+    reply: text('reply'),
+    repliedBy: text('replied_by'),
+    repliedAt: timestamp('replied_at', { withTimezone: true, mode: 'string' }),
+    repliedOn: date('replied_on'),
+  },
+  (t) => [
+    index('complaints_department_idx').on(t.department, t.status, t.due),
+    index('complaints_filed_on_idx').on(t.filedOn),
+    index('complaints_case_idx')
+      .on(t.caseNo)
+      .where(sql`${t.caseNo} IS NOT NULL`),
+  ],
+);

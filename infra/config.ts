@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_COMPLAINT_ANSWER_DAYS, DEFAULT_COMPLAINT_WARNING_DAYS } from '../rules/complaints.ts';
 import { DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_ORPHAN_HOURS, type FileSettings } from '../files/settings.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -74,6 +75,8 @@ export interface Settings {
     closeGraceMs: number | undefined;
     ratingFollowUpDays: number;
   };
+  /** 投诉 · 咨询: working days to answer, and how many before the due day the yellow card shows. */
+  complaints: { answerDays: number; warningDays: number };
   signing: { key: string | undefined; keyFile: string | undefined };
   worker: {
     dbPool: number;
@@ -219,6 +222,10 @@ function read(env: Env) {
       certificatePrefix: r.textOr('CERTIFICATE_PREFIX', 'ZZ'),
       closeGraceMs: r.int('CASE_CLOSE_GRACE_MS', 1, DAY_MS),
       ratingFollowUpDays: r.int('RATING_FOLLOW_UP_DAYS', 1, 365, 15),
+    },
+    complaints: {
+      answerDays: r.int('COMPLAINT_ANSWER_DAYS', 1, 365, DEFAULT_COMPLAINT_ANSWER_DAYS),
+      warningDays: r.int('COMPLAINT_WARNING_DAYS', 0, 365, DEFAULT_COMPLAINT_WARNING_DAYS),
     },
     signing: { key: r.text('CERTIFICATE_SIGNING_KEY'), keyFile: r.text('CERTIFICATE_SIGNING_KEY_FILE') },
     worker: {

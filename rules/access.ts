@@ -74,6 +74,19 @@ export const ACCESS = {
   'followup.reply': { roles: ['reviewer', 'head'] },
   'rating.appeal': { roles: ['reviewer', 'head'] },
   'rating.decide': { roles: ['supervisor'] },
+  /** Ratings under appeal, for the supervisor to decide. */
+  'rating.list': { roles: ['supervisor', 'auditor'] },
+
+  /** 投诉 · 咨询: anyone files one (staff typing in a hotline call too); the person reads the answer by number + phone. */
+  'complaint.file': { public: true },
+  'complaint.lookup': { public: true },
+  /** The answering departments see theirs; supervisors all (and answer those about a window or the centre). */
+  'complaint.list': { roles: ['reviewer', 'head', 'supervisor', 'auditor'] },
+  'complaint.reply': { roles: ['reviewer', 'head', 'supervisor'] },
+  /** 办件公示: decided cases with masked names, and the monthly figures, for anyone. */
+  'disclosure.read': { public: true },
+  /** Pending extensions of a department (heads: their own), from the case record's read model. */
+  'extension.list': { roles: ['head', 'supervisor'] },
 
   'supervision.read': { roles: ['supervisor', 'auditor', 'head'] },
   'ledger.read': { roles: ['clerk', 'supervisor', 'auditor'] },

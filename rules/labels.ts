@@ -4,6 +4,7 @@
  */
 import type { CaseStatus, DeadlineName, Deadlines, TaskStatus } from './caseModel.ts';
 import type { RatingLevel } from './ratings.ts';
+import type { ComplaintChannel, ComplaintKind, ComplaintStatus, ComplaintSubject } from './complaints.ts';
 
 export const statusLabels: Record<CaseStatus, string> = {
   received: '已收件待受理',
@@ -55,3 +56,14 @@ export const ratingLevelNames: Record<RatingLevel, string> = {
   dissatisfied: '不满意',
   very_dissatisfied: '非常不满意',
 };
+
+/** 投诉 · 咨询 (rules/complaints.ts). */
+export const complaintKindLabels: Record<ComplaintKind, string> = { complaint: '投诉', consultation: '咨询' };
+export const complaintChannelLabels: Record<ComplaintChannel, string> = { web: '网上', hotline: '热线电话' };
+export const complaintSubjectLabels: Record<ComplaintSubject, string> = {
+  case: '办件',
+  department: '部门',
+  window: '窗口',
+  centre: '服务中心',
+};
+export const complaintStatusLabels: Record<ComplaintStatus, string> = { open: '待答复', answered: '已答复' };

@@ -207,6 +207,7 @@ export const procedureNames: Record<string, string> = {
   quarantine: '检疫',
   appraisal: '鉴定',
   expert_review: '专家评审',
+  site_visit: '现场踏勘',
 };
 
 export function specialProcedureNotice(

@@ -17,7 +17,7 @@ import { chinaDate, subtractWorkingDays, workingDaysBetween, type IsoDate } from
 const DECIDED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved', 'refused'];
 const APPROVED_STATUSES: readonly CaseStatus[] = ['approved', 'partially_approved'];
 /** Not yet decided: the centre still owes the applicant an answer. */
-const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'awaiting_supplement', 'in_review'];
+export const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'awaiting_supplement', 'in_review'];
 
 export { statusLabels, warningDeadlineLabels } from './labels.ts';
 

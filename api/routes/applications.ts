@@ -1,7 +1,7 @@
 /** Applications (申请 / 办件): submission at a window, acceptance, supplements, and the case view. */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import Type from 'typebox';
 import { reserveCase } from '../../db/applicationRequests.ts';
@@ -253,10 +253,12 @@ export const applicationRoutes =
       {
         config: { access: 'case.list' },
         schema: {
-          summary: '办件列表（按状态）',
+          summary: '办件列表（按状态、收件窗口；awaitingHandout=true：已准予许可、结果尚未送达或领取）',
           querystring: Type.Object(
             {
               status: Type.Optional(Type.String({ maxLength: 32 })),
+              window: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+              awaitingHandout: Type.Optional(Type.Boolean()),
               applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
             },
@@ -269,6 +271,14 @@ export const applicationRoutes =
         const filters: SQL[] = [];
         if (request.query.status) filters.push(eq(cases.status, request.query.status));
         if (request.query.applicantIdNumber) filters.push(eq(cases.applicantIdNumber, request.query.applicantIdNumber));
+        if (request.query.window) filters.push(eq(cases.window, request.query.window));
+        // Decided with a result to hand out (rules/caseModel.ts `delivery`), and not yet delivered or collected.
+        if (request.query.awaitingHandout) {
+          filters.push(
+            inArray(cases.status, ['approved', 'partially_approved']),
+            sql`${cases.snapshot} -> 'delivery' IS NULL`,
+          );
+        }
         const rows = await deps.db
           .select({
             caseNo: cases.caseNo,

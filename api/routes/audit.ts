@@ -13,6 +13,7 @@ import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts
 import { headPayload, verifyChain, type ChainHead, type ChainProblem } from '../../integrity/hashChain.ts';
 import { caseHistory } from '../../presentation/timeline.ts';
 import type { ApiDeps } from '../app.ts';
+import { complaintsAboutCase } from './complaints.ts';
 import { queryChainHead } from '../caseClient.ts';
 import { caseView } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
@@ -204,7 +205,8 @@ export const auditRoutes =
         const events = await loadRecord(deps.db, caseNo);
         if (events.length === 0) throw notFound(caseNo);
         await logStaffRead(deps.db, staffOf(request), caseNo, 'history');
-        return forReader(request.staff, { caseNo, entries: caseHistory(events) });
+        const complaints = await complaintsAboutCase(deps.db, caseNo);
+        return forReader(request.staff, { caseNo, entries: caseHistory(events), complaints });
       },
     );
 

@@ -17,6 +17,7 @@ import {
   CaseNoParams,
   CaseView,
   COMMAND_ERRORS,
+  AppealedRatingRow,
   errors,
   FollowUpRow,
   IdempotencyHeaders,
@@ -167,6 +168,48 @@ export const ratingRoutes =
           reopen: true,
         });
         return caseView(state);
+      },
+    );
+
+    app.get(
+      '/ratings/appealed',
+      {
+        config: { access: 'rating.list' },
+        schema: {
+          summary: '申诉中的评价（待监督人员维持或作废），先评的在前',
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, strict),
+          response: { 200: Type.Array(AppealedRatingRow) },
+        },
+      },
+      async (request) => {
+        const rows = await deps.db.$client<
+          Array<{
+            case_no: string;
+            level: string;
+            rated_on: string;
+            comment: string | null;
+            department: string;
+            appeal_reason: string | null;
+            appealed_by: string | null;
+          }>
+        >`
+          SELECT r.case_no, r.level, r.rated_on::text AS rated_on, r.comment, r.department,
+                 c.snapshot -> 'rating' -> 'appeal' ->> 'reason' AS appeal_reason,
+                 c.snapshot -> 'rating' -> 'appeal' ->> 'by' AS appealed_by
+          FROM ratings r LEFT JOIN cases c ON c.case_no = r.case_no
+          WHERE r.status = 'appealed'
+          ORDER BY r.rated_on, r.case_no
+          LIMIT ${request.query.limit ?? 200}`;
+        return rows.map((r) => ({
+          caseNo: r.case_no,
+          level: r.level,
+          levelName: ratingLevelNames[r.level as keyof typeof ratingLevelNames] ?? r.level,
+          ratedOn: r.rated_on,
+          comment: r.comment,
+          department: r.department,
+          appealReason: r.appeal_reason,
+          appealedBy: r.appealed_by,
+        }));
       },
     );
 

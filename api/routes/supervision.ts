@@ -5,7 +5,7 @@ import { followUpAlerts, supervisionAlerts, supervisionOverview } from '../../db
 import { ratingLevelNames, type RatingLevel } from '../../rules/ratings.ts';
 import type { Catalogue } from '../../rules/catalogue.ts';
 import type { CaseStatus, DeadlineName } from '../../rules/caseModel.ts';
-import { statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
+import { OPEN_STATUSES, statusLabels, warningDeadlineLabels } from '../../rules/supervision.ts';
 import { chinaDate, type IsoDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { Alerts, Overview } from '../schemas.ts';
@@ -115,6 +115,14 @@ export const supervisionRoutes =
         const o = await supervisionOverview(sql, { from, to, today: asOf, filters });
         const departmentName = new Map(catalogue.departments.map((d) => [d.code, d.name]));
         const matterName = new Map(catalogue.matters.map((m) => [m.code, m.name]));
+        const open = await sql<Array<{ status: string; count: number }>>`
+          SELECT status, count(*)::int AS count FROM supervision_cases
+          WHERE status IN ${sql(OPEN_STATUSES)}
+            ${department !== undefined ? sql`AND ${department} = ANY(departments)` : sql``}
+            ${matter !== undefined ? sql`AND ${matter} = ANY(matters)` : sql``}
+            ${window !== undefined ? sql`AND "window" = ${window}` : sql``}
+          GROUP BY status`;
+        const openCount = new Map(open.map((r) => [r.status, r.count]));
         return {
           from,
           to,
@@ -133,6 +141,11 @@ export const supervisionRoutes =
             ...figures,
           })),
           byWindow: [...o.byWindow].map(([window, figures]) => ({ window, ...figures })),
+          openByStatus: OPEN_STATUSES.map((status) => ({
+            status,
+            label: statusLabels[status],
+            count: openCount.get(status) ?? 0,
+          })),
         };
       },
     );

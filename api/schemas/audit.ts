@@ -1,6 +1,7 @@
 /** Auditors' answers: the integrity check of a case's record and its timeline (history). */
 import Type from 'typebox';
 import { Notice } from './caseView.ts';
+import { CaseComplaint } from './complaints.ts';
 import { AnyJson, Instant, nullable, oneOf } from './common.ts';
 
 const ChainHead = Type.Object({ seq: Type.Integer(), hash: Type.String() });
@@ -65,4 +66,9 @@ export const HistoryEntry = Type.Object({
   notice: Type.Optional(Notice),
 });
 
-export const CaseHistory = Type.Object({ caseNo: Type.String(), entries: Type.Array(HistoryEntry) });
+export const CaseHistory = Type.Object({
+  caseNo: Type.String(),
+  entries: Type.Array(HistoryEntry),
+  /** 投诉 · 咨询 about the case, shown beside its record (they are not events of it). */
+  complaints: Type.Optional(Type.Array(CaseComplaint)),
+});

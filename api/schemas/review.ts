@@ -44,3 +44,31 @@ export const RequestedExtension = Type.Object({ extension: Type.Optional(Extensi
 export const StartedProcedure = Type.Object({ procedure: Type.Optional(SpecialProcedure), case: CaseView });
 
 export const RatingAnswer = Type.Object({ rating: nullable(RatingView), followUp: nullable(FollowUp) });
+
+/** A pending extension (延期) in a department's list: what the head needs to decide it, without opening the case. */
+export const PendingExtensionRow = Type.Object({
+  caseNo: Type.String(),
+  id: Type.String(),
+  department: Type.String(),
+  departmentName: Type.String(),
+  reason: Type.String(),
+  requestedBy: Type.String(),
+  days: Type.Integer(),
+  applicantName: Type.String(),
+  status: Type.String({ description: '办件状态' }),
+  promisedDue: nullable(Day),
+  statutoryDue: nullable(Day),
+  urgent: Type.Boolean(),
+});
+
+/** A rating under appeal (申诉), waiting for a supervisor's decision. */
+export const AppealedRatingRow = Type.Object({
+  caseNo: Type.String(),
+  level: Type.String(),
+  levelName: Type.String(),
+  ratedOn: Day,
+  comment: nullable(Type.String()),
+  department: Type.String(),
+  appealReason: nullable(Type.String()),
+  appealedBy: nullable(Type.String()),
+});

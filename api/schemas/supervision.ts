@@ -45,6 +45,8 @@ export const Overview = Type.Object({
   byDepartment: Type.Array(Type.Object({ department: Type.String(), name: Type.String(), ...figures })),
   byMatter: Type.Array(Type.Object({ matter: Type.String(), name: Type.String(), ...figures })),
   byWindow: Type.Array(Type.Object({ window: Type.String(), ...figures })),
+  /** The open cases now (whatever the period), by status, under the same filters. */
+  openByStatus: Type.Array(Type.Object({ status: Type.String(), label: Type.String(), count: Type.Integer() })),
 });
 
 export const Alerts = Type.Object({

@@ -21,6 +21,7 @@ export const SPECIAL_PROCEDURE_TYPES = [
   'quarantine',
   'appraisal',
   'expert_review',
+  'site_visit',
 ] as const;
 export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
 

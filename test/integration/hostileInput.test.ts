@@ -56,6 +56,7 @@ const TABLES = [
   'application_requests',
   'ratings',
   'follow_ups',
+  'complaints',
   'matters',
   'users',
 ];
@@ -868,6 +869,13 @@ describe('hostile input to every published route', () => {
     expect(reach('POST /tasks/{id}/opinion')).toEqual(reachOf(ACCESS['task.act']));
     expect(reach('POST /applications/{caseNo}/rating')).toEqual({ roles: [], anonymous: true });
     expect(reach('GET /matters')?.anonymous).toBe(true);
+    // complaints, disclosure and the extension list are walked like every other route
+    expect(reach('POST /complaints')).toEqual(reachOf(ACCESS['complaint.file']));
+    expect(reach('GET /complaints/{number}')).toEqual(reachOf(ACCESS['complaint.lookup']));
+    expect(reach('POST /complaints/{number}/reply')).toEqual(reachOf(ACCESS['complaint.reply']));
+    expect(reach('GET /complaints')).toEqual(reachOf(ACCESS['complaint.list']));
+    expect(reach('GET /public/decisions')).toEqual(reachOf(ACCESS['disclosure.read']));
+    expect(reach('GET /extensions')).toEqual(reachOf(ACCESS['extension.list']));
   });
 
   it('never a 5xx, always the error shape, no leak, the database unchanged by every rejected request', async () => {

@@ -59,6 +59,17 @@ describe('a rating appeal upheld', () => {
       );
     expect(appeal.status, JSON.stringify(appeal.body)).toBe(200);
     expect(appeal.body.rating.status).toBe('appealed');
+    // listed for the supervisor to decide, with the department's reason
+    const appealed = await api.as('supervisor1').get('/ratings/appealed');
+    expect(appealed.status).toBe(200);
+    expect(appealed.body.find((r: { caseNo: string }) => r.caseNo === caseNo)).toMatchObject({
+      level: 'very_dissatisfied',
+      levelName: '非常不满意',
+      department: 'TRAFFIC_POLICE',
+      appealReason: '不予许可理由已书面告知',
+      appealedBy: 'reviewer.TRAFFIC_POLICE',
+    });
+    expect((await api.as('reviewer.TRAFFIC_POLICE').get('/ratings/appealed')).status).toBe(403);
 
     const upheld = await api
       .as('supervisor1')
@@ -74,6 +85,9 @@ describe('a rating appeal upheld', () => {
       appeal: { department: 'TRAFFIC_POLICE', decision: 'uphold', decidedBy: 'supervisor1' },
     });
     expect(upheld.body.followUp).toMatchObject({ department: 'TRAFFIC_POLICE', status: 'open' });
+
+    const stillAppealed = (await api.as('supervisor1').get('/ratings/appealed')).body as Array<{ caseNo: string }>;
+    expect(stillAppealed.some((r) => r.caseNo === caseNo)).toBe(false);
 
     // decided once
     const again = await api

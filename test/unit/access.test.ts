@@ -50,13 +50,25 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'followup.reply': ['reviewer', 'head'],
   'rating.appeal': ['reviewer', 'head'],
   'rating.decide': ['supervisor'],
+  'rating.list': ['supervisor', 'auditor'],
+  'complaint.list': ['reviewer', 'head', 'supervisor', 'auditor'],
+  'complaint.reply': ['reviewer', 'head', 'supervisor'],
+  'extension.list': ['head', 'supervisor'],
   'supervision.read': ['supervisor', 'auditor', 'head'],
   'ledger.read': ['clerk', 'supervisor', 'auditor'],
   'audit.read': ['auditor', 'supervisor'],
   'audit.export': ['auditor'],
   'audit.reads': ['auditor'],
 };
-const EXPECTED_PUBLIC = ['public', 'auth.login', 'catalogue.read', 'certificate.verify'];
+const EXPECTED_PUBLIC = [
+  'public',
+  'auth.login',
+  'catalogue.read',
+  'certificate.verify',
+  'complaint.file',
+  'complaint.lookup',
+  'disclosure.read',
+];
 const EXPECTED_SESSION = ['auth.session'];
 /** Where an applicant (no account, the case's query code) gets past the table to the route's own check. */
 const EXPECTED_APPLICANT = ['case.read', 'case.supply', 'case.withdraw', 'case.rate', 'file.upload', 'file.read'];
@@ -80,6 +92,7 @@ const WRITES = [
   'followup.reply',
   'rating.appeal',
   'rating.decide',
+  'complaint.reply',
 ];
 
 const actions = Object.keys(ACCESS) as Action[];

@@ -14,6 +14,13 @@ const Supervision = lazy(() => import('./pages/Supervision.tsx').then((m) => ({ 
 const Window = lazy(() => import('./pages/window/Window.tsx').then((m) => ({ default: m.Window })));
 const Users = lazy(() => import('./pages/users/Users.tsx').then((m) => ({ default: m.Users })));
 const Inbox = lazy(() => import('./pages/inbox/Inbox.tsx').then((m) => ({ default: m.Inbox })));
+const Feedback = lazy(() => import('./pages/Feedback.tsx').then((m) => ({ default: m.Feedback })));
+const Disclosure = lazy(() => import('./pages/Disclosure.tsx').then((m) => ({ default: m.Disclosure })));
+const ComplaintDesk = lazy(() =>
+  import('./pages/feedback/ComplaintDesk.tsx').then((m) => ({ default: m.ComplaintDesk })),
+);
+
+const STAFF: Role[] = ['clerk', 'reviewer', 'head', 'supervisor', 'auditor'];
 
 /** The pages (the server answers index.html for exactly these paths: api/webApp.ts UI_ROUTES). */
 const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
@@ -21,6 +28,9 @@ const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
   { to: '/inbox', label: '待办', roles: ['reviewer', 'head'] },
   { to: '/track', label: '办件查询' },
   { to: '/verify', label: '证照核验' },
+  { to: '/feedback', label: '投诉咨询' },
+  { to: '/disclosure', label: '办件公示' },
+  { to: '/complaint-desk', label: '投诉咨询受理', roles: STAFF },
   { to: '/audit', label: '审计', roles: ['auditor', 'supervisor'] },
   { to: '/supervision', label: '电子监察', roles: ['supervisor', 'auditor', 'head'] },
   { to: '/accounts', label: '用户管理', roles: ['admin'] },
@@ -88,6 +98,16 @@ export function App() {
             <Route path="/track" element={<Track />} />
             <Route path="/verify" element={<Verify />} />
             <Route path="/verify/:number" element={<Verify />} />
+            <Route path="/feedback" element={<Feedback />} />
+            <Route path="/disclosure" element={<Disclosure />} />
+            <Route
+              path="/complaint-desk"
+              element={
+                <RequireRole roles={STAFF}>
+                  <ComplaintDesk />
+                </RequireRole>
+              }
+            />
             <Route
               path="/window"
               element={

@@ -7,6 +7,8 @@ import type * as certificates from '../../api/schemas/certificates.ts';
 import type * as review from '../../api/schemas/review.ts';
 import type * as staff from '../../api/schemas/staff.ts';
 import type * as supervision from '../../api/schemas/supervision.ts';
+import type * as complaints from '../../api/schemas/complaints.ts';
+import type * as disclosure from '../../api/schemas/disclosure.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -93,3 +95,11 @@ export type Figures = Static<typeof supervision.Figures>;
 export type Overview = Static<typeof supervision.Overview>;
 export type Alerts = Static<typeof supervision.Alerts>;
 export type Ledger = Static<typeof supervision.Ledger>;
+export type FollowUpRow = Static<typeof review.FollowUpRow>;
+export type AppealedRatingRow = Static<typeof review.AppealedRatingRow>;
+export type PendingExtensionRow = Static<typeof review.PendingExtensionRow>;
+export type FiledComplaint = Static<typeof complaints.FiledComplaint>;
+export type ComplaintRow = Static<typeof complaints.ComplaintRow>;
+export type ComplaintAnswer = Static<typeof complaints.ComplaintAnswer>;
+export type ComplaintFigures = Static<typeof complaints.ComplaintFiguresAnswer>;
+export type Disclosure = Static<typeof disclosure.DisclosureAnswer>;

@@ -26,3 +26,6 @@ export const ratingLevels = Object.entries(labels.ratingLevelNames).map(([value,
 
 export const formatTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
+
+export const complaintKindLabels: Record<string, string> = labels.complaintKindLabels;
+export const complaintSubjectLabels: Record<string, string> = labels.complaintSubjectLabels;

@@ -12,6 +12,7 @@ import {
 } from '../api.ts';
 import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../labels.ts';
 import { usePageTitle } from '../usePageTitle.ts';
+import { RecentCases } from './audit/RecentCases.tsx';
 
 type Replayed = ReplayedCase;
 
@@ -21,6 +22,7 @@ export function Audit() {
   const [caseNo, setCaseNo] = useState<string>();
   const [audit, setAudit] = useState<AuditView>();
   const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [complaints, setComplaints] = useState<NonNullable<CaseHistory['complaints']>>([]);
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
 
@@ -35,6 +37,7 @@ export function Audit() {
       setCaseNo(number);
       setAudit(a);
       setHistory(h.entries);
+      setComplaints(h.complaints ?? []);
       setParams({ caseNo: number }, { replace: true });
     } catch (e) {
       setError(errorText(e));
@@ -68,6 +71,7 @@ export function Audit() {
           </Form.Item>
         </Form>
       </Card>
+      {!audit && <RecentCases onPick={(no) => void load(no)} />}
       {error && <Alert type="error" showIcon title="审计失败" description={error} role="alert" />}
       {audit && caseNo && (
         <>
@@ -99,6 +103,24 @@ export function Audit() {
               }))}
             />
           </Card>
+          {complaints.length > 0 && (
+            <Card
+              title={`关于本办件的投诉 · 咨询（${complaints.length} 件，不属于办件记录）`}
+              style={{ marginTop: 16 }}
+            >
+              <ul className="rows">
+                {complaints.map((c) => (
+                  <li key={c.number}>
+                    <strong>
+                      {c.kindLabel} {c.number}
+                    </strong>{' '}
+                    {formatTime(c.filedAt)}：{c.text}（{c.statusLabel}
+                    {c.reply ? `，${c.repliedOn ?? ''} 答复：${c.reply}` : ''}）
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
         </>
       )}
     </>

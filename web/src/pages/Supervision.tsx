@@ -6,6 +6,8 @@ import { api, errorText } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { usePageTitle } from '../usePageTitle.ts';
 import { Charts } from './supervision/Charts.tsx';
+import { MoreFigures } from './supervision/MoreFigures.tsx';
+import { SupervisorActions } from './supervision/SupervisorActions.tsx';
 import type { Alerts, Overview } from './supervision/types.ts';
 import type { MatterSummary } from './window/catalogue.ts';
 
@@ -142,6 +144,8 @@ export function Supervision() {
         </Form>
       </Card>
       {overview && <Charts overview={overview} />}
+      {overview && <MoreFigures overview={overview} />}
+      {user?.role === 'supervisor' && <SupervisorActions onDone={() => period && void loadOverview(period, filter)} />}
       {t && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           {[

@@ -1,23 +1,23 @@
-import { useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Empty, Space } from 'antd';
-import { api, errorText, pathPart, type CaseView } from '../../api.ts';
+import { useEffect, useState } from 'react';
+import { Alert, App as AntApp, Button, Card, Empty, Space, Tag } from 'antd';
+import { api, errorText, pathPart, type PendingExtensionRow } from '../../api.ts';
 import { newKey } from '../../usePageTitle.ts';
 
-/** The head's pending extension requests of their department (from the case views of the department's tasks). */
-export function Extensions({
-  views,
-  department,
-  onDone,
-}: {
-  views: CaseView[];
-  department: string;
-  onDone: () => void;
-}) {
+/**
+ * The head's pending extension requests: every one of their department (`GET /extensions`), also on cases where the
+ * department holds no open task any more.
+ */
+export function Extensions({ onDone }: { onDone: () => void }) {
   const { message } = AntApp.useApp();
+  const [rows, setRows] = useState<PendingExtensionRow[]>();
   const [error, setError] = useState<string>();
-  const pending = views.flatMap((v) =>
-    v.extensions.filter((x) => x.status === 'requested' && x.department === department).map((x) => ({ view: v, x })),
-  );
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    api<PendingExtensionRow[]>('/extensions?status=pending')
+      .then(setRows)
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [round]);
 
   async function decide(caseNo: string, id: string, decision: 'approve' | 'refuse') {
     setError(undefined);
@@ -28,6 +28,7 @@ export function Extensions({
         body: { decision },
       });
       message.success(decision === 'approve' ? '已批准延期' : '已不予延期');
+      setRound((r) => r + 1);
       onDone();
     } catch (e) {
       setError(errorText(e));
@@ -36,23 +37,25 @@ export function Extensions({
 
   return (
     <Card size="small">
-      {error && <Alert type="error" showIcon title="审批未提交" description={error} role="alert" />}
-      {pending.length === 0 ? (
+      {error && <Alert type="error" showIcon title="延期审批" description={error} role="alert" />}
+      {rows && rows.length === 0 ? (
         <Empty description="暂无待审批的延期申请" />
       ) : (
-        <ul className="rows">
-          {pending.map(({ view, x }) => (
-            <li key={`${view.caseNo}-${x.id}`}>
+        <ul className="rows" aria-label="待审批的延期申请">
+          {(rows ?? []).map((x) => (
+            <li key={`${x.caseNo}-${x.id}`}>
               <Space wrap>
-                <strong>{view.caseNo}</strong>
-                <span>{view.applicant.name}</span>
+                <strong>{x.caseNo}</strong>
+                {x.urgent && <Tag color="#b3261e">急办件</Tag>}
+                <span>{x.applicantName}</span>
                 <span>
                   申请延长 {x.days} 个工作日，申请人 {x.requestedBy}：{x.reason}
                 </span>
-                <Button type="primary" onClick={() => decide(view.caseNo, x.id, 'approve')}>
+                {x.promisedDue && <span>承诺办结日期 {x.promisedDue}</span>}
+                <Button type="primary" onClick={() => decide(x.caseNo, x.id, 'approve')}>
                   批准延期
                 </Button>
-                <Button danger onClick={() => decide(view.caseNo, x.id, 'refuse')}>
+                <Button danger onClick={() => decide(x.caseNo, x.id, 'refuse')}>
                   不予延期
                 </Button>
               </Space>

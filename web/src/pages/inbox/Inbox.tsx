@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Table, Tabs, Tag, Typography } from 'antd';
-import { api, errorText, pathPart, type CaseView, type TaskRow } from '../../api.ts';
+import { api, errorText, type TaskRow } from '../../api.ts';
 import { taskStatusLabels } from '../../labels.ts';
 import { useSession } from '../../session.tsx';
 import { usePageTitle } from '../../usePageTitle.ts';
 import { Extensions } from './Extensions.tsx';
+import { FollowUps } from './FollowUps.tsx';
 import { TaskPage } from './TaskPage.tsx';
 
 export type { TaskRow } from '../../api.ts';
@@ -15,7 +16,6 @@ export function Inbox() {
   const { user } = useSession();
   const [open, setOpen] = useState<TaskRow[]>([]);
   const [done, setDone] = useState<TaskRow[]>([]);
-  const [views, setViews] = useState(new Map<string, CaseView>());
   const [selected, setSelected] = useState<TaskRow>();
   const [error, setError] = useState<string>();
   const [round, setRound] = useState(0);
@@ -26,21 +26,18 @@ export function Inbox() {
       api<TaskRow[]>('/tasks?status=supplement_requested'),
       api<TaskRow[]>('/tasks?status=approved&limit=50'),
       api<TaskRow[]>('/tasks?status=refused&limit=50'),
+      // The lead of a joint matter answers for the case while the co-departments review: it sees it waiting.
+      api<TaskRow[]>('/tasks?status=waiting'),
     ])
-      .then(async ([o, s, a, r]) => {
-        const pending = [...o, ...s].sort(
+      .then(([o, s, a, r, w]) => {
+        const pending = [...o, ...s, ...w].sort(
           (x, y) => Number(y.urgent) - Number(x.urgent) || x.due.localeCompare(y.due) || x.id.localeCompare(y.id),
         );
         setOpen(pending);
         setDone([...a, ...r].sort((x, y) => y.due.localeCompare(x.due)));
-        // Heads decide extensions, which are in the case views: only they read the cases (each read is logged).
-        if (user?.role !== 'head') return;
-        const cases = [...new Set(pending.map((t) => t.caseNo))].slice(0, 50);
-        const read = await Promise.all(cases.map((c) => api<CaseView>(`/applications/${pathPart(c)}`)));
-        setViews(new Map(read.map((v) => [v.caseNo, v])));
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [round, user?.role]);
+  }, [round]);
 
   const refresh = useCallback(() => setRound((r) => r + 1), []);
 
@@ -49,6 +46,7 @@ export function Inbox() {
       <TaskPage
         task={selected}
         canAct={user?.role === 'reviewer'}
+        canRevoke={user?.role === 'reviewer' || user?.role === 'head'}
         onBack={() => {
           setSelected(undefined);
           refresh();
@@ -75,7 +73,12 @@ export function Inbox() {
       title: '事项',
       render: (_: unknown, t: TaskRow) => t.matterName ?? t.matter,
     },
-    { title: '状态', dataIndex: 'status', render: (s: string) => taskStatusLabels[s] ?? s },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      render: (s: string) =>
+        s === 'waiting' ? <Tag color="#5b3a8c">等待协办部门意见</Tag> : (taskStatusLabels[s] ?? s),
+    },
     { title: '收到', dataIndex: 'openedOn' },
     {
       title: '审查期限',
@@ -121,16 +124,9 @@ export function Inbox() {
             label: `已办（${done.length}）`,
             children: taskTable(done, false),
           },
+          { key: 'follow-ups', label: '差评整改', children: <FollowUps /> },
           ...(user?.role === 'head'
-            ? [
-                {
-                  key: 'extensions',
-                  label: '延期审批',
-                  children: (
-                    <Extensions views={[...views.values()]} department={user.department ?? ''} onDone={refresh} />
-                  ),
-                },
-              ]
+            ? [{ key: 'extensions', label: '延期审批', children: <Extensions onDone={refresh} /> }]
             : []),
         ]}
       />

@@ -5,10 +5,22 @@ import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../.
 import { guidesOf } from '../window/catalogue.ts';
 import type { TaskRow } from './Inbox.tsx';
 import { ExtensionForm, OpinionForm, SpecialProcedureForm } from './TaskActions.tsx';
+import { OngoingProcedures, RevokeCertificates } from './AfterActions.tsx';
 
 /** One task: the application, its materials, the other departments' opinions, and the reviewer's actions. */
-export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: boolean; onBack: () => void }) {
+export function TaskPage({
+  task,
+  canAct,
+  canRevoke,
+  onBack,
+}: {
+  task: TaskRow;
+  canAct: boolean;
+  canRevoke: boolean;
+  onBack: () => void;
+}) {
   const [view, setView] = useState<CaseView>();
+  const [round, setRound] = useState(0);
   const [names, setNames] = useState(new Map<string, string>());
   const [error, setError] = useState<string>();
 
@@ -20,7 +32,7 @@ export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: bool
         setNames(new Map(guides.flatMap((g) => g.materials.map((m) => [m.code, m.name] as const))));
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [task.caseNo]);
+  }, [task.caseNo, round]);
 
   const mine = view?.tasks.find((t) => t.id === task.id);
   const others = view?.tasks.filter((t) => t.id !== task.id && t.matter === task.matter) ?? [];
@@ -114,6 +126,15 @@ export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: bool
                 ))}
               </ul>
             </Card>
+          )}
+          {canAct && <OngoingProcedures view={view} taskId={task.id} onDone={setView} />}
+          {canRevoke && mine.lead && (
+            <RevokeCertificates
+              view={view}
+              department={task.department}
+              matter={task.matter}
+              onDone={() => setRound((r) => r + 1)}
+            />
           )}
           {canAct && mine.status === 'open' && (
             <Card title="审查意见" size="small" style={{ marginBottom: 16 }}>

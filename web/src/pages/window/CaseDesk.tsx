@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Space } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
 import { deadlineLabels, formatTime, statusLabels } from '../../labels.ts';
-import { AcceptanceForm, DeliveryForm } from './Decisions.tsx';
+import { AcceptanceForm, DeliveryForm, WithdrawalForm } from './Decisions.tsx';
 import { guidesOf } from './catalogue.ts';
 import type { Printing } from './PrintDoc.tsx';
 
 const DELIVERABLE = ['approved', 'partially_approved'];
+/** Before a decision the applicant may withdraw (撤回). */
+const WITHDRAWABLE = ['received', 'awaiting_supplement', 'in_review'];
 
 /** One case at the window: what it is, its notices to print, and the decision the window takes next. */
 export function CaseDesk({
@@ -79,6 +81,7 @@ export function CaseDesk({
       {DELIVERABLE.includes(view.status) && !view.delivery && view.certificates.length > 0 && (
         <DeliveryForm caseNo={view.caseNo} onDone={setView} />
       )}
+      {WITHDRAWABLE.includes(view.status) && <WithdrawalForm caseNo={view.caseNo} onDone={setView} />}
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, DatePicker, Form, Input, Radio, Typography } from 'antd';
+import { Alert, Button, Checkbox, Collapse, DatePicker, Form, Input, Radio, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, pathPart, type CaseView } from '../../api.ts';
 import { SubmitError, useSubmit } from '../../submit.tsx';
@@ -146,5 +146,46 @@ export function DeliveryForm({ caseNo, onDone }: { caseNo: string; onDone: (v: C
         </Button>
       </Form>
     </section>
+  );
+}
+
+/** 撤回: the clerk withdraws the application for the applicant (before a decision), with the applicant's reason. */
+export function WithdrawalForm({ caseNo, onDone }: { caseNo: string; onDone: (v: CaseView) => void }) {
+  const { submit, error, sending } = useSubmit();
+  const withdraw = (values: { reason: string }) =>
+    submit(async (key) => {
+      onDone(
+        await api<CaseView>(`/applications/${pathPart(caseNo)}/withdrawal`, {
+          method: 'POST',
+          headers: { 'idempotency-key': key },
+          body: { reason: values.reason.trim() },
+        }),
+      );
+    });
+  return (
+    <Collapse
+      style={{ marginTop: 16 }}
+      items={[
+        {
+          key: 'withdraw',
+          label: '代申请人撤回申请',
+          children: (
+            <Form name="withdrawal" layout="vertical" onFinish={withdraw}>
+              <Form.Item
+                label="撤回理由（申请人所述）"
+                name="reason"
+                rules={[{ required: true, whitespace: true, message: '请填写撤回理由' }]}
+              >
+                <Input.TextArea rows={2} maxLength={2000} />
+              </Form.Item>
+              <SubmitError title="未撤回" error={error} />
+              <Button danger htmlType="submit" loading={sending}>
+                确认撤回
+              </Button>
+            </Form>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -6,18 +6,23 @@ import { caseNoColumn } from './caseNoColumn.tsx';
 
 type Row = CaseListRow;
 
-/** What waits for the window: cases received but not yet decided, and approved ones whose result is to hand out. */
-export function Pending({ onOpen }: { onOpen: (caseNo: string) => void }) {
+/**
+ * What waits for the window: cases this window received and has not yet accepted, and decided ones whose result is
+ * still to hand out at any window (统一窗口出件; the API's `awaitingHandout`: approved, not yet delivered or collected).
+ */
+export function Pending({ window, onOpen }: { window?: string; onOpen: (caseNo: string) => void }) {
   const [rows, setRows] = useState<Row[]>([]);
 
   useEffect(() => {
-    Promise.all(
-      ['received', 'approved', 'partially_approved'].map((s) => api<Row[]>(`/applications?status=${s}&limit=50`)),
-    ).then(
+    const at = window ? `&window=${encodeURIComponent(window)}` : '';
+    Promise.all([
+      api<Row[]>(`/applications?status=received&limit=50${at}`),
+      api<Row[]>('/applications?awaitingHandout=true&limit=50'),
+    ]).then(
       (lists) => setRows(lists.flat()),
       () => setRows([]),
     );
-  }, []);
+  }, [window]);
 
   return (
     <Card title="待受理 / 待出件" size="small">

@@ -107,7 +107,7 @@ export function Window() {
                   </Form>
                 </Card>
                 {open && <CaseDesk key={open} caseNo={open} onPrint={setPrinting} />}
-                <Pending onOpen={openCase} />
+                <Pending window={user?.window ?? undefined} onOpen={openCase} />
               </>
             ),
           },
