@@ -75,6 +75,7 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       },
       ...(api.publicBaseUrl ? { publicBaseUrl: api.publicBaseUrl } : {}),
       webDir: api.webDistDir ?? DEFAULT_WEB_DIR,
+      hall: config.hall,
     },
     { logger: api.logRequests },
   );

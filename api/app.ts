@@ -20,6 +20,10 @@ import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { queueRoutes } from './routes/queue.ts';
+import { appointmentRoutes } from './routes/appointments.ts';
+import { queueFigureRoutes } from './routes/queueFigures.ts';
+import type { HallSettings } from '../infra/config.ts';
 import { registerWebApp } from './webApp.ts';
 import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
 import { registerApplicantAccess } from './auth/applicantAccess.ts';
@@ -43,6 +47,8 @@ export interface ApiDeps extends EngineDeps {
   webDir?: string;
   /** Session limits, cookie and failure limits (api/auth/guard.ts; settings from infra/config.ts). */
   auth?: Partial<AuthOptions>;
+  /** The hall's queue and appointments (infra/config.ts; defaults when absent). */
+  hall?: HallSettings;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -101,6 +107,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(ratingRoutes(deps));
+  await app.register(queueRoutes(deps));
+  await app.register(appointmentRoutes(deps));
+  await app.register(queueFigureRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;
 }

@@ -150,3 +150,4 @@ export * from './schemas/review.ts';
 export * from './schemas/supervision.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/certificates.ts';
+export * from './schemas/hall.ts';

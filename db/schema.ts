@@ -15,6 +15,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { Actor, CaseState } from '../rules/caseModel.ts';
 import type { Matter } from '../rules/catalogue.ts';
@@ -362,7 +363,7 @@ export const queueTickets = pgTable(
     calledAt: timestamp('called_at', { withTimezone: true }),
     lastCalledAt: timestamp('last_called_at', { withTimezone: true }),
     callCount: integer('call_count').notNull().default(0),
-    window: text('window'),
+    window: text('at_window'),
     calledBy: text('called_by'),
     /** 转窗口: the window it waits for next (called there before any other ticket). */
     transferredTo: text('transferred_to'),
@@ -375,6 +376,10 @@ export const queueTickets = pgTable(
     unique('queue_tickets_day_number').on(t.day, t.number),
     index('queue_tickets_waiting_idx').on(t.day, t.status, t.rank, t.takenAt),
     index('queue_tickets_taken_idx').on(t.takenAt),
+    // One ticket at the window at a time: a second call before the first is finished fails here, however close.
+    uniqueIndex('queue_tickets_one_called_per_window')
+      .on(t.day, t.window)
+      .where(sql`status = 'called'`),
   ],
 );
 

@@ -46,7 +46,7 @@ CREATE TABLE "queue_tickets" (
 	"called_at" timestamp with time zone,
 	"last_called_at" timestamp with time zone,
 	"call_count" integer DEFAULT 0 NOT NULL,
-	"window" text,
+	"at_window" text,
 	"called_by" text,
 	"transferred_to" text,
 	"served_at" timestamp with time zone,
@@ -59,4 +59,5 @@ CREATE TABLE "queue_tickets" (
 CREATE INDEX "appointments_slot_idx" ON "appointments" USING btree ("slot_id","status");--> statement-breakpoint
 CREATE INDEX "appointments_phone_idx" ON "appointments" USING btree ("phone","ends_at");--> statement-breakpoint
 CREATE INDEX "queue_tickets_waiting_idx" ON "queue_tickets" USING btree ("day","status","rank","taken_at");--> statement-breakpoint
-CREATE INDEX "queue_tickets_taken_idx" ON "queue_tickets" USING btree ("taken_at");
+CREATE INDEX "queue_tickets_taken_idx" ON "queue_tickets" USING btree ("taken_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "queue_tickets_one_called_per_window" ON "queue_tickets" USING btree ("day","at_window") WHERE status = 'called';
