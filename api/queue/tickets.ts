@@ -110,7 +110,7 @@ export async function placeInQueue(db: Executor, ticket: TicketRow, now: number,
     db,
     sql`SELECT count(*)::int AS n FROM queue_tickets
         WHERE day = ${ticket.day} AND status = 'waiting' AND id <> ${ticket.id}
-          AND (rank < ${ticket.rank} OR (rank = ${ticket.rank} AND (taken_at, id) < (${ticket.taken_at}, ${ticket.id})))`,
+          AND (rank < ${ticket.rank} OR (rank = ${ticket.rank} AND (taken_at, id) < (${new Date(ticket.taken_at).toISOString()}, ${ticket.id})))`,
   );
   const hourAgo = new Date(now - 3_600_000).toISOString();
   const [windows] = await rows<{ n: number }>(
@@ -194,7 +194,10 @@ export async function callNext(
     return row;
   } catch (error) {
     // The same window calling twice at once: the unique index on (day, window) of called tickets refuses the second.
-    if ((error as { code?: string }).code === '23505') throw windowBusy('');
+    // (drizzle wraps the driver's error: its code is on the cause)
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+    if (code === '23505') throw windowBusy('');
     throw error;
   }
 }

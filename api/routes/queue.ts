@@ -15,7 +15,6 @@ import { ApiError } from '../errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import {
   Board,
-  EmptyBody,
   errors,
   ServedBody,
   TakeTicketBody,
@@ -207,7 +206,6 @@ export const queueRoutes =
         config: { access: 'queue.call' },
         schema: {
           summary: '叫号：本窗口叫下一位（优先：按时到场的预约、老弱病残孕，其次先到先叫）；无人等候时 204',
-          body: Type.Optional(EmptyBody),
           response: {
             200: Ticket,
             204: Type.Null({ description: '无人等候' }),
@@ -251,7 +249,6 @@ export const queueRoutes =
         schema: {
           summary: '重呼：再次呼叫本窗口正在办理的票号',
           params: TicketParams,
-          body: Type.Optional(EmptyBody),
           response: { 200: Ticket, ...errors(404, 409, 422) },
         },
       },
@@ -271,7 +268,6 @@ export const queueRoutes =
         schema: {
           summary: '过号：呼叫规定次数后未到，标记过号',
           params: TicketParams,
-          body: Type.Optional(EmptyBody),
           response: { 200: Ticket, ...errors(404, 409, 422) },
         },
       },

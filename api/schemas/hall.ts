@@ -27,7 +27,6 @@ export const TakeTicketBody = Type.Object(
 export const TicketParams = Type.Object({ number: ticketNumber }, strict);
 export const ServedBody = Type.Object({ caseNos: Type.Array(caseNo, { maxItems: 20, uniqueItems: true }) }, strict);
 export const TransferBody = Type.Object({ window: windowCode }, strict);
-export const EmptyBody = Type.Object({}, strict);
 
 export const SlotsQuery = Type.Object(
   {
