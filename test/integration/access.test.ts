@@ -91,6 +91,18 @@ const ROUTES: Record<string, Action> = {
   'GET /certificates/{number}/verify': 'certificate.verify',
   'GET /certificates/{number}/print': 'certificate.print',
   'POST /certificates/{number}/revocation': 'certificate.revoke',
+  'POST /queue/tickets': 'queue.take',
+  'GET /queue/window': 'queue.call',
+  'POST /queue/next': 'queue.call',
+  'POST /queue/tickets/{number}/recall': 'queue.call',
+  'POST /queue/tickets/{number}/no-show': 'queue.call',
+  'POST /queue/tickets/{number}/transfer': 'queue.call',
+  'POST /queue/tickets/{number}/served': 'queue.call',
+  'GET /queue/board': 'queue.board',
+  'GET /appointments/slots': 'appointment.book',
+  'POST /appointments': 'appointment.book',
+  'DELETE /appointments/{code}': 'appointment.book',
+  'GET /supervision/queue': 'supervision.read',
 };
 
 const STAFF: Array<{ username: string; role: Role }> = [

@@ -861,6 +861,8 @@ describe('hostile input to every published route', () => {
     expect(names).toContain('POST /applications');
     expect(names).toContain('POST /tasks/{id}/opinion');
     expect(names).toContain('POST /applications/{caseNo}/rating');
+    expect(names).toContain('POST /queue/tickets');
+    expect(names).toContain('POST /appointments');
     expect(routes.length).toBeGreaterThan(20);
     // who may send them, as probed (beforeAll) and as ACCESS has it
     const reach = (name: string) => routes.find((r) => `${r.method} ${r.path}` === name)?.reach;
@@ -868,6 +870,8 @@ describe('hostile input to every published route', () => {
     expect(reach('POST /tasks/{id}/opinion')).toEqual(reachOf(ACCESS['task.act']));
     expect(reach('POST /applications/{caseNo}/rating')).toEqual({ roles: [], anonymous: true });
     expect(reach('GET /matters')?.anonymous).toBe(true);
+    expect(reach('POST /queue/tickets')).toEqual(reachOf(ACCESS['queue.take']));
+    expect(reach('POST /queue/next')).toEqual(reachOf(ACCESS['queue.call']));
   });
 
   it('never a 5xx, always the error shape, no leak, the database unchanged by every rejected request', async () => {
