@@ -27,6 +27,9 @@ const UI_ROUTES = [
   '/audit',
   '/supervision',
   '/accounts',
+  '/kiosk',
+  '/board',
+  '/booking',
   '/verify',
   '/verify/:number',
 ] as const;

@@ -7,6 +7,7 @@ import type * as certificates from '../../api/schemas/certificates.ts';
 import type * as review from '../../api/schemas/review.ts';
 import type * as staff from '../../api/schemas/staff.ts';
 import type * as supervision from '../../api/schemas/supervision.ts';
+import type * as hall from '../../api/schemas/hall.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -21,7 +22,7 @@ export class ApiError extends Error {
 
 export async function api<T>(
   path: string,
-  options: { method?: 'GET' | 'POST' | 'PATCH'; body?: unknown; headers?: Record<string, string> } = {},
+  options: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -93,3 +94,10 @@ export type Figures = Static<typeof supervision.Figures>;
 export type Overview = Static<typeof supervision.Overview>;
 export type Alerts = Static<typeof supervision.Alerts>;
 export type Ledger = Static<typeof supervision.Ledger>;
+export type TakenTicket = Static<typeof hall.TakenTicket>;
+export type Ticket = Static<typeof hall.Ticket>;
+export type WindowQueue = Static<typeof hall.WindowQueue>;
+export type Board = Static<typeof hall.Board>;
+export type Slot = Static<typeof hall.Slot>;
+export type Appointment = Static<typeof hall.Appointment>;
+export type QueueFigures = Static<typeof hall.QueueFigures>;

@@ -6,6 +6,7 @@ import { api, errorText } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { usePageTitle } from '../usePageTitle.ts';
 import { Charts } from './supervision/Charts.tsx';
+import { QueueChart } from './supervision/QueueChart.tsx';
 import type { Alerts, Overview } from './supervision/types.ts';
 import type { MatterSummary } from './window/catalogue.ts';
 
@@ -142,6 +143,7 @@ export function Supervision() {
         </Form>
       </Card>
       {overview && <Charts overview={overview} />}
+      {overview && <QueueChart from={overview.from} to={overview.to} />}
       {t && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           {[
