@@ -53,8 +53,17 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'audit.read': ['auditor', 'supervisor'],
   'audit.export': ['auditor'],
   'audit.reads': ['auditor'],
+  'queue.call': ['clerk'],
 };
-const EXPECTED_PUBLIC = ['public', 'auth.login', 'catalogue.read', 'certificate.verify'];
+const EXPECTED_PUBLIC = [
+  'public',
+  'auth.login',
+  'catalogue.read',
+  'certificate.verify',
+  'queue.take',
+  'queue.board',
+  'appointment.book',
+];
 const EXPECTED_SESSION = ['auth.session'];
 /** Where an applicant (no account, the case's query code) gets past the table to the route's own check. */
 const EXPECTED_APPLICANT = ['case.read', 'case.supply', 'case.withdraw', 'case.rate'];
@@ -77,6 +86,7 @@ const WRITES = [
   'followup.reply',
   'rating.appeal',
   'rating.decide',
+  'queue.call',
 ];
 
 const actions = Object.keys(ACCESS) as Action[];
