@@ -143,20 +143,25 @@ export async function currentTicket(db: Executor, day: IsoDate, window: string):
   return row;
 }
 
-/** Waiting tickets a window may call (its lines, or every line; not transferred to another window). */
+/**
+ * The waiting tickets a window may call: not transferred to another window, and of its lines (every line unless
+ * configured) or transferred to it (a transfer names the window, whatever the ticket's line).
+ */
+function callableAt(window: string, lines: string[] | undefined): SQL {
+  const ofLines = lines
+    ? sql`line IN (${sql.join(
+        lines.map((l) => sql`${l}`),
+        sql`, `,
+      )})`
+    : sql`true`;
+  return sql`status = 'waiting' AND (transferred_to IS NULL OR transferred_to = ${window})
+    AND (transferred_to = ${window} OR ${ofLines})`;
+}
+
 export async function waitingFor(db: Executor, day: IsoDate, window: string, lines: string[] | undefined) {
   const [row] = await rows<{ n: number }>(
     db,
-    sql`SELECT count(*)::int AS n FROM queue_tickets
-        WHERE day = ${day} AND status = 'waiting' AND (transferred_to IS NULL OR transferred_to = ${window})
-          ${
-            lines
-              ? sql`AND line IN (${sql.join(
-                  lines.map((l) => sql`${l}`),
-                  sql`, `,
-                )})`
-              : sql``
-          }`,
+    sql`SELECT count(*)::int AS n FROM queue_tickets WHERE day = ${day} AND ${callableAt(window, lines)}`,
   );
   return row!.n;
 }
@@ -172,12 +177,6 @@ export async function callNext(
   const busy = await currentTicket(db, call.day, call.window);
   if (busy) throw windowBusy(busy.number);
   const at = new Date(call.now).toISOString();
-  const lineFilter = call.lines
-    ? sql`AND line IN (${sql.join(
-        call.lines.map((l) => sql`${l}`),
-        sql`, `,
-      )})`
-    : sql``;
   try {
     const [row] = await rows<TicketRow>(
       db,
@@ -185,8 +184,7 @@ export async function callNext(
             call_count = call_count + 1, at_window = ${call.window}, called_by = ${call.clerk}, transferred_to = NULL
           WHERE id = (
             SELECT id FROM queue_tickets
-            WHERE day = ${call.day} AND status = 'waiting'
-              AND (transferred_to IS NULL OR transferred_to = ${call.window}) ${lineFilter}
+            WHERE day = ${call.day} AND ${callableAt(call.window, call.lines)}
             ORDER BY (transferred_to IS NOT NULL) DESC, rank, taken_at, id
             LIMIT 1 FOR UPDATE SKIP LOCKED)
           RETURNING *`,

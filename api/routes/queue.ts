@@ -387,15 +387,16 @@ export const queueRoutes =
       { config: { access: 'queue.board' }, schema: { hide: true } },
       async (request, reply) => {
         reply.hijack();
+        const send = (event: BoardEvent) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        // Listening before answering: once the client has the headers, no call made after that is missed.
+        const unsubscribe = await board.subscribe(send);
         reply.raw.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',
           connection: 'keep-alive',
           'x-content-type-options': 'nosniff',
         });
-        const send = (event: BoardEvent) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         reply.raw.write('retry: 3000\n\n');
-        const unsubscribe = await board.subscribe(send);
         // A comment now and then keeps proxies from closing an idle stream.
         const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
         const end = () => {

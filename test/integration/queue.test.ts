@@ -12,6 +12,8 @@ const own = useOwnStack('queue', {
   TRUST_PROXY: 'true',
   QUEUE_LINE_LETTERS: 'SAMR=A',
   RATE_LIMIT_KIOSK_PER_MINUTE: '200',
+  // W40 serves the public security line only; every other window every line (无差别受理)
+  QUEUE_WINDOW_LINES: 'W40=PSB',
 });
 let api: Client;
 const TODAY = '2026-03-03';
@@ -35,7 +37,7 @@ const clerkOf = (window: string) => `clerk.${window.toLowerCase()}`;
 
 beforeAll(async () => {
   api = own.api;
-  for (const window of WINDOWS) {
+  for (const window of [...WINDOWS, 'W40']) {
     const created = await api.as('admin1').post('/users', {
       username: clerkOf(window),
       displayName: `${window} 窗口`,
@@ -181,6 +183,25 @@ describe('calling at the window', () => {
     expect(row!.taken_at <= row!.called_at && row!.called_at <= row!.served_at).toBe(true);
     // finished: no second 办结
     expect((await api.as('clerk1').post(`/queue/tickets/${t.body.number}/served`, { caseNos: [] })).status).toBe(409);
+  });
+});
+
+describe('a window configured for some lines', () => {
+  it('calls only its lines, and what is transferred to it', async () => {
+    await drain();
+    const tax = await take({ matter: 'TAXPAYER_SETUP' });
+    const psb = await take({ matter: 'SEAL_ENGRAVING_FILING' });
+    const w40 = api.as('clerk.w40');
+    expect((await w40.get('/queue/window')).body.waiting).toBe(1);
+    const called = await w40.post('/queue/next');
+    expect(called.body.number).toBe(psb.body.number);
+    await w40.post(`/queue/tickets/${psb.body.number}/served`, { caseNos: [] });
+    expect((await w40.post('/queue/next')).status).toBe(204);
+    // W01 (every line) calls the tax ticket and sends it to W40
+    expect((await api.as('clerk1').post('/queue/next')).body.number).toBe(tax.body.number);
+    await api.as('clerk1').post(`/queue/tickets/${tax.body.number}/transfer`, { window: 'W40' });
+    expect((await w40.post('/queue/next')).body).toMatchObject({ number: tax.body.number, window: 'W40' });
+    await w40.post(`/queue/tickets/${tax.body.number}/served`, { caseNos: [] });
   });
 });
 
