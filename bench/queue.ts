@@ -64,18 +64,16 @@ async function main() {
     await loadCatalogue(database.db, catalogue);
     const hash = await hashPassword('bench');
     const windows = Array.from({ length: WINDOWS }, (_, i) => `W${String(i + 1).padStart(2, '0')}`);
-    await database.db
-      .insert(users)
-      .values([
-        ...windows.map((w) => ({
-          username: `clerk.${w}`,
-          displayName: w,
-          role: 'clerk',
-          window: w,
-          passwordHash: hash,
-        })),
-        { username: 'supervisor', displayName: '监察', role: 'supervisor', passwordHash: hash },
-      ]);
+    await database.db.insert(users).values([
+      ...windows.map((w) => ({
+        username: `clerk.${w}`,
+        displayName: w,
+        role: 'clerk',
+        window: w,
+        passwordHash: hash,
+      })),
+      { username: 'supervisor', displayName: '监察', role: 'supervisor', passwordHash: hash },
+    ]);
     const app = await buildApp({
       db: database.db,
       catalogue: new CatalogueCache(database.db, 60_000),
