@@ -73,4 +73,24 @@ describe('the hall', () => {
     expect(figures.body.total).toMatchObject({ tickets: 1, called: 1, served: 1 });
     await Promise.all([kiosk.context.close(), board.context.close(), clerk.context.close()]);
   });
+
+  it('an applicant books a slot on /booking and gets the code for the kiosk', async () => {
+    const w = await openPage(browser, apiUrl, DESKTOP);
+    await w.page.goto('/booking');
+    await w.page.getByRole('heading', { name: '预约办事' }).waitFor();
+    await w.page.getByLabel('办理事项').fill('企业设立登记');
+    await w.page.getByLabel('办理事项').press('Enter');
+    await w.page.getByLabel('日期').fill('2026-03-03');
+    await w.page.getByLabel('日期').press('Enter');
+    await w.page.getByRole('radio', { name: /^09:30–10:00/ }).click();
+    await w.page.getByLabel('手机号码').fill('13912345678');
+    await w.page.getByRole('button', { name: '提交预约' }).click();
+    const code = (await w.page.getByTestId('appointment-code').textContent())!.trim();
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    await expectClean(w);
+    await screenshot(w.page, 'hall-booking');
+    const slots = await api.get('/appointments/slots?matter=BUSINESS_REGISTRATION&date=2026-03-03');
+    expect(slots.body.find((s: { id: string }) => s.id === 'SAMR.2026-03-03.0930').remaining).toBe(3);
+    await w.context.close();
+  });
 });

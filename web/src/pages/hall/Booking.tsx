@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Form, Input, Result, Select, Space, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { api, errorText, pathPart, type Appointment, type Slot } from '../../api.ts';
 import { usePageTitle } from '../../usePageTitle.ts';
 import { choiceBody, useHallChoices } from './catalogueChoices.ts';
@@ -109,7 +109,6 @@ export function Booking() {
                 setDate(d ?? undefined);
                 setSlotId(undefined);
               }}
-              disabledDate={(d) => d.isBefore(dayjs().startOf('day'))}
             />
           </Form.Item>
           {slots && (
