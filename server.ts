@@ -90,6 +90,7 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       files: { store: fileStore, settings: files },
       metrics,
       ...(api.metricsToken ? { metricsToken: api.metricsToken } : {}),
+      hall: config.hall,
     },
     { log: { level: api.logLevel, requests: api.logRequests } },
   );

@@ -23,6 +23,10 @@ import { ratingRoutes } from './routes/ratings.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
 import { extensionRoutes } from './routes/extensions.ts';
+import { queueRoutes } from './routes/queue.ts';
+import { appointmentRoutes } from './routes/appointments.ts';
+import { queueFigureRoutes } from './routes/queueFigures.ts';
+import type { HallSettings } from '../infra/config.ts';
 import { registerWebApp } from './webApp.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { createApiMetrics, registerHttpMetrics, type ApiMetrics } from './metrics.ts';
@@ -58,6 +62,8 @@ export interface ApiDeps extends EngineDeps {
   metrics?: ApiMetrics;
   /** Bearer token for GET /metrics (METRICS_TOKEN); absent: loopback clients only. */
   metricsToken?: string;
+  /** The hall's queue and appointments (infra/config.ts; defaults when absent). */
+  hall?: HallSettings;
 }
 
 export interface LogOptions {
@@ -135,6 +141,9 @@ export async function buildApp(deps: ApiDeps, options: { log?: LogOptions } = {}
   await app.register(disclosureRoutes(deps));
   await app.register(extensionRoutes(deps));
   await app.register(fileRoutes(deps));
+  await app.register(queueRoutes(deps));
+  await app.register(appointmentRoutes(deps));
+  await app.register(queueFigureRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);
   return app;
 }

@@ -137,7 +137,7 @@ export async function registerHardening(app: FastifyInstance, options: Hardening
   await app.register(cors, {
     // Empty: no cross-origin access at all (no CORS headers, preflights answer 404).
     origin: origins.length ? origins : false,
-    methods: ['GET', 'POST', 'PATCH'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'idempotency-key', 'x-query-code', 'authorization'],
     exposedHeaders: ['idempotent-replayed', 'retry-after', 'content-disposition'],
     credentials: true,

@@ -153,3 +153,4 @@ export * from './schemas/certificates.ts';
 export * from './schemas/files.ts';
 export * from './schemas/complaints.ts';
 export * from './schemas/disclosure.ts';
+export * from './schemas/hall.ts';

@@ -30,6 +30,9 @@ const UI_ROUTES = [
   '/feedback',
   '/disclosure',
   '/complaint-desk',
+  '/kiosk',
+  '/board',
+  '/booking',
   '/verify',
   '/verify/:number',
 ] as const;

@@ -17,6 +17,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { Actor, CaseState } from '../rules/caseModel.ts';
 import type { Matter } from '../rules/catalogue.ts';
@@ -409,4 +410,92 @@ export const complaints = pgTable(
       .on(t.caseNo)
       .where(sql`${t.caseNo} IS NOT NULL`),
   ],
+);
+
+/**
+ * The hall's tickets (取号 · 叫号): one row per ticket, numbered per service line and China day. Waiting tickets are
+ * called with `FOR UPDATE SKIP LOCKED` (api/queue/tickets.ts), so two windows never get the same one.
+ */
+export const queueTickets = pgTable(
+  'queue_tickets',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    day: date('day').notNull(),
+    line: text('line').notNull(),
+    seq: integer('seq').notNull(),
+    number: text('number').notNull(),
+    matter: text('matter'),
+    theme: text('theme'),
+    /** 老弱病残孕 and the like, chosen at the kiosk. */
+    priority: boolean('priority').notNull().default(false),
+    appointmentCode: text('appointment_code'),
+    /** Calling order (rules/queue.ts RANKS): appointment on time 0, priority 1, ordinary 2. */
+    rank: integer('rank').notNull(),
+    /** waiting, called, served, no_show. */
+    status: text('status').notNull(),
+    takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+    calledAt: timestamp('called_at', { withTimezone: true }),
+    lastCalledAt: timestamp('last_called_at', { withTimezone: true }),
+    callCount: integer('call_count').notNull().default(0),
+    window: text('at_window'),
+    calledBy: text('called_by'),
+    /** 转窗口: the window it waits for next (called there before any other ticket). */
+    transferredTo: text('transferred_to'),
+    servedAt: timestamp('served_at', { withTimezone: true }),
+    noShowAt: timestamp('no_show_at', { withTimezone: true }),
+    caseNos: jsonb('case_nos').$type<string[]>().notNull().default([]),
+    kiosk: text('kiosk'),
+  },
+  (t) => [
+    unique('queue_tickets_day_number').on(t.day, t.number),
+    index('queue_tickets_waiting_idx').on(t.day, t.status, t.rank, t.takenAt),
+    index('queue_tickets_taken_idx').on(t.takenAt),
+    // One ticket at the window at a time: a second call before the first is finished fails here, however close.
+    uniqueIndex('queue_tickets_one_called_per_window')
+      .on(t.day, t.window)
+      .where(sql`status = 'called'`),
+  ],
+);
+
+/** The last ticket number given per service line and day: numbering restarts each China day. */
+export const queueCounters = pgTable(
+  'queue_counters',
+  {
+    day: date('day').notNull(),
+    line: text('line').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.line] })],
+);
+
+/** Slots that have been booked at least once: the row booking locks to keep within the capacity. */
+export const appointmentSlots = pgTable('appointment_slots', {
+  id: text('id').primaryKey(),
+  line: text('line').notNull(),
+  day: date('day').notNull(),
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  capacity: integer('capacity').notNull(),
+});
+
+/** 预约: booked with a phone number; `code` is the confirmation the applicant enters at the kiosk. */
+export const appointments = pgTable(
+  'appointments',
+  {
+    code: text('code').primaryKey(),
+    slotId: text('slot_id').notNull(),
+    line: text('line').notNull(),
+    matter: text('matter'),
+    theme: text('theme'),
+    day: date('day').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    phone: text('phone').notNull(),
+    /** booked, cancelled, checked_in (a missed one stays booked after its slot ended). */
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    ticketNumber: text('ticket_number'),
+  },
+  (t) => [index('appointments_slot_idx').on(t.slotId, t.status), index('appointments_phone_idx').on(t.phone, t.endsAt)],
 );

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_COMPLAINT_ANSWER_DAYS, DEFAULT_COMPLAINT_WARNING_DAYS } from '../rules/complaints.ts';
 import { DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_ORPHAN_HOURS, type FileSettings } from '../files/settings.ts';
+import { DEFAULT_APPOINTMENT_RULES, type AppointmentRules } from '../rules/appointments.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -91,6 +92,22 @@ export interface Settings {
   clock: { startMs: number | undefined; anchorMs: number | undefined; speed: number };
   /** Electronic materials: size limit, orphan age, folder or S3 storage. */
   files: FileSettings;
+  hall: HallSettings;
+}
+
+/** The hall's queue and appointments (docs/hall.md). */
+export interface HallSettings {
+  /** Ticket letters fixed per service line (a lead department's code, or THEME): `SAMR=A,THEME=T`. */
+  lineLetters: Record<string, string>;
+  /** Lines a window serves, where not every line (无差别受理): `W05=SAMR+TAX;W06=PSB`. */
+  windowLines: Record<string, string[]>;
+  /** Calls (first call and 重呼) before a ticket may be marked a no-show (过号). */
+  callsBeforeNoShow: number;
+  /** Minutes a ticket is assumed to take at the window before any has been served today (the wait estimate). */
+  serviceMinutes: number;
+  /** Tickets a kiosk (one client address) may take per minute. */
+  kioskPerMinute: number;
+  appointments: AppointmentRules;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +183,47 @@ function reader(env: Env) {
 }
 
 const DAY_MS = 86_400_000;
+
+const LINE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** `SAMR=A,THEME=T`: each line code to one capital letter, no letter twice. */
+function parseLineLetters(value: string | undefined, problem: (expected: string) => void): Record<string, string> {
+  if (value === undefined) return {};
+  const pairs = value.split(',').map((pair) => pair.trim().split('='));
+  const letters = Object.fromEntries(pairs.map(([line, letter]) => [line?.trim(), letter?.trim()]));
+  const valid = pairs.every(([line, letter]) => LINE.test(line?.trim() ?? '') && /^[A-Z]$/.test(letter?.trim() ?? ''));
+  const distinct = new Set(Object.values(letters)).size === pairs.length;
+  if (!valid || !distinct)
+    problem('LINE=LETTER pairs separated by commas, one capital letter per line, e.g. SAMR=A,THEME=T');
+  return valid && distinct ? letters : {};
+}
+
+/** `W05=SAMR+TAX;W06=PSB`: the lines of each window named. */
+function parseWindowLines(value: string | undefined, problem: (expected: string) => void): Record<string, string[]> {
+  if (value === undefined) return {};
+  const entries = value.split(';').map((entry) => {
+    const [window, lines] = entry.split('=').map((part) => part.trim());
+    return [window ?? '', (lines ?? '').split('+').map((l) => l.trim())] as const;
+  });
+  const valid = entries.every(
+    ([window, lines]) => /^[A-Za-z0-9_-]{1,64}$/.test(window) && lines.length > 0 && lines.every((l) => LINE.test(l)),
+  );
+  if (!valid) problem('WINDOW=LINE+LINE entries separated by semicolons, e.g. W05=SAMR+TAX;W06=PSB');
+  return valid ? Object.fromEntries(entries.map(([w, l]) => [w, [...l]])) : {};
+}
+
+/** `09:00-12:00,13:30-17:00`: opening periods in order, China time. */
+function parseHours(value: string | undefined, problem: (expected: string) => void): Array<[string, string]> {
+  if (value === undefined) return DEFAULT_APPOINTMENT_RULES.hours;
+  const periods = value.split(',').map((p) => p.trim().split('-') as [string, string]);
+  const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+  const valid = periods.every(
+    ([open, close], i) =>
+      time.test(open ?? '') && time.test(close ?? '') && open < close && (i === 0 || periods[i - 1]![1] <= open),
+  );
+  if (!valid) problem('periods HH:MM-HH:MM in order, separated by commas, e.g. 09:00-12:00,13:30-17:00');
+  return valid ? periods : DEFAULT_APPOINTMENT_RULES.hours;
+}
 
 function read(env: Env) {
   const r = reader(env);
@@ -243,6 +301,32 @@ function read(env: Env) {
       speed: r.positive('CLOCK_SPEED', 1),
     },
     files: readFileSettings(r, dataDir),
+    hall: {
+      lineLetters: parseLineLetters(r.text('QUEUE_LINE_LETTERS'), (e) =>
+        r.problems.push(`QUEUE_LINE_LETTERS must be ${e}`),
+      ),
+      windowLines: parseWindowLines(r.text('QUEUE_WINDOW_LINES'), (e) =>
+        r.problems.push(`QUEUE_WINDOW_LINES must be ${e}`),
+      ),
+      callsBeforeNoShow: r.int('QUEUE_CALLS_BEFORE_NO_SHOW', 1, 10, 2),
+      serviceMinutes: r.int('QUEUE_SERVICE_MINUTES', 1, 240, 8),
+      kioskPerMinute: r.int('RATE_LIMIT_KIOSK_PER_MINUTE', 1, 1_000_000, 30),
+      appointments: {
+        ...DEFAULT_APPOINTMENT_RULES,
+        hours: parseHours(r.text('APPOINTMENT_HOURS'), (e) => r.problems.push(`APPOINTMENT_HOURS must be ${e}`)),
+        slotMinutes: r.int('APPOINTMENT_SLOT_MINUTES', 5, 240, DEFAULT_APPOINTMENT_RULES.slotMinutes),
+        capacity: r.int('APPOINTMENT_SLOT_CAPACITY', 1, 1000, DEFAULT_APPOINTMENT_RULES.capacity),
+        daysAhead: r.int('APPOINTMENT_DAYS_AHEAD', 0, 365, DEFAULT_APPOINTMENT_RULES.daysAhead),
+        cancelCutoffMinutes: r.int(
+          'APPOINTMENT_CANCEL_CUTOFF_MINUTES',
+          0,
+          7 * 24 * 60,
+          DEFAULT_APPOINTMENT_RULES.cancelCutoffMinutes,
+        ),
+        noShowLimit: r.int('APPOINTMENT_NO_SHOW_LIMIT', 1, 100, DEFAULT_APPOINTMENT_RULES.noShowLimit),
+        noShowDays: r.int('APPOINTMENT_NO_SHOW_DAYS', 1, 365, DEFAULT_APPOINTMENT_RULES.noShowDays),
+      },
+    },
   };
   const { tlsCert, tlsKey } = settings.temporal;
   if (Boolean(tlsCert) !== Boolean(tlsKey))

@@ -88,6 +88,14 @@ export const ACCESS = {
   /** Pending extensions of a department (heads: their own), from the case record's read model. */
   'extension.list': { roles: ['head', 'supervisor'] },
 
+  /** The kiosk (取号) and the call board: no sign-in; taking tickets is limited per kiosk address. */
+  'queue.take': { public: true },
+  'queue.board': { public: true },
+  /** 叫号, 重呼, 过号, 转窗口, 办结: a clerk, at the window of their session. */
+  'queue.call': { roles: ['clerk'] },
+  /** 预约: by phone number (applicants have no accounts); the confirmation code cancels. */
+  'appointment.book': { public: true },
+
   'supervision.read': { roles: ['supervisor', 'auditor', 'head'] },
   'ledger.read': { roles: ['clerk', 'supervisor', 'auditor'] },
   'audit.read': { roles: ['auditor', 'supervisor'] },

@@ -59,7 +59,8 @@ export function commonErrors(route: { method: string | string[]; schema?: Schema
   const action = (route.config as { access?: unknown } | undefined)?.access;
   const access: Access = isAction(action) ? ACCESS[action] : { public: true };
   const methods = [route.method].flat();
-  const hasBody = methods.some((m) => m === 'POST' || m === 'PATCH' || m === 'PUT');
+  // A DELETE may carry a body too (an unsupported type is 415, an oversized one 413), though none of ours reads one.
+  const hasBody = methods.some((m) => m === 'POST' || m === 'PATCH' || m === 'PUT' || m === 'DELETE');
   const schema = route.schema ?? {};
   const hasInput = hasBody || Boolean(schema.params || schema.querystring || schema.body || schema.headers);
   const limited = Boolean((route.config as { rateLimit?: unknown } | undefined)?.rateLimit);

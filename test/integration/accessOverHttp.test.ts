@@ -103,6 +103,18 @@ const ROUTES: Record<string, Action> = {
   'POST /certificates/{number}/revocation': 'certificate.revoke',
   'POST /files': 'file.upload',
   'GET /files/{id}': 'file.read',
+  'POST /queue/tickets': 'queue.take',
+  'GET /queue/window': 'queue.call',
+  'POST /queue/next': 'queue.call',
+  'POST /queue/tickets/{number}/recall': 'queue.call',
+  'POST /queue/tickets/{number}/no-show': 'queue.call',
+  'POST /queue/tickets/{number}/transfer': 'queue.call',
+  'POST /queue/tickets/{number}/served': 'queue.call',
+  'GET /queue/board': 'queue.board',
+  'GET /appointments/slots': 'appointment.book',
+  'POST /appointments': 'appointment.book',
+  'DELETE /appointments/{code}': 'appointment.book',
+  'GET /supervision/queue': 'supervision.read',
 };
 
 const STAFF: Array<{ username: string; role: Role }> = [

@@ -862,6 +862,8 @@ describe('hostile input to every published route', () => {
     expect(names).toContain('POST /applications');
     expect(names).toContain('POST /tasks/{id}/opinion');
     expect(names).toContain('POST /applications/{caseNo}/rating');
+    expect(names).toContain('POST /queue/tickets');
+    expect(names).toContain('POST /appointments');
     expect(routes.length).toBeGreaterThan(20);
     // who may send them, as probed (beforeAll) and as ACCESS has it
     const reach = (name: string) => routes.find((r) => `${r.method} ${r.path}` === name)?.reach;
@@ -876,6 +878,8 @@ describe('hostile input to every published route', () => {
     expect(reach('GET /complaints')).toEqual(reachOf(ACCESS['complaint.list']));
     expect(reach('GET /public/decisions')).toEqual(reachOf(ACCESS['disclosure.read']));
     expect(reach('GET /extensions')).toEqual(reachOf(ACCESS['extension.list']));
+    expect(reach('POST /queue/tickets')).toEqual(reachOf(ACCESS['queue.take']));
+    expect(reach('POST /queue/next')).toEqual(reachOf(ACCESS['queue.call']));
   });
 
   it('never a 5xx, always the error shape, no leak, the database unchanged by every rejected request', async () => {

@@ -59,6 +59,7 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'audit.read': ['auditor', 'supervisor'],
   'audit.export': ['auditor'],
   'audit.reads': ['auditor'],
+  'queue.call': ['clerk'],
 };
 const EXPECTED_PUBLIC = [
   'public',
@@ -68,6 +69,9 @@ const EXPECTED_PUBLIC = [
   'complaint.file',
   'complaint.lookup',
   'disclosure.read',
+  'queue.take',
+  'queue.board',
+  'appointment.book',
 ];
 const EXPECTED_SESSION = ['auth.session'];
 /** Where an applicant (no account, the case's query code) gets past the table to the route's own check. */
@@ -93,6 +97,7 @@ const WRITES = [
   'rating.appeal',
   'rating.decide',
   'complaint.reply',
+  'queue.call',
 ];
 
 const actions = Object.keys(ACCESS) as Action[];

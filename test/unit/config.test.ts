@@ -146,6 +146,37 @@ describe('values', () => {
   });
 });
 
+describe('the hall', () => {
+  it('defaults: every window every line, letters in code order, the appointment rules of docs/hall.md', () => {
+    const { hall } = readSettings({});
+    expect(hall).toMatchObject({ lineLetters: {}, windowLines: {}, callsBeforeNoShow: 2, kioskPerMinute: 30 });
+    expect(hall.appointments).toMatchObject({ slotMinutes: 30, capacity: 4, noShowLimit: 3, noShowDays: 30 });
+  });
+
+  it('letters, window lines and opening hours are parsed', () => {
+    const { hall } = readSettings({
+      QUEUE_LINE_LETTERS: 'SAMR=A, THEME=T',
+      QUEUE_WINDOW_LINES: 'W05=SAMR+TAX;W06=PSB',
+      APPOINTMENT_HOURS: '08:30-12:00,14:00-17:30',
+    });
+    expect(hall.lineLetters).toEqual({ SAMR: 'A', THEME: 'T' });
+    expect(hall.windowLines).toEqual({ W05: ['SAMR', 'TAX'], W06: ['PSB'] });
+    expect(hall.appointments.hours).toEqual([
+      ['08:30', '12:00'],
+      ['14:00', '17:30'],
+    ]);
+  });
+
+  it('malformed hall settings are errors naming the variable', () => {
+    expect(problemsOf({ QUEUE_LINE_LETTERS: 'SAMR=A,PSB=A' })[0]).toMatch(/^QUEUE_LINE_LETTERS must be/);
+    expect(problemsOf({ QUEUE_LINE_LETTERS: 'SAMR=ab' })[0]).toMatch(/^QUEUE_LINE_LETTERS/);
+    expect(problemsOf({ QUEUE_WINDOW_LINES: 'W05=' })[0]).toMatch(/^QUEUE_WINDOW_LINES/);
+    expect(problemsOf({ APPOINTMENT_HOURS: '13:00-12:00' })[0]).toMatch(/^APPOINTMENT_HOURS/);
+    expect(problemsOf({ APPOINTMENT_HOURS: '09:00-12:00,11:00-17:00' })[0]).toMatch(/^APPOINTMENT_HOURS/);
+    expect(problemsOf({ QUEUE_CALLS_BEFORE_NO_SHOW: '0' })[0]).toMatch(/^QUEUE_CALLS_BEFORE_NO_SHOW/);
+  });
+});
+
 describe('the test harness knobs are no configuration', () => {
   it('nothing reads CASE_HISTORY_LIMIT or WORKFLOWS_PATH', () => {
     expect(SETTING_NAMES).not.toContain('CASE_HISTORY_LIMIT');

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Link, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { Button, Result, Spin } from 'antd';
 import { Home } from './pages/Home.tsx';
 import { Login } from './pages/Login.tsx';
@@ -13,6 +13,9 @@ const Audit = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.A
 const Supervision = lazy(() => import('./pages/Supervision.tsx').then((m) => ({ default: m.Supervision })));
 const Window = lazy(() => import('./pages/window/Window.tsx').then((m) => ({ default: m.Window })));
 const Users = lazy(() => import('./pages/users/Users.tsx').then((m) => ({ default: m.Users })));
+const Kiosk = lazy(() => import('./pages/hall/Kiosk.tsx').then((m) => ({ default: m.Kiosk })));
+const Board = lazy(() => import('./pages/hall/Board.tsx').then((m) => ({ default: m.Board })));
+const Booking = lazy(() => import('./pages/hall/Booking.tsx').then((m) => ({ default: m.Booking })));
 const Inbox = lazy(() => import('./pages/inbox/Inbox.tsx').then((m) => ({ default: m.Inbox })));
 const Feedback = lazy(() => import('./pages/Feedback.tsx').then((m) => ({ default: m.Feedback })));
 const Disclosure = lazy(() => import('./pages/Disclosure.tsx').then((m) => ({ default: m.Disclosure })));
@@ -27,6 +30,7 @@ const NAV: Array<{ to: string; label: string; roles?: Role[] }> = [
   { to: '/window', label: '综合窗口', roles: ['clerk'] },
   { to: '/inbox', label: '待办', roles: ['reviewer', 'head'] },
   { to: '/track', label: '办件查询' },
+  { to: '/booking', label: '预约办事' },
   { to: '/verify', label: '证照核验' },
   { to: '/feedback', label: '投诉咨询' },
   { to: '/disclosure', label: '办件公示' },
@@ -67,8 +71,22 @@ function UserBar() {
   );
 }
 
+/** The hall's screens (kiosk, call board) fill the screen: no header, navigation or footer. */
+const HALL_SCREENS: Record<string, React.ComponentType> = { '/kiosk': Kiosk, '/board': Board };
+
 export function App() {
   const { user } = useSession();
+  const { pathname } = useLocation();
+  const Screen = HALL_SCREENS[pathname];
+  if (Screen) {
+    return (
+      <main id="main" className="hall-screen">
+        <Suspense fallback={<Spin aria-label="正在加载" />}>
+          <Screen />
+        </Suspense>
+      </main>
+    );
+  }
   const nav = NAV.filter((item) => !item.roles || (user && item.roles.includes(user.role)));
   return (
     <div className="shell">
@@ -97,6 +115,7 @@ export function App() {
             <Route path="/login" element={<Login />} />
             <Route path="/track" element={<Track />} />
             <Route path="/verify" element={<Verify />} />
+            <Route path="/booking" element={<Booking />} />
             <Route path="/verify/:number" element={<Verify />} />
             <Route path="/feedback" element={<Feedback />} />
             <Route path="/disclosure" element={<Disclosure />} />

@@ -9,6 +9,7 @@ import type * as staff from '../../api/schemas/staff.ts';
 import type * as supervision from '../../api/schemas/supervision.ts';
 import type * as complaints from '../../api/schemas/complaints.ts';
 import type * as disclosure from '../../api/schemas/disclosure.ts';
+import type * as hall from '../../api/schemas/hall.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export class ApiError extends Error {
 
 export async function api<T>(
   path: string,
-  options: { method?: 'GET' | 'POST' | 'PATCH'; body?: unknown; headers?: Record<string, string> } = {},
+  options: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -103,3 +104,10 @@ export type ComplaintRow = Static<typeof complaints.ComplaintRow>;
 export type ComplaintAnswer = Static<typeof complaints.ComplaintAnswer>;
 export type ComplaintFigures = Static<typeof complaints.ComplaintFiguresAnswer>;
 export type Disclosure = Static<typeof disclosure.DisclosureAnswer>;
+export type TakenTicket = Static<typeof hall.TakenTicket>;
+export type Ticket = Static<typeof hall.Ticket>;
+export type WindowQueue = Static<typeof hall.WindowQueue>;
+export type Board = Static<typeof hall.Board>;
+export type Slot = Static<typeof hall.Slot>;
+export type Appointment = Static<typeof hall.Appointment>;
+export type QueueFigures = Static<typeof hall.QueueFigures>;

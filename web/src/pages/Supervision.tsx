@@ -8,6 +8,7 @@ import { usePageTitle } from '../usePageTitle.ts';
 import { Charts } from './supervision/Charts.tsx';
 import { MoreFigures } from './supervision/MoreFigures.tsx';
 import { SupervisorActions } from './supervision/SupervisorActions.tsx';
+import { QueueChart } from './supervision/QueueChart.tsx';
 import type { Alerts, Overview } from './supervision/types.ts';
 import type { MatterSummary } from './window/catalogue.ts';
 
@@ -146,6 +147,7 @@ export function Supervision() {
       {overview && <Charts overview={overview} />}
       {overview && <MoreFigures overview={overview} />}
       {user?.role === 'supervisor' && <SupervisorActions onDone={() => period && void loadOverview(period, filter)} />}
+      {overview && <QueueChart from={overview.from} to={overview.to} />}
       {t && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           {[

@@ -9,6 +9,7 @@ import { Finder } from './Finder.tsx';
 import { GuideView } from './GuideView.tsx';
 import { Ledger } from './Ledger.tsx';
 import { Pending } from './Pending.tsx';
+import { QueueDesk } from './QueueDesk.tsx';
 import { PrintDoc, type Printing } from './PrintDoc.tsx';
 import { guidesOf, type Choice, type Guide } from './catalogue.ts';
 
@@ -84,6 +85,7 @@ export function Window() {
   return (
     <>
       <Typography.Title level={1}>综合窗口{user?.window ? ` ${user.window}` : ''}</Typography.Title>
+      {user?.window && <QueueDesk suggestedCaseNo={submitted?.caseNo} />}
       <Tabs
         activeKey={tab}
         onChange={setTab}
