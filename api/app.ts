@@ -21,7 +21,14 @@ import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { registerWebApp } from './webApp.ts';
-import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
+import {
+  databaseSessions,
+  loggedUrl,
+  registerAuth,
+  registerMasking,
+  type AuthOptions,
+  type StaffSessions,
+} from './auth/guard.ts';
 import { registerApplicantAccess } from './auth/applicantAccess.ts';
 import { DEFAULT_SESSION_LIMITS } from '../rules/access.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -46,6 +53,8 @@ export interface ApiDeps extends EngineDeps {
   auth?: Partial<AuthOptions>;
   /** Electronic materials: where contents are stored, size limit, orphan age (files/settings.ts). */
   files: FileDeps;
+  /** Who a session token belongs to; absent: the sessions table. The route tests give their own. */
+  staffSession?: StaffSessions;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -75,7 +84,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await registerHardening(app, deps.hardening);
   const auth = { ...DEFAULT_AUTH, ...deps.auth };
   // Before any route: every route registered after this must name its action in the role table.
-  await registerAuth(app, deps.db, auth);
+  await registerAuth(app, auth, deps.staffSession ?? databaseSessions(deps.db, auth.limits));
   registerApplicantAccess(app, auth.queryCodeFailures);
   registerMasking(app);
   await app.register(swagger, {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, pendingTimers } from '../../rules/caseDecisions.ts';
 import { evolve, type CaseState } from '../../rules/caseModel.ts';
 import { endOfChinaDay, type IsoDate } from '../../rules/workingDays.ts';
-import type { CaseWorkflowInput, CaseWorkflowResult } from '../../workflows/caseMessages.ts';
+import type { CaseAnswer, CaseWorkflowInput, CaseWorkflowResult } from '../../workflows/caseMessages.ts';
 import type { caseWorkflow } from '../../workflows/caseWorkflow.ts';
 import { applicantActor, clerk, command, reviewer } from '../support/commands.ts';
 import { applicant, cst, snapshot } from '../unit/fixtures.ts';
@@ -118,35 +118,32 @@ describe('continue-as-new', () => {
     // Every run continues as new after the first command it applies.
     const handle = await h.start(inputOf(caseNo, { historyLimit: 5 }));
     const firstRun = (await handle.describe()).runId;
-    const sent = [
-      { name: 'submit' as const, id: 'submit:1', args: submitOf(caseNo) },
+    const submitted = submitOf(caseNo);
+    const accepted = command('decide_acceptance', { decision: 'accept' }, clerk(), T0 + 60_000);
+    const procedure = command(
+      'start_special_procedure',
       {
-        name: 'decideAcceptance' as const,
+        taskId: `${caseNo}-OUTDOOR_AD_PERMIT-CITY_MANAGEMENT`,
+        procedure: 'expert_review',
+        expectedWorkingDays: 5,
+        reason: '结构安全需专家评审',
+      },
+      reviewer(),
+      T0 + 120_000,
+    );
+    const sent: Array<{ id: string; send: (updateId: string) => Promise<CaseAnswer> }> = [
+      { id: 'submit:1', send: (updateId) => handle.executeUpdate(caseUpdates.submit, { args: [submitted], updateId }) },
+      {
         id: 'accept:1',
-        args: command('decide_acceptance', { decision: 'accept' }, clerk(), T0 + 60_000),
+        send: (updateId) => handle.executeUpdate(caseUpdates.decideAcceptance, { args: [accepted], updateId }),
       },
       {
-        name: 'startSpecialProcedure' as const,
         id: 'procedure:1',
-        args: command(
-          'start_special_procedure',
-          {
-            taskId: `${caseNo}-OUTDOOR_AD_PERMIT-CITY_MANAGEMENT`,
-            procedure: 'expert_review',
-            expectedWorkingDays: 5,
-            reason: '结构安全需专家评审',
-          },
-          reviewer(),
-          T0 + 120_000,
-        ),
+        send: (updateId) => handle.executeUpdate(caseUpdates.startSpecialProcedure, { args: [procedure], updateId }),
       },
     ];
-    const answers = [];
-    for (const update of sent) {
-      answers.push(
-        await handle.executeUpdate(caseUpdates[update.name], { args: [update.args as never], updateId: update.id }),
-      );
-    }
+    const answers: CaseAnswer[] = [];
+    for (const update of sent) answers.push(await update.send(update.id));
     const created = answers.at(-1)?.created;
     expect(created).toMatch(/^YM-2026-9\d+-P1$/);
     const recorded = h.recorder.of(caseNo).length;
@@ -172,10 +169,7 @@ describe('continue-as-new', () => {
 
     // Each command again with its id: the first answer (the same special procedure), nothing recorded twice.
     for (const [i, update] of sent.entries()) {
-      const again = await handle.executeUpdate(caseUpdates[update.name], {
-        args: [update.args as never],
-        updateId: update.id,
-      });
+      const again = await update.send(update.id);
       expect(again.created).toBe(answers[i]?.created);
       expect(again.state.seq).toBe(recorded);
     }
