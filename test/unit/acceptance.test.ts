@@ -34,16 +34,20 @@ import {
   acceptedCase,
   only,
 } from './lifecycleFixtures.ts';
+import { clerk, command } from '../support/commands.ts';
 
 describe('容缺受理 (accept with deficiencies)', () => {
   const WITHOUT_DRAWING = AD_MATERIALS.filter((c) => c !== 'AD_DESIGN_DRAWING');
-  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): TestCommand => ({
-    type: 'decide_acceptance',
-    decision: 'accept_with_deficiencies',
-    clerkId: 'clerk-01',
-    ...(deficiencies ? { deficiencies } : {}),
-    ...(deficienciesDue ? { deficienciesDue } : {}),
-  });
+  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): TestCommand =>
+    command(
+      'decide_acceptance',
+      {
+        decision: 'accept_with_deficiencies',
+        ...(deficiencies ? { deficiencies } : {}),
+        ...(deficienciesDue ? { deficienciesDue } : {}),
+      },
+      clerk('clerk-01'),
+    );
 
   function received(materials = WITHOUT_DRAWING): Driver {
     const d = new Driver();
@@ -111,12 +115,12 @@ describe('容缺受理 (accept with deficiencies)', () => {
     // Wed 07-08 + 10 = Wed 07-22
     expect(state.deadlines).toEqual({ deliveryDue: '2026-07-22', deficienciesDue: '2026-07-20' });
     expect(certificatesToIssue(state)).toEqual([]);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'pickup', clerkId: 'c' }, at('2026-07-09')))).toMatchObject(
-      {
-        code: 'certificates_withheld',
-        status: 409,
-      },
-    );
+    expect(
+      violationOf(d.attempt(command('deliver', { method: 'pickup' }, clerk('c')), at('2026-07-09'))),
+    ).toMatchObject({
+      code: 'certificates_withheld',
+      status: 409,
+    });
     // yellow 3 working days before: Fri 07-17 for delivery, Wed 07-15 for the deficiencies
     expect(pendingTimers(state)).toEqual([
       { id: 'delivery:yellow:2026-07-22', dueAt: endOfChinaDay('2026-07-17') },
@@ -204,7 +208,7 @@ describe('告知承诺 and the certificate library', () => {
   it('a supplement may be answered by a commitment where allowed, and only there', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE']), T_SUBMIT);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     expect(d.current.notices[0]!.items?.map((i) => i.code)).toEqual(['AD_DESIGN_DRAWING', 'OWNER_CONSENT']);
     expect(violationOf(d.attempt(supply([], { commitments: ['AD_DESIGN_DRAWING'] }), at('2026-07-07')))).toMatchObject({
       code: 'commitment_not_allowed',
@@ -231,7 +235,7 @@ describe('告知承诺 and the certificate library', () => {
     const events = d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION', 'OWNER_CONSENT'], { fromLibrary }), T_SUBMIT);
     expect(only(events, 'received').data.fromLibrary).toEqual(fromLibrary);
     expect(outstandingMaterials(d.current).map((m) => m.code)).toEqual(['AD_DESIGN_DRAWING']);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     const notice = d.current.notices[0]!;
     expect(notice.items?.map((i) => i.code)).toEqual(['AD_DESIGN_DRAWING']);
     expect(notice.body).not.toContain('营业执照');

@@ -20,6 +20,8 @@ import {
   adCase,
   approvedWithCertificate,
 } from './lifecycleFixtures.ts';
+import { clerk, command, reviewer } from '../support/commands.ts';
+import type { CommandData } from '../../rules/caseDecisions.ts';
 
 describe('delivery (送达) and visits (最多跑一次)', () => {
   function approvedAd(channel: 'window' | 'online' = 'window'): Driver {
@@ -28,7 +30,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     d.run(approve(AD_TRAFFIC), at('2026-07-08', '11:00'));
     return d;
   }
-  const pickup: TestCommand = { type: 'deliver', method: 'pickup', clerkId: 'clerk-02' };
+  const pickup: TestCommand = command('deliver', { method: 'pickup' }, clerk('clerk-02'));
 
   it('not before approval; not before the certificate; pickup counts a visit; only once', () => {
     const d = adCase();
@@ -40,13 +42,13 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
       ['ZZYM-2026-000001-01', 'OUTDOOR_AD_PERMIT', '2026-07-08'],
     ]);
     expect(certificatesToIssue(d.current)).toEqual([]);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'post', clerkId: 'c' }, at('2026-07-09')))).toMatchObject({
+    expect(violationOf(d.attempt(command('deliver', { method: 'post' }, clerk('c')), at('2026-07-09')))).toMatchObject({
       code: 'tracking_number_required',
       status: 422,
       field: 'trackingNumber',
     });
     expect(
-      violationOf(d.attempt({ type: 'deliver', method: 'post', trackingNumber: ' ', clerkId: 'c' }, at('2026-07-09')))
+      violationOf(d.attempt(command('deliver', { method: 'post', trackingNumber: ' ' }, clerk('c')), at('2026-07-09')))
         .code,
     ).toBe('tracking_number_required');
 
@@ -66,7 +68,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     const d = approvedAd('online');
     expect(d.log[0]!.data).toMatchObject({ channel: 'online' });
     expect(d.current.visits).toBe(0);
-    d.run({ type: 'deliver', method: 'post', trackingNumber: 'SF1234567890', clerkId: 'clerk-02' }, at('2026-07-09'));
+    d.run(command('deliver', { method: 'post', trackingNumber: 'SF1234567890' }, clerk('clerk-02')), at('2026-07-09'));
     expect(d.current.delivery).toEqual({
       method: 'post',
       trackingNumber: 'SF1234567890',
@@ -80,7 +82,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION'], { channel: 'online' }), T_SUBMIT);
     expect(d.current.visits).toBe(0);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     d.run(supply(['BUSINESS_LICENCE'], { channel: 'post' }), at('2026-07-07'));
     expect(d.current.visits).toBe(0);
     d.run(supply(['AD_DESIGN_DRAWING'], { channel: 'online' }), at('2026-07-08'));
@@ -93,19 +95,17 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
 
 const CERT = 'ZZYM-2026-000001-01';
 
-const revoke = (overrides: Partial<Extract<TestCommand, { type: 'revoke_certificate' }>> = {}): TestCommand => ({
-  type: 'revoke_certificate',
-  certificateNo: CERT,
-  department: 'CITY_MANAGEMENT',
-  reason: '以欺骗手段取得许可，依法撤销',
-  reviewerId: 'cm-head',
-  ...overrides,
-});
+const revoke = (overrides: Partial<CommandData['revoke_certificate']> = {}): TestCommand =>
+  command(
+    'revoke_certificate',
+    { certificateNo: CERT, department: 'CITY_MANAGEMENT', reason: '以欺骗手段取得许可，依法撤销', ...overrides },
+    reviewer('cm-head'),
+  );
 
 describe('revoke_certificate (注销)', () => {
   it('the issuing department revokes it: one event, the certificate marked, nothing else changes', () => {
     const d = approvedWithCertificate();
-    d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, cst('2026-07-09 10:00'));
+    d.run(command('deliver', { method: 'pickup' }, clerk('clerk-02')), cst('2026-07-09 10:00'));
     const before = deepFreeze(d.current);
     // a finished, delivered case still takes it: the certificate outlives the case
     const events = d.run(revoke(), cst('2027-01-05 15:00'));

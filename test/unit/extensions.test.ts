@@ -21,28 +21,24 @@ import {
   adCase,
   only,
 } from './lifecycleFixtures.ts';
+import { applicantActor, command, head, reviewer, withData } from '../support/commands.ts';
 
 describe('special procedures (特别程序, 第45条)', () => {
   const P1 = `${CASE_NO}-P1`;
   const REASON = '设置位置临近主干道，需专家论证交通安全影响';
-  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): TestCommand => ({
-    type: 'end_special_procedure',
-    taskId: task,
-    procedureId,
-    reviewerId,
-  });
-  const startExpertReview: Extract<TestCommand, { type: 'start_special_procedure' }> = {
-    type: 'start_special_procedure',
-    taskId: AD_TRAFFIC,
-    procedure: 'expert_review',
-    expectedWorkingDays: 5,
-    reason: REASON,
-    reviewerId: 'traffic-1',
-  };
+  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): TestCommand =>
+    command('end_special_procedure', { taskId: task, procedureId }, reviewer(reviewerId));
+  const startExpertReview: Extract<TestCommand, { type: 'start_special_procedure' }> = command(
+    'start_special_procedure',
+    { taskId: AD_TRAFFIC, procedure: 'expert_review', expectedWorkingDays: 5, reason: REASON },
+    reviewer('traffic-1'),
+  );
 
   it('pauses the clock with a written notice; the task cannot decide meanwhile; the end moves every due date', () => {
     const d = adCase();
-    expect(violationOf(d.attempt({ ...startExpertReview, expectedWorkingDays: 0 }, at('2026-07-08')))).toMatchObject({
+    expect(
+      violationOf(d.attempt(withData(startExpertReview, { expectedWorkingDays: 0 }), at('2026-07-08'))),
+    ).toMatchObject({
       code: 'invalid_field',
       status: 422,
     });
@@ -134,7 +130,7 @@ describe('special procedures (特别程序, 第45条)', () => {
   it('two overlapping procedures: the paused days are counted once, from the first start to the last end', () => {
     const d = adCase();
     d.run(startExpertReview, at('2026-07-08')); // P1 on the traffic police
-    d.run({ ...startExpertReview, taskId: AD_CITY, procedure: 'hearing', reviewerId: 'city-1' }, at('2026-07-09')); // P2
+    d.run(withData(startExpertReview, { taskId: AD_CITY, procedure: 'hearing' }, reviewer('city-1')), at('2026-07-09')); // P2
     const first = d.run(endProcedure(P1), at('2026-07-13'));
     expect(only(first, 'clock_resumed').data.pausedWorkingDays).toBe(0);
     expect(d.current.clock.paused).toBe(true);
@@ -149,7 +145,7 @@ describe('special procedures (特别程序, 第45条)', () => {
   it('ending a procedure after the case was withdrawn does not bring back review deadlines', () => {
     const d = adCase();
     d.run(startExpertReview, at('2026-07-07'));
-    d.run({ type: 'withdraw' }, at('2026-07-08'));
+    d.run(command('withdraw', {}, applicantActor), at('2026-07-08'));
     expect(d.current.deadlines).toEqual({});
     const decision = d.attempt(endProcedure(P1), at('2026-07-10'));
     expect(violationOf(decision)).toMatchObject({ status: 409, code: 'already_decided' });
@@ -159,18 +155,10 @@ describe('special procedures (特别程序, 第45条)', () => {
 });
 
 describe('extensions (延期, 第42条)', () => {
-  const request = (department: string, reason = '需现场核查设置位置'): TestCommand => ({
-    type: 'request_extension',
-    department,
-    reason,
-    reviewerId: 'reviewer-1',
-  });
-  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): TestCommand => ({
-    type: 'decide_extension',
-    extensionId,
-    decision,
-    headId: 'head-1',
-  });
+  const request = (department: string, reason = '需现场核查设置位置'): TestCommand =>
+    command('request_extension', { department, reason }, reviewer('reviewer-1'));
+  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): TestCommand =>
+    command('decide_extension', { extensionId, decision }, head('head-1'));
   const X1 = `${CASE_NO}-X1`;
 
   it('a 20-day matter: once by 10 working days, with a notice giving the reason; never twice', () => {

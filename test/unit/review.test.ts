@@ -37,6 +37,7 @@ import {
   taskOf,
   only,
 } from './lifecycleFixtures.ts';
+import { applicantActor, clerk, command, reviewer } from '../support/commands.ts';
 
 describe('joint matters (联办件): the lead decides after the co-departments', () => {
   it('co-departments open at stage 1, the lead waits at stage 2 and opens once both have answered', () => {
@@ -193,13 +194,11 @@ describe('department supplement requests (补齐补正, one consolidated notice)
     expect(
       violationOf(
         d.attempt(
-          {
-            type: 'give_opinion',
-            taskId: AD_TRAFFIC,
-            decision: 'supplement',
-            materials: ['AD_DESIGN_DRAWING'],
-            reviewerId: 'r',
-          },
+          command(
+            'give_opinion',
+            { taskId: AD_TRAFFIC, decision: 'supplement', materials: ['AD_DESIGN_DRAWING'] },
+            reviewer('r'),
+          ),
           at('2026-07-08'),
         ),
       ),
@@ -384,7 +383,7 @@ describe('withdrawal (撤回)', () => {
   it('before a decision: withdrawn, open and waiting tasks cancelled, a notice; nothing after it', () => {
     const d = jointCase();
     d.run(approve(NATURAL_RESOURCES), at('2026-07-07'));
-    const events = d.run({ type: 'withdraw', reason: '项目调整，暂不申请验收' }, at('2026-07-08'));
+    const events = d.run(command('withdraw', { reason: '项目调整，暂不申请验收' }, applicantActor), at('2026-07-08'));
     expect(types(events)).toEqual(['task_cancelled', 'task_cancelled', 'withdrawn', 'notice_sent']);
     expect(events.filter((e) => e.type === 'task_cancelled').map((e) => (e.data as { taskId: string }).taskId)).toEqual(
       [HOUSING, CIVIL_AIR_DEFENCE],
@@ -401,7 +400,7 @@ describe('withdrawal (撤回)', () => {
     expect(notice.body).toContain('项目调整，暂不申请验收');
     expect(pendingTimers(state)).toEqual([]);
 
-    expect(violationOf(d.attempt({ type: 'withdraw' }, at('2026-07-09')))).toMatchObject({
+    expect(violationOf(d.attempt(command('withdraw', {}, applicantActor), at('2026-07-09')))).toMatchObject({
       code: 'already_decided',
       status: 409,
     });
@@ -411,8 +410,8 @@ describe('withdrawal (撤回)', () => {
   it('before acceptance, with the default reason', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION']), T_SUBMIT);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
-    const events = d.run({ type: 'withdraw', reason: '  ' }, at('2026-07-07'));
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
+    const events = d.run(command('withdraw', { reason: '  ' }, applicantActor), at('2026-07-07'));
     expect(types(events)).toEqual(['withdrawn', 'notice_sent']);
     expect(d.current.reasons).toEqual(['申请人主动撤回申请']);
     expect(pendingTimers(d.current)).toEqual([]);
@@ -423,7 +422,7 @@ describe('withdrawal (撤回)', () => {
     d.run(approve(AD_CITY), at('2026-07-07'));
     d.run(approve(AD_TRAFFIC), at('2026-07-07'));
     expect(d.current.status).toBe('approved');
-    expect(violationOf(d.attempt({ type: 'withdraw' }, at('2026-07-08')))).toMatchObject({
+    expect(violationOf(d.attempt(command('withdraw', {}, applicantActor), at('2026-07-08')))).toMatchObject({
       code: 'already_decided',
       status: 409,
     });

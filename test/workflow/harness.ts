@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
 import type { ChainedCaseEvent } from '../../activities/recordCase.ts';
 import type { ClockParams } from '../../infra/clock.ts';
+import { loadSettings } from '../../infra/config.ts';
 import { findTemporalCli } from '../../infra/temporalCli.ts';
 import { waitUntil } from '../../infra/processes.ts';
 import type { CaseState } from '../../rules/caseModel.ts';
@@ -46,7 +47,7 @@ export async function startHarness(): Promise<Harness> {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
   });
   // createLocal's default downloads the CLI at run time; the project's pinned one works offline.
-  const path = await findTemporalCli(process.env.TEMPORAL_CLI);
+  const path = await findTemporalCli(loadSettings().temporal.cli);
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path }, extraArgs: ['--headless'] },
   });
