@@ -16,6 +16,7 @@ import {
   violationOf,
   decideAt,
   type TestCommand,
+  given,
 } from './fixtures.ts';
 import {
   AD,
@@ -148,10 +149,10 @@ describe('容缺受理 (accept with deficiencies)', () => {
       ok: true,
       events: [],
     });
-    const events = d.run(fire('deficiencies:red:2026-07-20'), endOfChinaDay('2026-07-20'));
-    expect(types(events)).toEqual(['deadline_warning', 'terminated', 'notice_sent']);
+    const { events, state } = given(...d.log)
+      .when(fire('deficiencies:red:2026-07-20'), endOfChinaDay('2026-07-20'))
+      .then(['deadline_warning', 'terminated', 'notice_sent']);
     expect(events[0]!.data).toEqual({ deadline: 'deficiencies', level: 'red', due: '2026-07-20' });
-    const state = d.current;
     expect(state.status).toBe('terminated');
     expect(state.reasons[0]).toContain(nameOf(AD, 'AD_DESIGN_DRAWING'));
     expect(state.notices.at(-1)?.kind).toBe('terminated');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { endOfChinaDay, workingDaysBetween } from '../../rules/workingDays.ts';
-import { Driver, submitCommand, types, violationOf, type TestCommand } from './fixtures.ts';
+import { Driver, submitCommand, types, violationOf, type TestCommand, given } from './fixtures.ts';
 import {
   CASE_NO,
   AD,
@@ -163,19 +163,24 @@ describe('extensions (延期, 第42条)', () => {
 
   it('a 20-day matter: once by 10 working days, with a notice giving the reason; never twice', () => {
     const d = adCase();
-    expect(violationOf(d.attempt(request('WATER'), at('2026-07-13')))).toMatchObject({
-      code: 'department_not_on_case',
-      status: 403,
-    });
-    const requested = d.run(request('CITY_MANAGEMENT'), at('2026-07-13'));
-    expect(types(requested)).toEqual(['extension_requested']);
-    expect(requested[0]!.data).toEqual({
-      id: X1,
-      department: 'CITY_MANAGEMENT',
-      reason: '需现场核查设置位置',
-      requestedBy: 'reviewer-1',
-      days: 10,
-    });
+    given(...d.log)
+      .when(request('WATER'), at('2026-07-13'))
+      .refused({ code: 'department_not_on_case', status: 403 });
+    given(...d.log)
+      .when(request('CITY_MANAGEMENT'), at('2026-07-13'))
+      .then([
+        {
+          type: 'extension_requested',
+          data: {
+            id: X1,
+            department: 'CITY_MANAGEMENT',
+            reason: '需现场核查设置位置',
+            requestedBy: 'reviewer-1',
+            days: 10,
+          },
+        },
+      ]);
+    d.run(request('CITY_MANAGEMENT'), at('2026-07-13'));
     expect(d.current.deadlines).toEqual({ statutoryDue: '2026-08-03', promisedDue: '2026-07-20' }); // not yet
     expect(violationOf(d.attempt(request('TRAFFIC_POLICE'), at('2026-07-13')))).toMatchObject({
       code: 'extension_pending',

@@ -126,6 +126,35 @@ export class Driver {
   }
 }
 
+/** An expected event: its type alone, or the parts of it that matter. */
+type ExpectedEvent = CaseEvent['type'] | Partial<CaseEvent>;
+
+/**
+ * The decider as a function of the case's history: `given(...events).when(command, at).then(expected)` folds the
+ * events, decides the command at the instant and expects exactly the events listed (in order); `.refused(violation)`
+ * expects the rule that forbids it. Both return what they checked, for further assertions.
+ */
+export function given(...history: CaseEvent[]) {
+  const state = history.length > 0 ? fold(undefined, history) : undefined;
+  return {
+    when(command: TestCommand, nowMs: number) {
+      const decision = decideAt(state, command, nowMs);
+      return {
+        then(expected: ExpectedEvent[]): { events: CaseEvent[]; state: CaseState } {
+          const events = eventsOf(decision);
+          expect(events).toMatchObject(expected.map((e) => (typeof e === 'string' ? { type: e } : e)));
+          return { events, state: fold(state, events) };
+        },
+        refused(expected: Partial<RuleViolation & { status: number }>): RuleViolation & { status: number } {
+          const violation = violationOf(decision);
+          expect(violation).toMatchObject(expected);
+          return violation;
+        },
+      };
+    },
+  };
+}
+
 export function types(events: CaseEvent[]): string[] {
   return events.map((e) => e.type);
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseState } from '../../rules/caseModel.ts';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { addWorkingDays, endOfChinaDay, workingDaysBetween } from '../../rules/workingDays.ts';
-import { Driver, submitCommand, types, violationOf } from './fixtures.ts';
+import { Driver, submitCommand, types, violationOf, given } from './fixtures.ts';
 import {
   CASE_NO,
   JOINT,
@@ -351,10 +351,11 @@ describe('department supplement requests (补齐补正, one consolidated notice)
   it('a refusal while another department waits for a supplement refuses the case without a notice to supplement', () => {
     const d = adCase();
     d.run(askFor(AD_CITY, ['AD_DESIGN_DRAWING']), at('2026-07-08'));
-    const events = d.run(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), at('2026-07-09'));
-    expect(types(events)).toEqual(['opinion_given', 'matter_decided', 'task_cancelled', 'case_refused', 'notice_sent']);
-    expect(d.current.status).toBe('refused');
-    expect(d.current.notices.map((n) => n.kind)).toEqual(['accepted', 'refused']);
+    const { state } = given(...d.log)
+      .when(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), at('2026-07-09'))
+      .then(['opinion_given', 'matter_decided', 'task_cancelled', 'case_refused', 'notice_sent']);
+    expect(state.status).toBe('refused');
+    expect(state.notices.map((n) => n.kind)).toEqual(['accepted', 'refused']);
   });
 
   it('in a joint matter the waiting lead does not hold back the notice; the co-department reopens on supply', () => {
@@ -411,10 +412,11 @@ describe('withdrawal (撤回)', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION']), T_SUBMIT);
     d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
-    const events = d.run(command('withdraw', { reason: '  ' }, applicantActor), at('2026-07-07'));
-    expect(types(events)).toEqual(['withdrawn', 'notice_sent']);
-    expect(d.current.reasons).toEqual(['申请人主动撤回申请']);
-    expect(pendingTimers(d.current)).toEqual([]);
+    const { state } = given(...d.log)
+      .when(command('withdraw', { reason: '  ' }, applicantActor), at('2026-07-07'))
+      .then(['withdrawn', 'notice_sent']);
+    expect(state.reasons).toEqual(['申请人主动撤回申请']);
+    expect(pendingTimers(state)).toEqual([]);
   });
 
   it('after a decision: already_decided (409)', () => {

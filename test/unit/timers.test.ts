@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { endOfChinaDay } from '../../rules/workingDays.ts';
-import { Driver, cst, submitCommand, themeSnapshots, types } from './fixtures.ts';
+import { Driver, cst, submitCommand, themeSnapshots, types, given } from './fixtures.ts';
 import { CASE_NO, AD_CITY, at, accept, approve, fire, adCase } from './lifecycleFixtures.ts';
 import { command, head, reviewer } from '../support/commands.ts';
 
@@ -23,11 +23,16 @@ describe('warnings (红黄牌预警)', () => {
     ]);
     expect(d.attempt(fire(YELLOW), YELLOW_AT - 1)).toEqual({ ok: true, events: [] });
     const before = d.current;
-    const events = d.run(fire(YELLOW), YELLOW_AT);
-    expect(types(events)).toEqual(['deadline_warning']);
-    expect(events[0]!.actor).toEqual({ kind: 'system', id: 'system' });
-    expect(events[0]!.data).toEqual({ deadline: 'review', level: 'yellow', due: '2026-07-20' });
-    const state = d.current;
+    const { state } = given(...d.log)
+      .when(fire(YELLOW), YELLOW_AT)
+      .then([
+        {
+          type: 'deadline_warning',
+          actor: { kind: 'system', id: 'system' },
+          data: { deadline: 'review', level: 'yellow', due: '2026-07-20' },
+        },
+      ]);
+    d.run(fire(YELLOW), YELLOW_AT);
     expect(state.warnings).toEqual([
       { deadline: 'review', level: 'yellow', due: '2026-07-20', at: '2026-07-15T16:00:00.000Z' },
     ]);
