@@ -10,7 +10,7 @@ import { DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_ORPHAN_HOURS, type FileSettings } 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type WorkerLogLevel = (typeof LOG_LEVELS)[number];
+type WorkerLogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Settings {
   /** External PostgreSQL; unset: the launcher starts an embedded one (worker and API require it). */

@@ -30,7 +30,7 @@ const staffFields: Partial<Record<CommandType, [field: string, kind: Actor['kind
 
 type Fields = Record<string, unknown>;
 
-export function isEnvelope(input: unknown): input is { data: Fields; meta: { actor: CommandActor; at: string } } {
+function isEnvelope(input: unknown): input is { data: Fields; meta: { actor: CommandActor; at: string } } {
   const meta = (input as { meta?: { actor?: unknown; at?: unknown } } | null)?.meta;
   return typeof meta === 'object' && meta !== null && typeof meta.at === 'string' && typeof meta.actor === 'object';
 }

@@ -43,7 +43,7 @@ export async function finishedCase(api: Client, overrides: Record<string, unknow
 }
 
 /** Every open task of the case approved by its department's reviewer, stage by stage. */
-export async function approveAll(api: Client, caseNo: string) {
+async function approveAll(api: Client, caseNo: string) {
   for (let round = 0; round < 5; round++) {
     const tasks = (await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}&status=open`)).body as Array<{
       id: string;

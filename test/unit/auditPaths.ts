@@ -11,13 +11,13 @@ import { Driver, cst, snapshot, submitCommand, themeSnapshots, type TestCommand 
 import { applicantActor, clerk, command, head, reviewer, system } from '../support/commands.ts';
 
 export const CASE_NO = 'YM-2026-000001';
-export const AD = snapshot('OUTDOOR_AD_PERMIT');
-export const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
-export const ESCALATED = snapshot('LABOUR_DISPATCH_LICENCE');
-export const IMMEDIATE = snapshot('BUSINESS_REGISTRATION');
+const AD = snapshot('OUTDOOR_AD_PERMIT');
+const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
+const ESCALATED = snapshot('LABOUR_DISPATCH_LICENCE');
+const IMMEDIATE = snapshot('BUSINESS_REGISTRATION');
 
 const required = (m: MatterSnapshot) => m.materials.filter((x) => x.required).map((x) => x.code);
-export const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
+const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
 
 export interface RecordRow {
   seq: number;

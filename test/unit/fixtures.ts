@@ -15,7 +15,7 @@ export function loadDemoCatalogue(): Catalogue {
   return JSON.parse(readFileSync(new URL('../../db/seed/catalogue.json', import.meta.url), 'utf8')) as Catalogue;
 }
 
-export const catalogue: Catalogue = loadDemoCatalogue();
+const catalogue: Catalogue = loadDemoCatalogue();
 
 export function snapshot(code: string): MatterSnapshot {
   const matter = catalogue.matters.find((m) => m.code === code);

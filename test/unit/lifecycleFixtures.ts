@@ -43,7 +43,7 @@ export const ESCALATED_MATERIALS = [
 ];
 export const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
 
-export const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
+const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
 export const HOUSING = taskId(JOINT, 'HOUSING');
 export const NATURAL_RESOURCES = taskId(JOINT, 'NATURAL_RESOURCES');
 export const CIVIL_AIR_DEFENCE = taskId(JOINT, 'CIVIL_AIR_DEFENCE');

@@ -19,7 +19,7 @@ import type { caseWorkflow } from '../../workflows/caseWorkflow.ts';
 const workflowsPath = fileURLToPath(new URL('../../workflows/caseWorkflow.ts', import.meta.url));
 
 /** Every event the workflow asked to record, per case, in the order it asked. */
-export class Recorder {
+class Recorder {
   readonly events = new Map<string, ChainedCaseEvent[]>();
   calls = 0;
 
