@@ -67,8 +67,8 @@ describe('the deadline timer', () => {
   it('deems the application accepted when the acceptance deadline passes, not before', async () => {
     const caseNo = nextCaseNo();
     const red = submittedTimer(caseNo, 'acceptance:red:2026-07-13');
-    // The case's clock reads three seconds before the deadline: the yellow warning is overdue, the red one is not.
-    const handle = await h.start(inputOf(caseNo, { clock: clockAt(red.dueAt - 3_000) }));
+    // The case's clock reads five seconds before the deadline: the yellow warning is overdue, the red one is not.
+    const handle = await h.start(inputOf(caseNo, { clock: clockAt(red.dueAt - 5_000) }));
     await handle.executeUpdate(caseUpdates.submit, { args: [submitOf(caseNo)] });
     await until('the yellow warning', () => warnings(caseNo).includes('yellow:2026-07-13'));
     expect(types(caseNo)).not.toContain('deemed_accepted');
@@ -86,9 +86,9 @@ describe('the deadline timer', () => {
   it('re-arms the wait when a command moves the deadline: the old one never fires, the new one does', async () => {
     const caseNo = nextCaseNo();
     const oldRed = submittedTimer(caseNo, 'acceptance:red:2026-07-13');
-    // 100,000 virtual ms per real ms: five real seconds before the old deadline, a week of working days in seconds.
-    const speed = 100_000;
-    const clock = clockAt(oldRed.dueAt - 5_000 * speed, speed);
+    // 50,000 virtual ms per real ms: eight real seconds (Thu 07-09) before the old deadline, days in seconds.
+    const speed = 50_000;
+    const clock = clockAt(oldRed.dueAt - 8_000 * speed, speed);
     const now = () => clock.startMs + (Date.now() - clock.anchorMs) * speed;
     const handle = await h.start(inputOf(caseNo, { clock }));
     const missing = ALL.filter((m) => m !== 'OWNER_CONSENT');
@@ -104,7 +104,7 @@ describe('the deadline timer', () => {
     const newDue = (supplied.data as { acceptanceDue: IsoDate }).acceptanceDue;
     expect(newDue > '2026-07-13').toBe(true);
 
-    await until('deemed acceptance on the moved deadline', () => types(caseNo).includes('deemed_accepted'));
+    await until('deemed acceptance on the moved deadline', () => types(caseNo).includes('deemed_accepted'), 40_000);
     const deemed = h.recorder.of(caseNo).find((e) => e.type === 'deemed_accepted')!;
     expect(Date.parse(deemed.at)).toBeGreaterThanOrEqual(endOfChinaDay(newDue));
     expect(warnings(caseNo)).not.toContain('red:2026-07-13');
