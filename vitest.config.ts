@@ -7,6 +7,18 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], expect } },
+      // Fastify's inject against stubbed deps: validation, the role check and error mapping, no stack.
+      { test: { name: 'route', include: ['test/route/**/*.test.ts'], expect } },
+      // The case workflow on a local dev server (the pinned CLI) with a stub record: its own logic, in seconds.
+      {
+        test: {
+          name: 'workflow',
+          include: ['test/workflow/**/*.test.ts'],
+          expect,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       // Committed histories replayed against the current workflow code: offline, no stack.
       {
         test: {

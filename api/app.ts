@@ -31,7 +31,14 @@ import { registerWebApp } from './webApp.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { createApiMetrics, registerHttpMetrics, type ApiMetrics } from './metrics.ts';
 import { registerRequestContext, requestIdOptions } from './requestContext.ts';
-import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
+import {
+  databaseSessions,
+  loggedUrl,
+  registerAuth,
+  registerMasking,
+  type AuthOptions,
+  type StaffSessions,
+} from './auth/guard.ts';
 import { registerApplicantAccess } from './auth/applicantAccess.ts';
 import { DEFAULT_SESSION_LIMITS } from '../rules/access.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -64,6 +71,8 @@ export interface ApiDeps extends EngineDeps {
   metricsToken?: string;
   /** The hall's queue and appointments (infra/config.ts; defaults when absent). */
   hall?: HallSettings;
+  /** Who a session token belongs to; absent: the sessions table. The route tests give their own. */
+  staffSession?: StaffSessions;
 }
 
 export interface LogOptions {
@@ -107,7 +116,7 @@ export async function buildApp(deps: ApiDeps, options: { log?: LogOptions } = {}
   await registerHardening(app, deps.hardening);
   const auth = { ...DEFAULT_AUTH, ...deps.auth };
   // Before any route: every route registered after this must name its action in the role table.
-  await registerAuth(app, deps.db, auth);
+  await registerAuth(app, auth, deps.staffSession ?? databaseSessions(deps.db, auth.limits));
   registerApplicantAccess(app, auth.queryCodeFailures);
   registerMasking(app);
   await app.register(swagger, {

@@ -35,7 +35,7 @@ function fieldName(path: string, child?: unknown): string {
   return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
-export function validationError(error: AjvError, context: string): ErrorBody {
+function validationError(error: AjvError, context: string): ErrorBody {
   const p = error.params;
   switch (error.keyword) {
     case 'required': {

@@ -14,7 +14,7 @@ const channel = Type.Union([Type.Literal('window'), Type.Literal('online'), Type
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const reason = Type.String({ minLength: 1, maxLength: 2000 });
 
-export const Applicant = Type.Object(
+const Applicant = Type.Object(
   {
     type: Type.Union([Type.Literal('person'), Type.Literal('organisation')]),
     name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -8,8 +8,8 @@ import { jpegProblem, pngProblem } from './images.ts';
 import { inspectPdf } from './pdf.ts';
 import { FileProblem } from './problem.ts';
 
-export const ALLOWED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export type AllowedType = (typeof ALLOWED_TYPES)[number];
+const ALLOWED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+type AllowedType = (typeof ALLOWED_TYPES)[number];
 
 export interface Inspection {
   contentType: AllowedType;

@@ -12,9 +12,9 @@ import { sha256Of, type FileStore, type Sha256, type StoredState } from './store
 export type FileRow = typeof files.$inferSelect;
 
 /** 128 random bits, URL-safe: a file's address is also its capability, so it must not be guessable. */
-export const newFileId = () => randomBytes(16).toString('base64url');
+const newFileId = () => randomBytes(16).toString('base64url');
 
-export const isFileId = (value: string) => /^[A-Za-z0-9_-]{22}$/.test(value);
+const isFileId = (value: string) => /^[A-Za-z0-9_-]{22}$/.test(value);
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 

@@ -9,7 +9,7 @@ export type Sha256 = string;
 
 export const sha256Of = (bytes: Uint8Array): Sha256 => createHash('sha256').update(bytes).digest('hex');
 
-export const isSha256 = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+const isSha256 = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
 
 /** What the store holds under a hash: the content, nothing, or bytes that are no longer that content. */
 export type StoredState = 'ok' | 'missing' | 'mismatch';

@@ -13,12 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { stopChild, waitUntil } from './processes.ts';
 
-export const VERSITYGW_VERSION = '1.8.0';
+const VERSITYGW_VERSION = '1.8.0';
 
 const goCommand = (bin: string) =>
   `GOBIN=${bin} go install github.com/versity/versitygw/cmd/versitygw@v${VERSITYGW_VERSION}`;
 
-export function versitygwCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function versitygwCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
   return path.join(cache, 'yimen', `versitygw-${VERSITYGW_VERSION}`);
 }

@@ -33,7 +33,7 @@ export interface RecordedEvent {
   data: unknown;
 }
 
-export type DerivationProblemKind =
+type DerivationProblemKind =
   /** The event cannot be folded into the case (e.g. it refers to something the record does not have). */
   | 'unfoldable'
   /** An event is dated before the event recorded before it. */

@@ -54,7 +54,7 @@ export interface ExportedEvent {
   hash: string | null;
 }
 
-export interface ExportedRevocation {
+interface ExportedRevocation {
   revokedAt: string;
   revokedBy: string | null;
   reason: string | null;
@@ -66,7 +66,7 @@ export interface ExportedCertificate extends SignedCertificateFields {
   revocation: ExportedRevocation | null;
 }
 
-export interface ExportSignature {
+interface ExportSignature {
   algorithm: 'Ed25519';
   keyId: string;
   value: string;
@@ -89,7 +89,7 @@ export interface CaseFileExport {
   signature: ExportSignature;
 }
 
-export type ExportProblemKind =
+type ExportProblemKind =
   | 'not_a_case_file'
   | 'malformed'
   | 'public_key_invalid'
@@ -160,7 +160,7 @@ export function exportSigningInput(document: object): string {
 }
 
 /** SHA-256 (hex) of an Ed25519 public key's SPKI DER: the `keyId` that names the centre's key. */
-export function keyFingerprint(key: KeyObject): string {
+function keyFingerprint(key: KeyObject): string {
   return createHash('sha256')
     .update(key.export({ type: 'spki', format: 'der' }))
     .digest('hex');

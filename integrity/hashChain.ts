@@ -30,7 +30,7 @@ export interface ChainedEvent {
   hash: string | null;
 }
 
-export function canonicalEvent(
+function canonicalEvent(
   caseNo: string,
   e: { seq: number; type: string; at: string; actor: unknown; data: unknown },
   prev: string,
@@ -48,7 +48,7 @@ export function canonicalEvent(
   return encoded;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
@@ -79,7 +79,7 @@ export function extendChain<E extends { type: string; at: string; actor: unknown
   return { chained, head: last ? { seq: last.seq, hash: last.hash } : (head ?? { seq: 0, hash: GENESIS_HASH }) };
 }
 
-export type ChainProblemKind =
+type ChainProblemKind =
   | 'sequence_gap'
   | 'hash_missing'
   | 'prev_hash_mismatch'

@@ -18,7 +18,7 @@ export interface HistoryEvent {
   recordedAt?: string | null;
 }
 
-export interface LegalBasis {
+interface LegalBasis {
   /** Articles of 《中华人民共和国行政许可法》, e.g. `第32条`; empty when the rule is the centre's own. */
   articles: string[];
   /** The rule in a sentence (zh-CN). */

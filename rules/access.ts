@@ -193,8 +193,6 @@ export function actorDetails(user: StaffUser, acting?: { department: string; onB
   };
 }
 
-export type ActorDetails = ReturnType<typeof actorDetails>;
-
 /** Roles that see whole id and phone numbers: those who check identity or decide on the application, and auditors. */
 export function seesPersonalData(role: Role | 'applicant'): boolean {
   return role === 'clerk' || role === 'reviewer' || role === 'head' || role === 'auditor' || role === 'applicant';

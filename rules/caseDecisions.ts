@@ -40,9 +40,8 @@ export {
   supplementLimitDays,
   taskLimitDays,
   warningDays,
-  type SpecialProcedureType,
 } from './decisions/limits.ts';
-export { matterResults, perMatterOutcomes } from './decisions/review.ts';
+export { matterResults } from './decisions/review.ts';
 export { pendingTimers, type PendingTimer } from './decisions/timers.ts';
 
 /**
@@ -52,7 +51,7 @@ export { pendingTimers, type PendingTimer } from './decisions/timers.ts';
 export type CommandActor = Actor | { kind: 'applicant'; id?: string };
 
 /** Who acted and when: the instant the API received the command (ISO), or the clock's for a timer. */
-export interface CommandMeta {
+interface CommandMeta {
   actor: CommandActor;
   at: string;
 }
@@ -136,7 +135,7 @@ export interface DecisionContext {
  * The instant a command takes effect: when it was given (the API's stamp, or the clock for a timer), but never before
  * the case's last event, so the record's times never run backwards.
  */
-export function effectiveTime(state: CaseState | undefined, givenMs: number): number {
+function effectiveTime(state: CaseState | undefined, givenMs: number): number {
   return state ? Math.max(givenMs, Date.parse(state.lastEventAt ?? state.receivedAt)) : givenMs;
 }
 

@@ -62,7 +62,7 @@ export interface ReviewTask {
   history: Array<{ at: string; what: string; by: string }>;
 }
 
-export type NoticeKind =
+type NoticeKind =
   | 'supplement'
   | 'accepted'
   | 'not_accepted'
@@ -105,7 +105,7 @@ export interface Certificate {
   revoked?: { at: string; department: string; by: string; reason: string };
 }
 
-export type MatterOutcome = 'pending' | 'approved' | 'refused' | 'cancelled';
+type MatterOutcome = 'pending' | 'approved' | 'refused' | 'cancelled';
 
 export interface Deadlines {
   acceptanceDue?: IsoDate;
@@ -117,7 +117,7 @@ export interface Deadlines {
 }
 
 /** The statutory and promised clocks: stopped during supplements and special procedures (第45条). */
-export interface CaseClock {
+interface CaseClock {
   paused: boolean;
   pausedSince?: IsoDate;
   pauseReasons: string[];
@@ -145,7 +145,7 @@ export interface Extension {
   decidedBy?: string;
 }
 
-export interface SpecialProcedure {
+interface SpecialProcedure {
   id: string;
   taskId: string;
   type: string;
@@ -161,7 +161,7 @@ export type Channel = 'window' | 'online' | 'post';
  * Was the case on time (限时办结)? Measured on the China calendar date of the decision: on time when it is no later
  * than the due date. `sameDay` only for a case of immediate matters (即办件): decided on the day it was received.
  */
-export interface Timeliness {
+interface Timeliness {
   decidedOn: IsoDate;
   statutoryDue?: IsoDate;
   promisedDue?: IsoDate;
@@ -345,7 +345,7 @@ export function currentDue(state: CaseState, name: string): IsoDate | undefined 
 }
 
 /** The review due dates, moved by every paused working day and any extension. */
-export function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue' | 'promisedDue'> {
+function reviewDeadlines(state: CaseState): Pick<Deadlines, 'statutoryDue' | 'promisedDue'> {
   if (!state.acceptedOn) return {};
   const shift = state.clock.pausedWorkingDays + state.clock.extensionDays;
   return {

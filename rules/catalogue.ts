@@ -1,28 +1,28 @@
 /** The matter catalogue (事项目录) as data. Matters are versioned data, never code. */
 import { ESCALATED_REVIEW_DAYS } from './caseDecisions.ts';
 
-export type MatterKind = 'immediate' | 'promised' | 'joint' | 'escalated';
+type MatterKind = 'immediate' | 'promised' | 'joint' | 'escalated';
 
-export interface Department {
+interface Department {
   code: string;
   name: string;
 }
 
-export interface MaterialDefinition {
+interface MaterialDefinition {
   code: string;
   name: string;
   /** The matter whose certificate is this material (电子证照 reuse: never asked for again). */
   issuedByMatter?: string;
 }
 
-export interface MatterMaterial {
+interface MatterMaterial {
   code: string;
   required: boolean;
   /** 告知承诺: the applicant's written commitment may stand in for the proof. */
   commitmentAllowed?: boolean;
 }
 
-export interface ServiceGuide {
+interface ServiceGuide {
   handlingBody: string;
   legalBasis: string;
   conditions: string;
@@ -50,7 +50,7 @@ export interface Matter {
   guide: ServiceGuide;
 }
 
-export interface Theme {
+interface Theme {
   code: string;
   name: string;
   description: string;

@@ -20,10 +20,10 @@ export type RatingLevel = (typeof RATING_LEVELS)[number];
 export { ratingLevelNames } from './labels.ts';
 
 /** 差评: the levels that open a follow-up. */
-export const NEGATIVE_LEVELS: readonly RatingLevel[] = ['dissatisfied', 'very_dissatisfied'];
+const NEGATIVE_LEVELS: readonly RatingLevel[] = ['dissatisfied', 'very_dissatisfied'];
 export const FOLLOW_UP_DAYS = 15;
 
-export type RatingChannel = 'window' | 'online' | 'app' | 'sms' | 'phone';
+type RatingChannel = 'window' | 'online' | 'app' | 'sms' | 'phone';
 
 export interface Rating {
   level: RatingLevel;

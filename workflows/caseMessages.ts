@@ -13,7 +13,7 @@ import type { ClockParams } from '../infra/clock.ts';
  * history keeps it, replays agree). Histories recorded before the envelope carry an older shape, which the workflow
  * upcasts (workflows/upcastCommand.ts).
  */
-export type CommandInput<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
+type CommandInput<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
 
 /** Update name → the rule command it carries. The names are part of every recorded history: never rename one. */
 export const commandTypes = {

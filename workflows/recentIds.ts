@@ -3,7 +3,7 @@
  * an Update id within one run only; a command retried after the case continued as new is recognised here instead,
  * and answered with the id of what it created (a special procedure, an extension), as its first answer was.
  */
-export const RECENT_UPDATE_IDS = 1000;
+const RECENT_UPDATE_IDS = 1000;
 
 export class RecentIds {
   private readonly ids: string[];

@@ -5,37 +5,11 @@
  * session said about them, beside `at`. Upcasting them here, where the workflow receives a command, lets every
  * recorded case replay through the current rules with the same events.
  */
-import type { CaseCommand, CommandActor, CommandData, CommandType } from '../rules/caseDecisions.ts';
+import type { CaseCommand, CommandActor, CommandType } from '../rules/caseDecisions.ts';
 import type { Actor } from '../rules/caseModel.ts';
 
 /** What an old command's `by` said about its signed-in actor (absent before accounts existed). */
 type ActorDetails = Omit<Actor, 'kind' | 'id'>;
-
-/** How each command named its actor before the envelope. */
-interface LegacyActorFields {
-  submit: { receivedBy: { clerkId: string; window: string } };
-  decide_acceptance: { clerkId: string };
-  deliver: { clerkId: string };
-  supply_materials: { actorId?: string };
-  withdraw: { actorId?: string };
-  give_opinion: { reviewerId: string };
-  request_extension: { reviewerId: string };
-  start_special_procedure: { reviewerId: string };
-  end_special_procedure: { reviewerId: string };
-  revoke_certificate: { reviewerId: string };
-  reply_follow_up: { reviewerId: string };
-  appeal_rating: { reviewerId: string };
-  decide_extension: { headId: string };
-  mark_urgent: { supervisorId: string };
-  decide_rating_appeal: { supervisorId: string };
-  rate: object;
-  timer_fired: object;
-}
-
-/** A command in the shape recorded before the envelope (the Update's argument also carried `at`). */
-export type LegacyCommand = {
-  [T in CommandType]: { type: T } & Omit<CommandData[T], 'window'> & LegacyActorFields[T] & { by?: ActorDetails };
-}[CommandType];
 
 /** The field that named the actor of each staff command, and the part they played. */
 const staffFields: Partial<Record<CommandType, [field: string, kind: Actor['kind']]>> = {
@@ -56,15 +30,9 @@ const staffFields: Partial<Record<CommandType, [field: string, kind: Actor['kind
 
 type Fields = Record<string, unknown>;
 
-export function isEnvelope(input: unknown): input is { data: Fields; meta: { actor: CommandActor; at: string } } {
+function isEnvelope(input: unknown): input is { data: Fields; meta: { actor: CommandActor; at: string } } {
   const meta = (input as { meta?: { actor?: unknown; at?: unknown } } | null)?.meta;
   return typeof meta === 'object' && meta !== null && typeof meta.at === 'string' && typeof meta.actor === 'object';
-}
-
-/** A command written in the old shape (as the unit tests write them), given at an instant. */
-export function fromLegacy(command: LegacyCommand, at: string): CaseCommand {
-  const { type, ...fields } = command;
-  return upcastCommand(type, { ...fields, at });
 }
 
 /** The command an Update of this type carries, whichever shape it was sent in. */

@@ -57,7 +57,22 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : undefined;
 }
 
-export async function registerAuth(app: FastifyInstance, db: Database, options: AuthOptions): Promise<void> {
+/** Who a session token belongs to: a staff member, or nobody (unknown, expired or disabled). */
+export type StaffSessions = (token: string) => Promise<StaffUser | undefined>;
+
+/** The sessions table: the token's session if it is still valid, and its user if still active. */
+export function databaseSessions(db: Database, limits: SessionLimits): StaffSessions {
+  return async (token) => {
+    const session = await findSession(db, token, limits);
+    return session && 'username' in session ? loadStaffUser(db, session.username) : undefined;
+  };
+}
+
+export async function registerAuth(
+  app: FastifyInstance,
+  options: AuthOptions,
+  staffSession: StaffSessions,
+): Promise<void> {
   await app.register(cookie);
   app.addHook('onRoute', (route) => {
     // The web app's static files and pages (hidden from the API description) are public; every API route must name
@@ -75,11 +90,8 @@ export async function registerAuth(app: FastifyInstance, db: Database, options: 
     const token = bearerToken(request);
     const presented = token !== undefined || request.headers.authorization !== undefined;
     if (token) {
-      const session = await findSession(db, token, options.limits);
-      if (session && 'username' in session) {
-        request.staff = await loadStaffUser(db, session.username);
-        if (request.staff) request.sessionToken = token;
-      }
+      request.staff = await staffSession(token);
+      if (request.staff) request.sessionToken = token;
     }
     const decision = authorize(action, request.staff?.role);
     if (decision === 'allowed') return;

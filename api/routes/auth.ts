@@ -22,7 +22,7 @@ const LoginBody = Type.Object(
 );
 
 /** What the signed-in user is told about themself (GET /auth/me, and the login answer). */
-export function me(user: StaffUser, departmentName: (code: string) => string | undefined) {
+function me(user: StaffUser, departmentName: (code: string) => string | undefined) {
   return {
     username: user.username,
     displayName: user.displayName,

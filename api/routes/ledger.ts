@@ -92,7 +92,7 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function ledgerCsv(entries: LedgerEntry[]): string {
+function ledgerCsv(entries: LedgerEntry[]): string {
   const lines = [
     COLUMNS.map((c) => csvField(c.header)),
     ...entries.map((e) => COLUMNS.map((c) => csvField(c.value(e)))),

@@ -23,7 +23,7 @@ const DerivationProblem = Type.Object({
   message: Type.String(),
 });
 
-export const AuditProblem = Type.Object({
+const AuditProblem = Type.Object({
   source: oneOf(['chain', 'derivation'] as const),
   kind: Type.String(),
   seq: Type.Optional(Type.Integer()),

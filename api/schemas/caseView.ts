@@ -17,7 +17,7 @@ const CASE_STATUSES = [
   'terminated',
 ] as const;
 
-export const Actor = Type.Object({
+const Actor = Type.Object({
   kind: Type.String(),
   id: Type.String(),
   role: Type.Optional(Type.String()),
@@ -26,7 +26,7 @@ export const Actor = Type.Object({
   onBehalfOf: Type.Optional(Type.String()),
 });
 
-export const ApplicantView = Type.Object({
+const ApplicantView = Type.Object({
   type: oneOf(['person', 'organisation'] as const),
   name: Type.String(),
   idType: Type.Optional(Type.String()),
@@ -34,7 +34,7 @@ export const ApplicantView = Type.Object({
   phone: Type.Optional(Type.String()),
 });
 
-export const Deadlines = Type.Object({
+const Deadlines = Type.Object({
   acceptanceDue: Type.Optional(Day),
   supplementDue: Type.Optional(Day),
   statutoryDue: Type.Optional(Day),
@@ -43,7 +43,7 @@ export const Deadlines = Type.Object({
   deficienciesDue: Type.Optional(Day),
 });
 
-export const Task = Type.Object({
+const Task = Type.Object({
   id: Type.String(),
   matter: Type.String(),
   department: Type.String(),
@@ -115,7 +115,7 @@ export const CaseCertificate = Type.Object({
   ),
 });
 
-export const Warning = Type.Object({
+const Warning = Type.Object({
   deadline: Type.String(),
   level: oneOf(['yellow', 'red'] as const),
   due: Day,
@@ -222,7 +222,7 @@ const caseViewFields = {
 export const CaseView = Type.Object(caseViewFields, { description: '办件视图' });
 
 /** An event of the case's record as staff read it (`GET /applications/:caseNo`). */
-export const RecordedEvent = Type.Object({
+const RecordedEvent = Type.Object({
   seq: Type.Integer(),
   type: Type.String(),
   at: Instant,

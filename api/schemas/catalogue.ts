@@ -14,7 +14,7 @@ export const MatterSummary = Type.Object({
   promisedLimitDays: Type.Integer(),
 });
 
-export const GuideTexts = Type.Object({
+const GuideTexts = Type.Object({
   handlingBody: Type.String(),
   legalBasis: Type.String(),
   conditions: Type.String(),

@@ -8,7 +8,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { ACCESS, isAction, type Access } from '../../rules/access.ts';
 
-export const ErrorBody = Type.Object(
+const ErrorBody = Type.Object(
   {
     code: Type.String({ description: '机器可读的英文错误码' }),
     message: Type.String({ description: '中文说明，指明出错的字段' }),

@@ -85,7 +85,7 @@ export const Alerts = Type.Object({
   ),
 });
 
-export const LedgerEntry = Type.Object({
+const LedgerEntry = Type.Object({
   no: Type.Integer(),
   caseNo: Type.String(),
   receivedAt: Type.String({ description: '北京时间，精确到分钟' }),

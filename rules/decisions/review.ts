@@ -111,7 +111,7 @@ export function giveOpinion(buffer: EventBuffer, command: Step<'give_opinion'>, 
 }
 
 /** Rules 2: each matter of a case gets its own outcome; a refusal refuses only its matter. */
-export function perMatterOutcomes(state: Pick<CaseState, 'rulesVersion'>): boolean {
+function perMatterOutcomes(state: Pick<CaseState, 'rulesVersion'>): boolean {
   return (state.rulesVersion ?? 1) >= 2;
 }
 
@@ -119,7 +119,7 @@ export function perMatterOutcomes(state: Pick<CaseState, 'rulesVersion'>): boole
  * One consolidated notice (一次性告知) once no department is still reviewing without an answer: every department's
  * requests together; the clocks stop from the day it is sent.
  */
-export function consolidateSupplements(buffer: EventBuffer, today: IsoDate): void {
+function consolidateSupplements(buffer: EventBuffer, today: IsoDate): void {
   const state = buffer.current;
   if (state.status !== 'in_review') return;
   const requesting = state.tasks.filter((t) => t.status === 'supplement_requested');

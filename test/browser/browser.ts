@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots of every page the tests visit (git-ignored). */
-export const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(root, '.data', 'screenshots');
+const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(root, '.data', 'screenshots');
 
 export const PHONE = { width: 375, height: 667 };
 export const DESKTOP = { width: 1366, height: 768 };
@@ -24,7 +24,7 @@ export const DESKTOP = { width: 1366, height: 768 };
 export const UI_WAIT_MS = 30_000;
 export const untilShown = { timeout: UI_WAIT_MS };
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
     (p): p is string => Boolean(p),
   );

@@ -145,21 +145,23 @@ describe("the worker's failing workflow tasks", () => {
       taskQueue: own.stack.taskQueue,
       workflowId: `failing-task-${randomUUID()}`,
     });
+    let failed = 0;
     try {
       await waitUntil(
         async () => {
           const text = await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
-          return text
+          failed = text
             .split('\n')
-            .some(
-              (l) => l.startsWith('temporal_workflow_task_execution_failed_total{') && Number(l.split(' ').at(-1)) >= 1,
-            );
+            .filter((l) => l.startsWith('temporal_workflow_task_execution_failed_total{'))
+            .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+          return failed >= 1;
         },
         { what: 'a failed workflow task in the worker metrics', timeoutMs: 30_000 },
       );
     } finally {
       await handle.terminate('test over');
     }
+    expect(failed).toBeGreaterThanOrEqual(1);
   });
 });
 

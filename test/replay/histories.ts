@@ -38,19 +38,19 @@ export function historyToJson(history: History): HistoryJson {
 }
 
 /** Proto JSON back to a History, for the replayer. */
-export function historyFromJson(json: HistoryJson): History {
+function historyFromJson(json: HistoryJson): History {
   return protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
 }
 
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
 export const caseWorkflowPath = fileURLToPath(new URL('../../workflows/caseWorkflow.ts', import.meta.url));
 
-export interface JsonPayload {
+interface JsonPayload {
   metadata?: Record<string, string>;
   data?: string;
 }
 
-export interface HistoryEventJson {
+interface HistoryEventJson {
   eventId: string;
   eventType: string;
   [attributes: string]: unknown;
@@ -94,7 +94,7 @@ export async function loadHistoryFiles(dir = historiesDir): Promise<HistoryFile[
 }
 
 /** A payload written by the default data converter (`json/plain`, or `binary/null` for undefined). */
-export function decodePayload(payload: JsonPayload | undefined): unknown {
+function decodePayload(payload: JsonPayload | undefined): unknown {
   if (!payload) return undefined;
   const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding, 'base64').toString() : '';
   if (encoding === 'binary/null') return undefined;
@@ -251,7 +251,7 @@ export function summarise(history: HistoryJson): RunSummary {
 }
 
 /** The case number a history belongs to (the workflow id is not in a history; the case number is in its input). */
-export function caseNoOf(history: HistoryJson): string {
+function caseNoOf(history: HistoryJson): string {
   const input = summarise(history).input as { caseNo?: string } | undefined;
   if (!input?.caseNo) throw new Error('history without a case number in its input');
   return input.caseNo;

@@ -16,6 +16,7 @@ import {
   violationOf,
   decideAt,
   type TestCommand,
+  given,
 } from './fixtures.ts';
 import {
   AD,
@@ -34,16 +35,20 @@ import {
   acceptedCase,
   only,
 } from './lifecycleFixtures.ts';
+import { clerk, command } from '../support/commands.ts';
 
 describe('容缺受理 (accept with deficiencies)', () => {
   const WITHOUT_DRAWING = AD_MATERIALS.filter((c) => c !== 'AD_DESIGN_DRAWING');
-  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): TestCommand => ({
-    type: 'decide_acceptance',
-    decision: 'accept_with_deficiencies',
-    clerkId: 'clerk-01',
-    ...(deficiencies ? { deficiencies } : {}),
-    ...(deficienciesDue ? { deficienciesDue } : {}),
-  });
+  const acceptDeficient = (deficiencies?: string[], deficienciesDue?: string): TestCommand =>
+    command(
+      'decide_acceptance',
+      {
+        decision: 'accept_with_deficiencies',
+        ...(deficiencies ? { deficiencies } : {}),
+        ...(deficienciesDue ? { deficienciesDue } : {}),
+      },
+      clerk('clerk-01'),
+    );
 
   function received(materials = WITHOUT_DRAWING): Driver {
     const d = new Driver();
@@ -62,26 +67,34 @@ describe('容缺受理 (accept with deficiencies)', () => {
 
   it('the deficiencies must be exactly the missing required materials', () => {
     const d = received();
-    expect(violationOf(d.attempt(acceptDeficient(), T_ACCEPT))).toMatchObject({
-      code: 'deficiencies_required',
-      status: 422,
-    });
-    expect(violationOf(d.attempt(acceptDeficient(['AD_DESIGN_DRAWING', 'OWNER_CONSENT']), T_ACCEPT))).toMatchObject({
-      code: 'not_deficient',
-      status: 422,
-      field: 'deficiencies',
-    });
-    expect(violationOf(d.attempt(acceptDeficient(['AD_DESIGN_DRAWING'], '2026-07-06'), T_ACCEPT))).toMatchObject({
-      code: 'due_in_past',
-      status: 422,
-    });
+    given(...d.log)
+      .when(acceptDeficient(), T_ACCEPT)
+      .refused({
+        code: 'deficiencies_required',
+        status: 422,
+      });
+    given(...d.log)
+      .when(acceptDeficient(['AD_DESIGN_DRAWING', 'OWNER_CONSENT']), T_ACCEPT)
+      .refused({
+        code: 'not_deficient',
+        status: 422,
+        field: 'deficiencies',
+      });
+    given(...d.log)
+      .when(acceptDeficient(['AD_DESIGN_DRAWING'], '2026-07-06'), T_ACCEPT)
+      .refused({
+        code: 'due_in_past',
+        status: 422,
+      });
     // a day that does not exist would make the case's later deadline computations throw (the case could never move)
     for (const impossible of ['2099-13-45', '2027-02-30']) {
-      expect(violationOf(d.attempt(acceptDeficient(['AD_DESIGN_DRAWING'], impossible), T_ACCEPT))).toMatchObject({
-        code: 'invalid_date',
-        status: 422,
-        field: 'deficienciesDue',
-      });
+      given(...d.log)
+        .when(acceptDeficient(['AD_DESIGN_DRAWING'], impossible), T_ACCEPT)
+        .refused({
+          code: 'invalid_date',
+          status: 422,
+          field: 'deficienciesDue',
+        });
     }
     const two = received(WITHOUT_DRAWING.filter((c) => c !== 'OWNER_CONSENT'));
     const v = violationOf(two.attempt(acceptDeficient(['AD_DESIGN_DRAWING']), T_ACCEPT));
@@ -111,12 +124,12 @@ describe('容缺受理 (accept with deficiencies)', () => {
     // Wed 07-08 + 10 = Wed 07-22
     expect(state.deadlines).toEqual({ deliveryDue: '2026-07-22', deficienciesDue: '2026-07-20' });
     expect(certificatesToIssue(state)).toEqual([]);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'pickup', clerkId: 'c' }, at('2026-07-09')))).toMatchObject(
-      {
+    given(...d.log)
+      .when(command('deliver', { method: 'pickup' }, clerk('c')), at('2026-07-09'))
+      .refused({
         code: 'certificates_withheld',
         status: 409,
-      },
-    );
+      });
     // yellow 3 working days before: Fri 07-17 for delivery, Wed 07-15 for the deficiencies
     expect(pendingTimers(state)).toEqual([
       { id: 'delivery:yellow:2026-07-22', dueAt: endOfChinaDay('2026-07-17') },
@@ -144,10 +157,10 @@ describe('容缺受理 (accept with deficiencies)', () => {
       ok: true,
       events: [],
     });
-    const events = d.run(fire('deficiencies:red:2026-07-20'), endOfChinaDay('2026-07-20'));
-    expect(types(events)).toEqual(['deadline_warning', 'terminated', 'notice_sent']);
+    const { events, state } = given(...d.log)
+      .when(fire('deficiencies:red:2026-07-20'), endOfChinaDay('2026-07-20'))
+      .then(['deadline_warning', 'terminated', 'notice_sent']);
     expect(events[0]!.data).toEqual({ deadline: 'deficiencies', level: 'red', due: '2026-07-20' });
-    const state = d.current;
     expect(state.status).toBe('terminated');
     expect(state.reasons[0]).toContain(nameOf(AD, 'AD_DESIGN_DRAWING'));
     expect(state.notices.at(-1)?.kind).toBe('terminated');
@@ -204,12 +217,14 @@ describe('告知承诺 and the certificate library', () => {
   it('a supplement may be answered by a commitment where allowed, and only there', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE']), T_SUBMIT);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     expect(d.current.notices[0]!.items?.map((i) => i.code)).toEqual(['AD_DESIGN_DRAWING', 'OWNER_CONSENT']);
-    expect(violationOf(d.attempt(supply([], { commitments: ['AD_DESIGN_DRAWING'] }), at('2026-07-07')))).toMatchObject({
-      code: 'commitment_not_allowed',
-      status: 422,
-    });
+    given(...d.log)
+      .when(supply([], { commitments: ['AD_DESIGN_DRAWING'] }), at('2026-07-07'))
+      .refused({
+        code: 'commitment_not_allowed',
+        status: 422,
+      });
     const events = d.run(supply(['AD_DESIGN_DRAWING'], { commitments: ['OWNER_CONSENT'] }), at('2026-07-07'));
     // complete: back to the clerk with a fresh 5 working days (Tue 07-07 + 5 = Tue 07-14)
     expect(events[0]!.data).toEqual({
@@ -231,7 +246,7 @@ describe('告知承诺 and the certificate library', () => {
     const events = d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION', 'OWNER_CONSENT'], { fromLibrary }), T_SUBMIT);
     expect(only(events, 'received').data.fromLibrary).toEqual(fromLibrary);
     expect(outstandingMaterials(d.current).map((m) => m.code)).toEqual(['AD_DESIGN_DRAWING']);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     const notice = d.current.notices[0]!;
     expect(notice.items?.map((i) => i.code)).toEqual(['AD_DESIGN_DRAWING']);
     expect(notice.body).not.toContain('营业执照');

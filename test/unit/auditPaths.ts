@@ -8,15 +8,16 @@ import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { extendChain, type ChainHead } from '../../integrity/hashChain.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { Driver, cst, snapshot, submitCommand, themeSnapshots, type TestCommand } from './fixtures.ts';
+import { applicantActor, clerk, command, head, reviewer, system } from '../support/commands.ts';
 
 export const CASE_NO = 'YM-2026-000001';
-export const AD = snapshot('OUTDOOR_AD_PERMIT');
-export const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
-export const ESCALATED = snapshot('LABOUR_DISPATCH_LICENCE');
-export const IMMEDIATE = snapshot('BUSINESS_REGISTRATION');
+const AD = snapshot('OUTDOOR_AD_PERMIT');
+const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
+const ESCALATED = snapshot('LABOUR_DISPATCH_LICENCE');
+const IMMEDIATE = snapshot('BUSINESS_REGISTRATION');
 
 const required = (m: MatterSnapshot) => m.materials.filter((x) => x.required).map((x) => x.code);
-export const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
+const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
 
 export interface RecordRow {
   seq: number;
@@ -39,7 +40,7 @@ export class CasePath {
         .sort((a, b) => a.dueAt - b.dueAt)[0];
       if (!next) return;
       const last = this.driver.state ? Date.parse(this.driver.state.lastEventAt) : 0;
-      this.step({ type: 'timer_fired', timerId: next.id }, Math.max(next.dueAt, last));
+      this.step(command('timer_fired', { timerId: next.id }, system), Math.max(next.dueAt, last));
     }
   }
 
@@ -94,56 +95,50 @@ export function fullReviewPath(): CasePath {
   const reason = '需补充说明';
   return new CasePath()
     .run(submit([AD], required(AD)), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-07-06 11:00')
     .run(
-      {
-        type: 'give_opinion',
-        taskId: cm,
-        decision: 'supplement',
-        materials: ['AD_STRUCTURE_SAFETY'],
-        reason,
-        reviewerId: 'cm-01',
-      },
+      command(
+        'give_opinion',
+        { taskId: cm, decision: 'supplement', materials: ['AD_STRUCTURE_SAFETY'], reason },
+        reviewer('cm-01'),
+      ),
       '2026-07-07 10:00',
     )
     .run(
-      {
-        type: 'give_opinion',
-        taskId: tp,
-        decision: 'supplement',
-        materials: ['AD_DESIGN_DRAWING'],
-        reason,
-        reviewerId: 'tp-01',
-      },
+      command(
+        'give_opinion',
+        { taskId: tp, decision: 'supplement', materials: ['AD_DESIGN_DRAWING'], reason },
+        reviewer('tp-01'),
+      ),
       '2026-07-07 11:00',
     )
-    .run({ type: 'supply_materials', materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] }, '2026-07-09 10:00')
     .run(
-      {
-        type: 'start_special_procedure',
-        taskId: cm,
-        procedure: 'expert_review',
-        expectedWorkingDays: 5,
-        reason: '大型招牌需专家评审',
-        reviewerId: 'cm-01',
-      },
+      command('supply_materials', { materials: ['AD_STRUCTURE_SAFETY', 'AD_DESIGN_DRAWING'] }, applicantActor),
+      '2026-07-09 10:00',
+    )
+    .run(
+      command(
+        'start_special_procedure',
+        { taskId: cm, procedure: 'expert_review', expectedWorkingDays: 5, reason: '大型招牌需专家评审' },
+        reviewer('cm-01'),
+      ),
       '2026-07-10 10:00',
     )
     .run(
-      { type: 'request_extension', department: 'TRAFFIC_POLICE', reason: '需现场踏勘', reviewerId: 'tp-01' },
+      command('request_extension', { department: 'TRAFFIC_POLICE', reason: '需现场踏勘' }, reviewer('tp-01')),
       '2026-07-13 10:00',
     )
     .run(
-      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'tp-head' },
+      command('decide_extension', { extensionId: `${CASE_NO}-X1`, decision: 'approve' }, head('tp-head')),
       '2026-07-13 11:00',
     )
     .run(
-      { type: 'end_special_procedure', taskId: cm, procedureId: `${CASE_NO}-P1`, reviewerId: 'cm-01' },
+      command('end_special_procedure', { taskId: cm, procedureId: `${CASE_NO}-P1` }, reviewer('cm-01')),
       '2026-07-16 10:00',
     )
-    .run({ type: 'give_opinion', taskId: tp, decision: 'approve', reviewerId: 'tp-01' }, '2026-07-17 10:00')
-    .run({ type: 'give_opinion', taskId: cm, decision: 'approve', reviewerId: 'cm-01' }, '2026-07-17 11:00')
-    .run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, '2026-07-20 10:00');
+    .run(command('give_opinion', { taskId: tp, decision: 'approve' }, reviewer('tp-01')), '2026-07-17 10:00')
+    .run(command('give_opinion', { taskId: cm, decision: 'approve' }, reviewer('cm-01')), '2026-07-17 11:00')
+    .run(command('deliver', { method: 'pickup' }, clerk('clerk-02')), '2026-07-20 10:00');
 }
 
 /**
@@ -154,14 +149,14 @@ export function deemedAcceptancePath(): CasePath {
   const materials = required(AD).filter((m) => m !== 'OWNER_CONSENT');
   return new CasePath()
     .run(submit([AD], materials), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, '2026-07-06 10:30')
-    .run({ type: 'supply_materials', materials: ['OWNER_CONSENT'] }, '2026-07-08 15:00')
+    .run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), '2026-07-06 10:30')
+    .run(command('supply_materials', { materials: ['OWNER_CONSENT'] }, applicantActor), '2026-07-08 15:00')
     .run(
-      { type: 'give_opinion', taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve', reviewerId: 'tp-01' },
+      command('give_opinion', { taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve' }, reviewer('tp-01')),
       '2026-07-24 10:00',
     )
     .run(
-      { type: 'give_opinion', taskId: taskId(AD, 'CITY_MANAGEMENT'), decision: 'approve', reviewerId: 'cm-01' },
+      command('give_opinion', { taskId: taskId(AD, 'CITY_MANAGEMENT'), decision: 'approve' }, reviewer('cm-01')),
       '2026-07-24 11:00',
     );
 }
@@ -170,13 +165,13 @@ export function deemedAcceptancePath(): CasePath {
 export function escalatedPath(): CasePath {
   return new CasePath()
     .run(submit([ESCALATED], required(ESCALATED)), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-07-06 11:00')
     .run(
-      { type: 'give_opinion', taskId: taskId(ESCALATED, 'DISTRICT_HRSS'), decision: 'approve', reviewerId: 'd-01' },
+      command('give_opinion', { taskId: taskId(ESCALATED, 'DISTRICT_HRSS'), decision: 'approve' }, reviewer('d-01')),
       '2026-07-10 10:00',
     )
     .run(
-      { type: 'give_opinion', taskId: taskId(ESCALATED, 'HRSS'), decision: 'approve', reviewerId: 'h-01' },
+      command('give_opinion', { taskId: taskId(ESCALATED, 'HRSS'), decision: 'approve' }, reviewer('h-01')),
       '2026-07-14 10:00',
     );
 }
@@ -185,31 +180,29 @@ export function escalatedPath(): CasePath {
 export function jointRefusedPath(): CasePath {
   return new CasePath()
     .run(submit([JOINT], required(JOINT)), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-07-06 11:00')
     .run(
-      { type: 'request_extension', department: 'HOUSING', reason: '联合验收需现场核验', reviewerId: 'hs-01' },
+      command('request_extension', { department: 'HOUSING', reason: '联合验收需现场核验' }, reviewer('hs-01')),
       '2026-07-08 10:00',
     )
     .run(
-      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'hs-head' },
+      command('decide_extension', { extensionId: `${CASE_NO}-X1`, decision: 'approve' }, head('hs-head')),
       '2026-07-08 11:00',
     )
     .run(
-      { type: 'give_opinion', taskId: taskId(JOINT, 'NATURAL_RESOURCES'), decision: 'approve', reviewerId: 'nr-01' },
+      command('give_opinion', { taskId: taskId(JOINT, 'NATURAL_RESOURCES'), decision: 'approve' }, reviewer('nr-01')),
       '2026-07-09 10:00',
     )
     .run(
-      { type: 'give_opinion', taskId: taskId(JOINT, 'CIVIL_AIR_DEFENCE'), decision: 'approve', reviewerId: 'ca-01' },
+      command('give_opinion', { taskId: taskId(JOINT, 'CIVIL_AIR_DEFENCE'), decision: 'approve' }, reviewer('ca-01')),
       '2026-07-10 10:00',
     )
     .run(
-      {
-        type: 'give_opinion',
-        taskId: taskId(JOINT, 'HOUSING'),
-        decision: 'refuse',
-        reason: '竣工验收资料不全',
-        reviewerId: 'hs-01',
-      },
+      command(
+        'give_opinion',
+        { taskId: taskId(JOINT, 'HOUSING'), decision: 'refuse', reason: '竣工验收资料不全' },
+        reviewer('hs-01'),
+      ),
       '2026-07-13 10:00',
     );
 }
@@ -218,17 +211,17 @@ export function jointRefusedPath(): CasePath {
 export function immediatePath(): CasePath {
   return new CasePath()
     .run(submit([IMMEDIATE], required(IMMEDIATE), { channel: 'online' }), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 10:20')
-    .run({ type: 'deliver', method: 'post', trackingNumber: 'SF123', clerkId: 'clerk-01' }, '2026-07-07 09:00');
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-07-06 10:20')
+    .run(command('deliver', { method: 'post', trackingNumber: 'SF123' }, clerk('clerk-01')), '2026-07-07 09:00');
 }
 
 /** A case in review: accepted, one department approved. */
 export function inReviewPath(): CasePath {
   return new CasePath()
     .run(submit([AD], required(AD)), '2026-07-06 10:00')
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-07-06 11:00')
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-07-06 11:00')
     .run(
-      { type: 'give_opinion', taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve', reviewerId: 'tp-01' },
+      command('give_opinion', { taskId: taskId(AD, 'TRAFFIC_POLICE'), decision: 'approve' }, reviewer('tp-01')),
       '2026-07-07 10:00',
     );
 }
@@ -240,30 +233,28 @@ export function inReviewPath(): CasePath {
 export function themePartlyApprovedPath(): CasePath {
   const matters = themeSnapshots('OPEN_RESTAURANT');
   const materials = [...new Set(matters.flatMap(required))];
-  const approve = (matter: string, department: string): TestCommand => ({
-    type: 'give_opinion',
-    taskId: `${CASE_NO}-${matter}-${department}`,
-    decision: 'approve',
-    reviewerId: 'reviewer-1',
-  });
+  const approve = (matter: string, department: string): TestCommand =>
+    command(
+      'give_opinion',
+      { taskId: `${CASE_NO}-${matter}-${department}`, decision: 'approve' },
+      reviewer('reviewer-1'),
+    );
   return new CasePath()
     .run(
       submit(matters, materials, { theme: { code: 'OPEN_RESTAURANT', name: '开办餐馆一件事' }, rules: 2 }),
       '2026-09-18 10:00',
     )
-    .run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, '2026-09-18 15:00')
+    .run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), '2026-09-18 15:00')
     .run(approve('FOOD_BUSINESS_LICENCE', 'SAMR'), '2026-09-22 11:00')
     .run(
-      {
-        type: 'give_opinion',
-        taskId: `${CASE_NO}-OUTDOOR_AD_PERMIT-TRAFFIC_POLICE`,
-        decision: 'refuse',
-        reason: '设置位置遮挡交通信号灯',
-        reviewerId: 'tp-01',
-      },
+      command(
+        'give_opinion',
+        { taskId: `${CASE_NO}-OUTDOOR_AD_PERMIT-TRAFFIC_POLICE`, decision: 'refuse', reason: '设置位置遮挡交通信号灯' },
+        reviewer('tp-01'),
+      ),
       '2026-09-22 11:30',
     )
     .run(approve('FIRE_SAFETY_INSPECTION', 'FIRE_RESCUE'), '2026-09-28 10:00')
     .run(approve('SEWAGE_DISCHARGE_PERMIT', 'WATER'), '2026-10-09 10:00')
-    .run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, '2026-10-12 10:00');
+    .run(command('deliver', { method: 'pickup' }, clerk('clerk-02')), '2026-10-12 10:00');
 }

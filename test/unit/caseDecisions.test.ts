@@ -30,6 +30,8 @@ import {
   decideAt,
   type TestCommand,
 } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer, system } from '../support/commands.ts';
+import type { CommandData } from '../../rules/caseDecisions.ts';
 
 const CASE_NO = 'YM-2026-000001';
 const THEME = { code: 'OPEN_RESTAURANT', name: '开办餐馆一件事' };
@@ -75,26 +77,23 @@ const T_SUPPLY = cst('2026-10-09 15:00'); // Friday after 国庆
 const T_ACCEPT_AFTER_SUPPLY = cst('2026-10-12 09:00'); // Monday
 const T_REVIEW = cst('2026-09-22 11:00');
 
-const submit = (materials: string[], extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {}) =>
+const submit = (materials: string[], extra: Partial<CommandData['submit']> = {}) =>
   submitCommand(RESTAURANT, materials, { theme: THEME, ...extra });
-const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const askSupplement: TestCommand = { type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' };
-const approve = (taskId: string, department?: string): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision: 'approve',
-  reviewerId: 'reviewer-1',
-  ...(department ? { department } : {}),
-});
-const refuse = (taskId: string, reason: string, department?: string): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision: 'refuse',
-  reason,
-  reviewerId: 'reviewer-2',
-  ...(department ? { department } : {}),
-});
-const fire = (timerId: string): TestCommand => ({ type: 'timer_fired', timerId });
+const accept: TestCommand = command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01'));
+const askSupplement: TestCommand = command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01'));
+const approve = (taskId: string, department?: string): TestCommand =>
+  command(
+    'give_opinion',
+    { taskId, decision: 'approve', ...(department ? { department } : {}) },
+    reviewer('reviewer-1'),
+  );
+const refuse = (taskId: string, reason: string, department?: string): TestCommand =>
+  command(
+    'give_opinion',
+    { taskId, decision: 'refuse', reason, ...(department ? { department } : {}) },
+    reviewer('reviewer-2'),
+  );
+const fire = (timerId: string): TestCommand => command('timer_fired', { timerId }, system);
 
 /** A complete restaurant case received on Fri 2026-09-18 and accepted by the clerk the same day. */
 function acceptedCase(): Driver {
@@ -233,11 +232,11 @@ describe('acceptance decisions (受理)', () => {
     const d = new Driver();
     d.run(submit(SUBMITTED_PARTIAL), T_SUBMIT);
     const noReason = violationOf(
-      d.attempt({ type: 'decide_acceptance', decision: 'reject', clerkId: 'c' }, T_SAME_DAY),
+      d.attempt(command('decide_acceptance', { decision: 'reject' }, clerk('c')), T_SAME_DAY),
     );
     expect(noReason).toMatchObject({ code: 'reason_required', status: 422, field: 'reason' });
     const blank = violationOf(
-      d.attempt({ type: 'decide_acceptance', decision: 'reject', reason: '  ', clerkId: 'c' }, T_SAME_DAY),
+      d.attempt(command('decide_acceptance', { decision: 'reject', reason: '  ' }, clerk('c')), T_SAME_DAY),
     );
     expect(blank.code).toBe('reason_required');
   });
@@ -246,7 +245,7 @@ describe('acceptance decisions (受理)', () => {
     const d = new Driver();
     d.run(submit(SUBMITTED_PARTIAL), T_SUBMIT);
     const reason = '申请事项依法不属于本机关职权范围';
-    const events = d.run({ type: 'decide_acceptance', decision: 'reject', reason, clerkId: 'clerk-02' }, T_SAME_DAY);
+    const events = d.run(command('decide_acceptance', { decision: 'reject', reason }, clerk('clerk-02')), T_SAME_DAY);
     expect(types(events)).toEqual(['not_accepted', 'notice_sent']);
     expect(events.every((e) => e.actor.kind === 'clerk' && e.actor.id === 'clerk-02')).toBe(true);
     const state = d.current;
@@ -264,17 +263,19 @@ describe('acceptance decisions (受理)', () => {
   it('supply_materials: partial keeps waiting; complete returns to received with a fresh acceptanceDue', () => {
     const d = supplementCase();
     expect(
-      violationOf(d.attempt({ type: 'supply_materials', materials: ['NOT_A_MATERIAL'] }, T_PARTIAL_SUPPLY)),
+      violationOf(
+        d.attempt(command('supply_materials', { materials: ['NOT_A_MATERIAL'] }, applicantActor), T_PARTIAL_SUPPLY),
+      ),
     ).toMatchObject({ code: 'unknown_material', status: 422 });
 
     const firstHalf = MISSING_AFTER_PARTIAL.slice(0, 8);
-    const partial = d.run({ type: 'supply_materials', materials: firstHalf }, T_PARTIAL_SUPPLY);
+    const partial = d.run(command('supply_materials', { materials: firstHalf }, applicantActor), T_PARTIAL_SUPPLY);
     expect(types(partial)).toEqual(['materials_supplied']);
     expect(partial[0]!.actor).toEqual({ kind: 'applicant', id: d.current.applicant.idNumber });
     expect(d.current.status).toBe('awaiting_supplement');
     expect(d.current.deadlines).toEqual({ supplementDue: '2026-10-12' });
 
-    d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL.slice(8) }, T_SUPPLY);
+    d.run(command('supply_materials', { materials: MISSING_AFTER_PARTIAL.slice(8) }, applicantActor), T_SUPPLY);
     const state = d.current;
     expect(state.status).toBe('received');
     // Fri 10-09 + 5: Sat 10-10 (make-up), 12, 13, 14, 15.
@@ -290,9 +291,10 @@ describe('acceptance decisions (受理)', () => {
     expect(state.acceptanceClockFrom).toBe('2026-10-09');
 
     // nothing is being waited for any more
-    expect(violationOf(d.attempt({ type: 'supply_materials', materials: ['APPLICANT_ID'] }, T_SUPPLY)).code).toBe(
-      'no_supplement_requested',
-    );
+    expect(
+      violationOf(d.attempt(command('supply_materials', { materials: ['APPLICANT_ID'] }, applicantActor), T_SUPPLY))
+        .code,
+    ).toBe('no_supplement_requested');
     // and there is nothing left to ask for
     expect(violationOf(d.attempt(askSupplement, T_SUPPLY)).code).toBe('nothing_missing');
 
@@ -612,7 +614,7 @@ describe('timers', () => {
 
   it('the supplement timer is stale once the materials are complete', () => {
     const d = supplementCase();
-    d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY);
+    d.run(command('supply_materials', { materials: MISSING_AFTER_PARTIAL }, applicantActor), T_SUPPLY);
     expect(d.attempt(fire('supplement:red:2026-10-12'), Date.parse('2026-10-12T16:00:00Z'))).toEqual({
       ok: true,
       events: [],
@@ -624,7 +626,7 @@ describe('timers', () => {
     // Fri 10-09; the clerk then stays silent: new acceptanceDue 10-15 passes.
     function silentAfterSupplement(): Driver {
       const d = supplementCase();
-      d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY);
+      d.run(command('supply_materials', { materials: MISSING_AFTER_PARTIAL }, applicantActor), T_SUPPLY);
       const events = d.run(fire('acceptance:red:2026-10-15'), Date.parse('2026-10-15T16:00:00Z'));
       expect(types(events).slice(0, 2)).toEqual(['deadline_warning', 'deemed_accepted']);
       return d;
@@ -648,8 +650,11 @@ describe('timers', () => {
 describe('replay and purity', () => {
   function wholeCase(): Driver {
     const d = supplementCase();
-    d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL.slice(0, 5) }, T_PARTIAL_SUPPLY);
-    d.run({ type: 'supply_materials', materials: MISSING_AFTER_PARTIAL.slice(5) }, T_SUPPLY);
+    d.run(
+      command('supply_materials', { materials: MISSING_AFTER_PARTIAL.slice(0, 5) }, applicantActor),
+      T_PARTIAL_SUPPLY,
+    );
+    d.run(command('supply_materials', { materials: MISSING_AFTER_PARTIAL.slice(5) }, applicantActor), T_SUPPLY);
     d.run(accept, T_ACCEPT_AFTER_SUPPLY);
     const later = cst('2026-10-14 10:00');
     for (const id of [FOOD, AD_LEAD, AD_TRAFFIC, FIRE, SEWAGE]) d.run(approve(id), later);
@@ -684,7 +689,9 @@ describe('replay and purity', () => {
     const d = supplementCase();
     const frozen = deepFreeze(structuredClone(d.current));
     const copy = structuredClone(frozen);
-    const events = eventsOf(decideAt(frozen, { type: 'supply_materials', materials: MISSING_AFTER_PARTIAL }, T_SUPPLY));
+    const events = eventsOf(
+      decideAt(frozen, command('supply_materials', { materials: MISSING_AFTER_PARTIAL }, applicantActor), T_SUPPLY),
+    );
     const next = events.reduce(evolve, frozen);
     expect(next.status).toBe('received');
     expect(frozen).toEqual(copy);

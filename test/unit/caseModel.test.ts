@@ -34,6 +34,7 @@ import {
   fire,
   taskOf,
 } from './lifecycleFixtures.ts';
+import { clerk, command, head, reviewer } from '../support/commands.ts';
 
 describe('the demo matters used here', () => {
   it('match the catalogue data the hand-counted dates rest on', () => {
@@ -75,7 +76,7 @@ describe('replay of a long case', () => {
       }),
       at('2026-07-06', '09:00'),
     );
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, at('2026-07-06', '15:00'));
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), at('2026-07-06', '15:00'));
     d.run(supply(['BUSINESS_LICENCE', 'COMPLETION_REPORT'], { channel: 'post' }), at('2026-07-08'));
     d.run(
       supply(['PLANNING_SURVEY_REPORT', 'FIRE_ACCEPTANCE_DOCS', 'CONSTRUCTION_ARCHIVE_RECEIPT', 'AD_DESIGN_DRAWING']),
@@ -95,26 +96,23 @@ describe('replay of a long case', () => {
     expect(d.current.clock.pausedWorkingDays).toBe(2);
 
     d.run(
-      {
-        type: 'start_special_procedure',
-        taskId: NATURAL_RESOURCES,
-        procedure: 'inspection',
-        expectedWorkingDays: 3,
-        reason: '现场核验规划条件',
-        reviewerId: 'nr-1',
-      },
+      command(
+        'start_special_procedure',
+        { taskId: NATURAL_RESOURCES, procedure: 'inspection', expectedWorkingDays: 3, reason: '现场核验规划条件' },
+        reviewer('nr-1'),
+      ),
       at('2026-07-17'),
     );
     d.run(
-      { type: 'request_extension', department: 'HOUSING', reason: '联合验收需协调', reviewerId: 'h-1' },
+      command('request_extension', { department: 'HOUSING', reason: '联合验收需协调' }, reviewer('h-1')),
       at('2026-07-20'),
     );
     d.run(
-      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'head' },
+      command('decide_extension', { extensionId: `${CASE_NO}-X1`, decision: 'approve' }, head('head')),
       at('2026-07-21'),
     );
     d.run(
-      { type: 'end_special_procedure', taskId: NATURAL_RESOURCES, procedureId: `${CASE_NO}-P1`, reviewerId: 'nr-1' },
+      command('end_special_procedure', { taskId: NATURAL_RESOURCES, procedureId: `${CASE_NO}-P1` }, reviewer('nr-1')),
       at('2026-07-22'),
     );
     // paused 2 + 3 (07-20, 21, 22), extended by 15: 07-10 + 15 + 5 + 15 = 07-10 + 35 = Fri 08-28
@@ -130,7 +128,7 @@ describe('replay of a long case', () => {
     expect(d.current.status).toBe('approved');
     // Wed 08-26 + 10 = Wed 09-09
     expect(d.current.deadlines).toEqual({ deliveryDue: '2026-09-09' });
-    d.run({ type: 'deliver', method: 'post', trackingNumber: 'EMS0001', clerkId: 'clerk-02' }, at('2026-08-27'));
+    d.run(command('deliver', { method: 'post', trackingNumber: 'EMS0001' }, clerk('clerk-02')), at('2026-08-27'));
 
     const state = d.current;
     expect(state.certificates).toHaveLength(2);

@@ -5,7 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { certificatesToIssue, pendingTimers } from '../../rules/caseDecisions.ts';
 import { replay, type CaseEvent } from '../../rules/caseModel.ts';
-import { Driver, cst, deepFreeze, decideAt, submitCommand, types, violationOf, type TestCommand } from './fixtures.ts';
+import {
+  Driver,
+  cst,
+  deepFreeze,
+  decideAt,
+  submitCommand,
+  types,
+  violationOf,
+  type TestCommand,
+  given,
+} from './fixtures.ts';
 import {
   AD,
   AD_MATERIALS,
@@ -20,6 +30,8 @@ import {
   adCase,
   approvedWithCertificate,
 } from './lifecycleFixtures.ts';
+import { clerk, command, reviewer } from '../support/commands.ts';
+import type { CommandData } from '../../rules/caseDecisions.ts';
 
 describe('delivery (送达) and visits (最多跑一次)', () => {
   function approvedAd(channel: 'window' | 'online' = 'window'): Driver {
@@ -28,11 +40,13 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     d.run(approve(AD_TRAFFIC), at('2026-07-08', '11:00'));
     return d;
   }
-  const pickup: TestCommand = { type: 'deliver', method: 'pickup', clerkId: 'clerk-02' };
+  const pickup: TestCommand = command('deliver', { method: 'pickup' }, clerk('clerk-02'));
 
   it('not before approval; not before the certificate; pickup counts a visit; only once', () => {
     const d = adCase();
-    expect(violationOf(d.attempt(pickup, at('2026-07-07')))).toMatchObject({ code: 'not_decided', status: 409 });
+    given(...d.log)
+      .when(pickup, at('2026-07-07'))
+      .refused({ code: 'not_decided', status: 409 });
     d.run(approve(AD_CITY), at('2026-07-08'));
     d.run(approve(AD_TRAFFIC), at('2026-07-08', '11:00'));
     // 同步发证: the approving step issued the certificate
@@ -40,15 +54,16 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
       ['ZZYM-2026-000001-01', 'OUTDOOR_AD_PERMIT', '2026-07-08'],
     ]);
     expect(certificatesToIssue(d.current)).toEqual([]);
-    expect(violationOf(d.attempt({ type: 'deliver', method: 'post', clerkId: 'c' }, at('2026-07-09')))).toMatchObject({
-      code: 'tracking_number_required',
-      status: 422,
-      field: 'trackingNumber',
-    });
-    expect(
-      violationOf(d.attempt({ type: 'deliver', method: 'post', trackingNumber: ' ', clerkId: 'c' }, at('2026-07-09')))
-        .code,
-    ).toBe('tracking_number_required');
+    given(...d.log)
+      .when(command('deliver', { method: 'post' }, clerk('c')), at('2026-07-09'))
+      .refused({
+        code: 'tracking_number_required',
+        status: 422,
+        field: 'trackingNumber',
+      });
+    given(...d.log)
+      .when(command('deliver', { method: 'post', trackingNumber: ' ' }, clerk('c')), at('2026-07-09'))
+      .refused({ code: 'tracking_number_required' });
 
     expect(d.current.visits).toBe(1);
     const events = d.run(pickup, at('2026-07-13'));
@@ -59,14 +74,16 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     expect(state.visits).toBe(2);
     expect(state.deadlines).toEqual({});
     expect(pendingTimers(state)).toEqual([]);
-    expect(violationOf(d.attempt(pickup, at('2026-07-14')))).toMatchObject({ code: 'already_delivered', status: 409 });
+    given(...d.log)
+      .when(pickup, at('2026-07-14'))
+      .refused({ code: 'already_delivered', status: 409 });
   });
 
   it('an online application delivered by post needs no visit at all', () => {
     const d = approvedAd('online');
     expect(d.log[0]!.data).toMatchObject({ channel: 'online' });
     expect(d.current.visits).toBe(0);
-    d.run({ type: 'deliver', method: 'post', trackingNumber: 'SF1234567890', clerkId: 'clerk-02' }, at('2026-07-09'));
+    d.run(command('deliver', { method: 'post', trackingNumber: 'SF1234567890' }, clerk('clerk-02')), at('2026-07-09'));
     expect(d.current.delivery).toEqual({
       method: 'post',
       trackingNumber: 'SF1234567890',
@@ -80,7 +97,7 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION'], { channel: 'online' }), T_SUBMIT);
     expect(d.current.visits).toBe(0);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
     d.run(supply(['BUSINESS_LICENCE'], { channel: 'post' }), at('2026-07-07'));
     expect(d.current.visits).toBe(0);
     d.run(supply(['AD_DESIGN_DRAWING'], { channel: 'online' }), at('2026-07-08'));
@@ -93,34 +110,35 @@ describe('delivery (送达) and visits (最多跑一次)', () => {
 
 const CERT = 'ZZYM-2026-000001-01';
 
-const revoke = (overrides: Partial<Extract<TestCommand, { type: 'revoke_certificate' }>> = {}): TestCommand => ({
-  type: 'revoke_certificate',
-  certificateNo: CERT,
-  department: 'CITY_MANAGEMENT',
-  reason: '以欺骗手段取得许可，依法撤销',
-  reviewerId: 'cm-head',
-  ...overrides,
-});
+const revoke = (overrides: Partial<CommandData['revoke_certificate']> = {}): TestCommand =>
+  command(
+    'revoke_certificate',
+    { certificateNo: CERT, department: 'CITY_MANAGEMENT', reason: '以欺骗手段取得许可，依法撤销', ...overrides },
+    reviewer('cm-head'),
+  );
 
 describe('revoke_certificate (注销)', () => {
   it('the issuing department revokes it: one event, the certificate marked, nothing else changes', () => {
     const d = approvedWithCertificate();
-    d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-02' }, cst('2026-07-09 10:00'));
+    d.run(command('deliver', { method: 'pickup' }, clerk('clerk-02')), cst('2026-07-09 10:00'));
     const before = deepFreeze(d.current);
     // a finished, delivered case still takes it: the certificate outlives the case
-    const events = d.run(revoke(), cst('2027-01-05 15:00'));
-    expect(types(events)).toEqual(['certificate_revoked']);
-    expect(events[0]).toMatchObject({
-      actor: { kind: 'reviewer', id: 'cm-head' },
-      data: {
-        certificateNo: CERT,
-        department: 'CITY_MANAGEMENT',
-        reason: '以欺骗手段取得许可，依法撤销',
-        by: 'cm-head',
-      },
-      at: '2027-01-05T07:00:00.000Z',
-    });
-    const after = d.current;
+    const { state: after } = given(...d.log)
+      .when(revoke(), cst('2027-01-05 15:00'))
+      .then([
+        {
+          type: 'certificate_revoked',
+          actor: { kind: 'reviewer', id: 'cm-head' },
+          data: {
+            certificateNo: CERT,
+            department: 'CITY_MANAGEMENT',
+            reason: '以欺骗手段取得许可，依法撤销',
+            by: 'cm-head',
+          },
+          at: '2027-01-05T07:00:00.000Z',
+        },
+      ]);
+    d.run(revoke(), cst('2027-01-05 15:00'));
     expect(after.certificates[0]!.revoked).toEqual({
       at: '2027-01-05T07:00:00.000Z',
       department: 'CITY_MANAGEMENT',
@@ -138,31 +156,39 @@ describe('revoke_certificate (注销)', () => {
 
   it('another department: 403 not_issuing_department naming the field; nothing recorded', () => {
     const d = approvedWithCertificate();
-    expect(violationOf(d.attempt(revoke({ department: 'TRAFFIC_POLICE' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 403,
-      code: 'not_issuing_department',
-      field: 'department',
-    });
+    given(...d.log)
+      .when(revoke({ department: 'TRAFFIC_POLICE' }), cst('2026-07-10 10:00'))
+      .refused({
+        status: 403,
+        code: 'not_issuing_department',
+        field: 'department',
+      });
     expect(violationOf(d.attempt(revoke({ department: 'SAMR' }), cst('2026-07-10 10:00'))).status).toBe(403);
   });
 
   it('unknown certificate 404, already revoked 409, blank reason 422', () => {
     const d = approvedWithCertificate();
-    expect(violationOf(d.attempt(revoke({ certificateNo: 'ZZ-NOPE' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 404,
-      code: 'certificate_not_found',
-      field: 'certificateNo',
-    });
-    expect(violationOf(d.attempt(revoke({ reason: '  ' }), cst('2026-07-10 10:00')))).toMatchObject({
-      status: 422,
-      code: 'reason_required',
-      field: 'reason',
-    });
+    given(...d.log)
+      .when(revoke({ certificateNo: 'ZZ-NOPE' }), cst('2026-07-10 10:00'))
+      .refused({
+        status: 404,
+        code: 'certificate_not_found',
+        field: 'certificateNo',
+      });
+    given(...d.log)
+      .when(revoke({ reason: '  ' }), cst('2026-07-10 10:00'))
+      .refused({
+        status: 422,
+        code: 'reason_required',
+        field: 'reason',
+      });
     d.run(revoke(), cst('2026-07-10 10:00'));
-    expect(violationOf(d.attempt(revoke(), cst('2026-07-11 10:00')))).toMatchObject({
-      status: 409,
-      code: 'certificate_already_revoked',
-    });
+    given(...d.log)
+      .when(revoke(), cst('2026-07-11 10:00'))
+      .refused({
+        status: 409,
+        code: 'certificate_already_revoked',
+      });
   });
 
   it('no case: 404 case_not_found', () => {

@@ -20,6 +20,7 @@ import {
   type ExportProblem,
 } from '../../integrity/exportCheck.ts';
 import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer } from '../support/commands.ts';
 
 const newKey = (): SigningKey =>
   signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
@@ -30,12 +31,18 @@ const AD = snapshot('OUTDOOR_AD_PERMIT');
 function recordedCase(extra: CaseEvent[] = []) {
   const d = new Driver();
   d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION', 'AD_DESIGN_DRAWING']), cst('2026-07-06 09:00'));
-  d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, cst('2026-07-06 09:10'));
-  d.run({ type: 'supply_materials', materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }, cst('2026-07-07 10:00'));
-  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, cst('2026-07-07 10:05'));
+  d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), cst('2026-07-06 09:10'));
+  d.run(
+    command('supply_materials', { materials: ['BUSINESS_LICENCE', 'OWNER_CONSENT'] }, applicantActor),
+    cst('2026-07-07 10:00'),
+  );
+  d.run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), cst('2026-07-07 10:05'));
   const decided = cst('2026-07-08 15:00');
   for (const task of d.current.tasks) {
-    d.run({ type: 'give_opinion', taskId: task.id, decision: 'approve', reviewerId: `${task.department}-r1` }, decided);
+    d.run(
+      command('give_opinion', { taskId: task.id, decision: 'approve' }, reviewer(`${task.department}-r1`)),
+      decided,
+    );
   }
   for (const e of extra) d.record(e);
   const caseNo = d.current.caseNo;

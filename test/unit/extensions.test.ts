@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { endOfChinaDay, workingDaysBetween } from '../../rules/workingDays.ts';
-import { Driver, submitCommand, types, violationOf, type TestCommand } from './fixtures.ts';
+import { Driver, submitCommand, types, violationOf, type TestCommand, given } from './fixtures.ts';
 import {
   CASE_NO,
   AD,
@@ -21,31 +21,27 @@ import {
   adCase,
   only,
 } from './lifecycleFixtures.ts';
+import { applicantActor, command, head, reviewer, withData } from '../support/commands.ts';
 
 describe('special procedures (特别程序, 第45条)', () => {
   const P1 = `${CASE_NO}-P1`;
   const REASON = '设置位置临近主干道，需专家论证交通安全影响';
-  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): TestCommand => ({
-    type: 'end_special_procedure',
-    taskId: task,
-    procedureId,
-    reviewerId,
-  });
-  const startExpertReview: Extract<TestCommand, { type: 'start_special_procedure' }> = {
-    type: 'start_special_procedure',
-    taskId: AD_TRAFFIC,
-    procedure: 'expert_review',
-    expectedWorkingDays: 5,
-    reason: REASON,
-    reviewerId: 'traffic-1',
-  };
+  const endProcedure = (procedureId: string, task = AD_TRAFFIC, reviewerId = 'traffic-1'): TestCommand =>
+    command('end_special_procedure', { taskId: task, procedureId }, reviewer(reviewerId));
+  const startExpertReview: Extract<TestCommand, { type: 'start_special_procedure' }> = command(
+    'start_special_procedure',
+    { taskId: AD_TRAFFIC, procedure: 'expert_review', expectedWorkingDays: 5, reason: REASON },
+    reviewer('traffic-1'),
+  );
 
   it('pauses the clock with a written notice; the task cannot decide meanwhile; the end moves every due date', () => {
     const d = adCase();
-    expect(violationOf(d.attempt({ ...startExpertReview, expectedWorkingDays: 0 }, at('2026-07-08')))).toMatchObject({
-      code: 'invalid_field',
-      status: 422,
-    });
+    given(...d.log)
+      .when(withData(startExpertReview, { expectedWorkingDays: 0 }), at('2026-07-08'))
+      .refused({
+        code: 'invalid_field',
+        status: 422,
+      });
 
     const events = d.run(startExpertReview, at('2026-07-08'));
     expect(types(events)).toEqual(['clock_paused', 'special_procedure_started', 'notice_sent']);
@@ -74,14 +70,18 @@ describe('special procedures (特别程序, 第45条)', () => {
     ]);
     expect(pendingTimers(state)).toEqual([]); // no review timers while the clock is paused
 
-    expect(violationOf(d.attempt(approve(AD_TRAFFIC), at('2026-07-09')))).toMatchObject({
-      code: 'special_procedure_running',
-      status: 409,
-    });
-    expect(violationOf(d.attempt(askFor(AD_TRAFFIC, ['AD_STRUCTURE_SAFETY']), at('2026-07-09'))).code).toBe(
-      'special_procedure_running',
-    );
-    expect(violationOf(d.attempt(startExpertReview, at('2026-07-09'))).code).toBe('special_procedure_running');
+    given(...d.log)
+      .when(approve(AD_TRAFFIC), at('2026-07-09'))
+      .refused({
+        code: 'special_procedure_running',
+        status: 409,
+      });
+    given(...d.log)
+      .when(askFor(AD_TRAFFIC, ['AD_STRUCTURE_SAFETY']), at('2026-07-09'))
+      .refused({ code: 'special_procedure_running' });
+    given(...d.log)
+      .when(startExpertReview, at('2026-07-09'))
+      .refused({ code: 'special_procedure_running' });
     // the other department goes on reviewing
     expect(types(d.run(approve(AD_CITY), at('2026-07-09')))).toEqual(['opinion_given']);
 
@@ -110,18 +110,22 @@ describe('special procedures (特别程序, 第45条)', () => {
       { id: 'statutory:red:2026-08-12', dueAt: endOfChinaDay('2026-08-12') },
     ]);
 
-    expect(violationOf(d.attempt(endProcedure(P1), at('2026-07-20')))).toMatchObject({
-      code: 'special_procedure_ended',
-      status: 409,
-    });
-    expect(violationOf(d.attempt(endProcedure('NOPE'), at('2026-07-20')))).toMatchObject({
-      code: 'special_procedure_not_found',
-      status: 404,
-    });
+    given(...d.log)
+      .when(endProcedure(P1), at('2026-07-20'))
+      .refused({
+        code: 'special_procedure_ended',
+        status: 409,
+      });
+    given(...d.log)
+      .when(endProcedure('NOPE'), at('2026-07-20'))
+      .refused({
+        code: 'special_procedure_not_found',
+        status: 404,
+      });
     // the procedure must be named with the task it belongs to
-    expect(violationOf(d.attempt(endProcedure(P1, AD_CITY), at('2026-07-20'))).code).toBe(
-      'special_procedure_not_found',
-    );
+    given(...d.log)
+      .when(endProcedure(P1, AD_CITY), at('2026-07-20'))
+      .refused({ code: 'special_procedure_not_found' });
     expect(types(d.run(approve(AD_TRAFFIC), at('2026-07-20')))).toEqual([
       'opinion_given',
       'matter_decided',
@@ -134,7 +138,7 @@ describe('special procedures (特别程序, 第45条)', () => {
   it('two overlapping procedures: the paused days are counted once, from the first start to the last end', () => {
     const d = adCase();
     d.run(startExpertReview, at('2026-07-08')); // P1 on the traffic police
-    d.run({ ...startExpertReview, taskId: AD_CITY, procedure: 'hearing', reviewerId: 'city-1' }, at('2026-07-09')); // P2
+    d.run(withData(startExpertReview, { taskId: AD_CITY, procedure: 'hearing' }, reviewer('city-1')), at('2026-07-09')); // P2
     const first = d.run(endProcedure(P1), at('2026-07-13'));
     expect(only(first, 'clock_resumed').data.pausedWorkingDays).toBe(0);
     expect(d.current.clock.paused).toBe(true);
@@ -149,7 +153,7 @@ describe('special procedures (特别程序, 第45条)', () => {
   it('ending a procedure after the case was withdrawn does not bring back review deadlines', () => {
     const d = adCase();
     d.run(startExpertReview, at('2026-07-07'));
-    d.run({ type: 'withdraw' }, at('2026-07-08'));
+    d.run(command('withdraw', {}, applicantActor), at('2026-07-08'));
     expect(d.current.deadlines).toEqual({});
     const decision = d.attempt(endProcedure(P1), at('2026-07-10'));
     expect(violationOf(decision)).toMatchObject({ status: 409, code: 'already_decided' });
@@ -159,40 +163,39 @@ describe('special procedures (特别程序, 第45条)', () => {
 });
 
 describe('extensions (延期, 第42条)', () => {
-  const request = (department: string, reason = '需现场核查设置位置'): TestCommand => ({
-    type: 'request_extension',
-    department,
-    reason,
-    reviewerId: 'reviewer-1',
-  });
-  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): TestCommand => ({
-    type: 'decide_extension',
-    extensionId,
-    decision,
-    headId: 'head-1',
-  });
+  const request = (department: string, reason = '需现场核查设置位置'): TestCommand =>
+    command('request_extension', { department, reason }, reviewer('reviewer-1'));
+  const decideX = (extensionId: string, decision: 'approve' | 'refuse'): TestCommand =>
+    command('decide_extension', { extensionId, decision }, head('head-1'));
   const X1 = `${CASE_NO}-X1`;
 
   it('a 20-day matter: once by 10 working days, with a notice giving the reason; never twice', () => {
     const d = adCase();
-    expect(violationOf(d.attempt(request('WATER'), at('2026-07-13')))).toMatchObject({
-      code: 'department_not_on_case',
-      status: 403,
-    });
-    const requested = d.run(request('CITY_MANAGEMENT'), at('2026-07-13'));
-    expect(types(requested)).toEqual(['extension_requested']);
-    expect(requested[0]!.data).toEqual({
-      id: X1,
-      department: 'CITY_MANAGEMENT',
-      reason: '需现场核查设置位置',
-      requestedBy: 'reviewer-1',
-      days: 10,
-    });
+    given(...d.log)
+      .when(request('WATER'), at('2026-07-13'))
+      .refused({ code: 'department_not_on_case', status: 403 });
+    given(...d.log)
+      .when(request('CITY_MANAGEMENT'), at('2026-07-13'))
+      .then([
+        {
+          type: 'extension_requested',
+          data: {
+            id: X1,
+            department: 'CITY_MANAGEMENT',
+            reason: '需现场核查设置位置',
+            requestedBy: 'reviewer-1',
+            days: 10,
+          },
+        },
+      ]);
+    d.run(request('CITY_MANAGEMENT'), at('2026-07-13'));
     expect(d.current.deadlines).toEqual({ statutoryDue: '2026-08-03', promisedDue: '2026-07-20' }); // not yet
-    expect(violationOf(d.attempt(request('TRAFFIC_POLICE'), at('2026-07-13')))).toMatchObject({
-      code: 'extension_pending',
-      status: 409,
-    });
+    given(...d.log)
+      .when(request('TRAFFIC_POLICE'), at('2026-07-13'))
+      .refused({
+        code: 'extension_pending',
+        status: 409,
+      });
 
     const decided = d.run(decideX(X1, 'approve'), at('2026-07-14'));
     expect(types(decided)).toEqual(['extension_decided', 'notice_sent']);
@@ -219,12 +222,18 @@ describe('extensions (延期, 第42条)', () => {
     expect(notice.body).toContain('2026年8月17日');
     expect(notice.body).toContain('需现场核查设置位置');
 
-    expect(violationOf(d.attempt(decideX(X1, 'approve'), at('2026-07-15'))).code).toBe('extension_already_decided');
-    expect(violationOf(d.attempt(request('TRAFFIC_POLICE'), at('2026-07-15')))).toMatchObject({
-      code: 'extension_already_granted',
-      status: 409,
-    });
-    expect(violationOf(d.attempt(decideX('NOPE', 'approve'), at('2026-07-15'))).code).toBe('extension_not_found');
+    given(...d.log)
+      .when(decideX(X1, 'approve'), at('2026-07-15'))
+      .refused({ code: 'extension_already_decided' });
+    given(...d.log)
+      .when(request('TRAFFIC_POLICE'), at('2026-07-15'))
+      .refused({
+        code: 'extension_already_granted',
+        status: 409,
+      });
+    given(...d.log)
+      .when(decideX('NOPE', 'approve'), at('2026-07-15'))
+      .refused({ code: 'extension_not_found' });
   });
 
   it('a joint (45-day) matter is extended by 15 working days, the waiting lead included', () => {
@@ -257,6 +266,8 @@ describe('extensions (延期, 第42条)', () => {
   it('only a case under review can be extended', () => {
     const d = new Driver();
     d.run(submitCommand([AD], AD_MATERIALS), T_SUBMIT);
-    expect(violationOf(d.attempt(request('CITY_MANAGEMENT'), T_ACCEPT)).code).toBe('not_in_review');
+    given(...d.log)
+      .when(request('CITY_MANAGEMENT'), T_ACCEPT)
+      .refused({ code: 'not_in_review' });
   });
 });

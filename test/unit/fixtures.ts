@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import { evolve } from '../../rules/caseModel.ts';
-import type { Decision, RuleViolation } from '../../rules/caseDecisions.ts';
+import type { CommandData, Decision, RuleViolation } from '../../rules/caseDecisions.ts';
 import { decide } from '../../rules/caseDecisions.ts';
-import { fromLegacy, type LegacyCommand } from '../../workflows/upcastCommand.ts';
+import { clerk, command, stamped, type UnstampedCommand } from '../support/commands.ts';
 import type { Catalogue, MatterSnapshot } from '../../rules/catalogue.ts';
 import { ruleStatus } from '../../api/ruleStatus.ts';
 import { snapshotMatter } from '../../rules/catalogue.ts';
@@ -15,7 +15,7 @@ export function loadDemoCatalogue(): Catalogue {
   return JSON.parse(readFileSync(new URL('../../db/seed/catalogue.json', import.meta.url), 'utf8')) as Catalogue;
 }
 
-export const catalogue: Catalogue = loadDemoCatalogue();
+const catalogue: Catalogue = loadDemoCatalogue();
 
 export function snapshot(code: string): MatterSnapshot {
   const matter = catalogue.matters.find((m) => m.code === code);
@@ -43,32 +43,35 @@ export const applicant = {
 };
 
 /**
- * The tests write commands in the flat shape that names the actor in a field of its own (`clerkId`, `reviewerId`...):
- * short to read, and upcast to the envelope exactly as a recorded history is (workflows/upcastCommand.ts).
+ * A command as the tests write it: the envelope `{type, data, meta: {actor}}` the API builds, given an instant when it
+ * is decided (the API stamps `meta.at` when it receives the command).
  */
-export type TestCommand = LegacyCommand;
+export type TestCommand = UnstampedCommand;
 
 /** Decide a test command given at an instant. */
 export function decideAt(state: CaseState | undefined, command: TestCommand, nowMs: number): Decision {
-  return decide(state, fromLegacy(command, new Date(nowMs).toISOString()));
+  return decide(state, stamped(command, nowMs));
 }
 
 export function submitCommand(
   matters: MatterSnapshot[],
   materials: string[],
-  extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {},
+  extra: Partial<CommandData['submit']> = {},
 ): TestCommand {
-  return {
-    type: 'submit',
-    caseNo: 'YM-2026-000001',
-    queryCode: 'Q7X2',
-    applicant,
-    matters,
-    materials,
-    form: { shopName: '老街面馆' },
-    receivedBy: { clerkId: 'clerk-01', window: 'W3' },
-    ...extra,
-  };
+  return command(
+    'submit',
+    {
+      caseNo: 'YM-2026-000001',
+      queryCode: 'Q7X2',
+      applicant,
+      matters,
+      materials,
+      form: { shopName: '老街面馆' },
+      window: 'W3',
+      ...extra,
+    },
+    clerk('clerk-01'),
+  );
 }
 
 /** Fold events into a state. */
@@ -121,6 +124,35 @@ export class Driver {
     if (!this.state) throw new Error('no case yet');
     return this.state;
   }
+}
+
+/** An expected event: its type alone, or the parts of it that matter. */
+type ExpectedEvent = CaseEvent['type'] | Partial<CaseEvent>;
+
+/**
+ * The decider as a function of the case's history: `given(...events).when(command, at).then(expected)` folds the
+ * events, decides the command at the instant and expects exactly the events listed (in order); `.refused(violation)`
+ * expects the rule that forbids it. Both return what they checked, for further assertions.
+ */
+export function given(...history: CaseEvent[]) {
+  const state = history.length > 0 ? fold(undefined, history) : undefined;
+  return {
+    when(command: TestCommand, nowMs: number) {
+      const decision = decideAt(state, command, nowMs);
+      return {
+        then(expected: ExpectedEvent[]): { events: CaseEvent[]; state: CaseState } {
+          const events = eventsOf(decision);
+          expect(events).toMatchObject(expected.map((e) => (typeof e === 'string' ? { type: e } : e)));
+          return { events, state: fold(state, events) };
+        },
+        refused(expected: Partial<RuleViolation & { status: number }>): RuleViolation & { status: number } {
+          const violation = violationOf(decision);
+          expect(violation).toMatchObject(expected);
+          return violation;
+        },
+      };
+    },
+  };
 }
 
 export function types(events: CaseEvent[]): string[] {

@@ -17,6 +17,8 @@ import { expect } from 'vitest';
 import type { CaseEvent, CaseState } from '../../rules/caseModel.ts';
 import type { MatterSnapshot } from '../../rules/catalogue.ts';
 import { Driver, cst, snapshot, submitCommand, type TestCommand } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer, system } from '../support/commands.ts';
+import type { CommandData } from '../../rules/caseDecisions.ts';
 
 export const CASE_NO = 'YM-2026-000001';
 export const JOINT = snapshot('CONSTRUCTION_COMPLETION_ACCEPTANCE');
@@ -41,7 +43,7 @@ export const ESCALATED_MATERIALS = [
 ];
 export const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
 
-export const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
+const taskId = (matter: MatterSnapshot, department: string) => `${CASE_NO}-${matter.code}-${department}`;
 export const HOUSING = taskId(JOINT, 'HOUSING');
 export const NATURAL_RESOURCES = taskId(JOINT, 'NATURAL_RESOURCES');
 export const CIVIL_AIR_DEFENCE = taskId(JOINT, 'CIVIL_AIR_DEFENCE');
@@ -61,37 +63,22 @@ export const T_SUBMIT = cst('2026-07-06 09:30');
 export const T_ACCEPT = cst('2026-07-06 10:00');
 export const at = (day: string, time = '10:00') => cst(`${day} ${time}`);
 
-export const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-export const approve = (id: string, reviewerId = 'reviewer-1'): TestCommand => ({
-  type: 'give_opinion',
-  taskId: id,
-  decision: 'approve',
-  reviewerId,
-});
-export const refuse = (id: string, reason: string): TestCommand => ({
-  type: 'give_opinion',
-  taskId: id,
-  decision: 'refuse',
-  reason,
-  reviewerId: 'reviewer-2',
-});
-export const askFor = (id: string, materials: string[], reason = '材料内容不符合要求'): TestCommand => ({
-  type: 'give_opinion',
-  taskId: id,
-  decision: 'supplement',
-  materials,
-  reason,
-  reviewerId: 'reviewer-3',
-});
-export const supply = (materials: string[], extra: Partial<Extract<TestCommand, { type: 'supply_materials' }>> = {}) =>
-  ({ type: 'supply_materials', materials, ...extra }) as TestCommand;
-export const fire = (timerId: string): TestCommand => ({ type: 'timer_fired', timerId });
+export const accept: TestCommand = command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01'));
+export const approve = (id: string, reviewerId = 'reviewer-1'): TestCommand =>
+  command('give_opinion', { taskId: id, decision: 'approve' }, reviewer(reviewerId));
+export const refuse = (id: string, reason: string): TestCommand =>
+  command('give_opinion', { taskId: id, decision: 'refuse', reason }, reviewer('reviewer-2'));
+export const askFor = (id: string, materials: string[], reason = '材料内容不符合要求'): TestCommand =>
+  command('give_opinion', { taskId: id, decision: 'supplement', materials, reason }, reviewer('reviewer-3'));
+export const supply = (materials: string[], extra: Partial<CommandData['supply_materials']> = {}) =>
+  command('supply_materials', { materials, ...extra }, applicantActor) as TestCommand;
+export const fire = (timerId: string): TestCommand => command('timer_fired', { timerId }, system);
 
 /** A case of the given matters received at T_SUBMIT and accepted by the clerk at T_ACCEPT. */
 export function acceptedCase(
   matters: MatterSnapshot[],
   materials: string[],
-  extra: Partial<Extract<TestCommand, { type: 'submit' }>> = {},
+  extra: Partial<CommandData['submit']> = {},
 ): Driver {
   const d = new Driver();
   d.run(submitCommand(matters, materials, extra), T_SUBMIT);
@@ -118,11 +105,11 @@ export function only<T extends CaseEvent['type']>(events: CaseEvent[], type: T):
 export function approvedWithCertificate(): Driver {
   const d = new Driver();
   d.run(submitCommand([AD], AD_MATERIALS), cst('2026-07-06 09:00'));
-  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, cst('2026-07-06 09:30'));
+  d.run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), cst('2026-07-06 09:30'));
   for (const department of ['CITY_MANAGEMENT', 'TRAFFIC_POLICE']) {
     const taskId = `${CASE_NO}-OUTDOOR_AD_PERMIT-${department}`;
     d.run(
-      { type: 'give_opinion', taskId, decision: 'approve', reviewerId: `${department}-r` },
+      command('give_opinion', { taskId, decision: 'approve' }, reviewer(`${department}-r`)),
       cst('2026-07-08 10:00'),
     );
   }

@@ -1,9 +1,10 @@
 /** 好差评: rating once after the case is finished, follow-ups of bad ratings, appeals. */
 import { describe, expect, it } from 'vitest';
-import { pendingTimers } from '../../rules/caseDecisions.ts';
-import { departmentConcerned } from '../../rules/ratings.ts';
+import { pendingTimers, type CommandData } from '../../rules/caseDecisions.ts';
+import { departmentConcerned, type RatingLevel } from '../../rules/ratings.ts';
 import { addWorkingDays } from '../../rules/workingDays.ts';
 import { Driver, cst, snapshot, submitCommand, types, violationOf } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer, supervisor } from '../support/commands.ts';
 
 const AD = snapshot('OUTDOOR_AD_PERMIT');
 const MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
@@ -15,26 +16,24 @@ const T_RATE = cst('2026-09-16 10:00');
 function reviewedCase(traffic: 'approve' | 'refuse') {
   const d = new Driver();
   d.run(submitCommand([AD], MATERIALS), T0);
-  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' }, T1);
+  d.run(command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01')), T1);
   const task = (dept: string) => d.current.tasks.find((t) => t.department === dept)?.id as string;
   d.run(
-    {
-      type: 'give_opinion',
-      taskId: task('TRAFFIC_POLICE'),
-      decision: traffic,
-      reason: '影响交通视线',
-      reviewerId: 'r2',
-    },
+    command(
+      'give_opinion',
+      { taskId: task('TRAFFIC_POLICE'), decision: traffic, reason: '影响交通视线' },
+      reviewer('r2'),
+    ),
     T2,
   );
   if (traffic === 'approve') {
-    d.run({ type: 'give_opinion', taskId: task('CITY_MANAGEMENT'), decision: 'approve', reviewerId: 'r1' }, T2);
+    d.run(command('give_opinion', { taskId: task('CITY_MANAGEMENT'), decision: 'approve' }, reviewer('r1')), T2);
   }
   return d;
 }
 
-const rate = (level: string, extra: Record<string, unknown> = {}) =>
-  ({ type: 'rate', queryCode: 'Q7X2', level, ...extra }) as never;
+const rate = (level: RatingLevel, extra: Partial<CommandData['rate']> = {}) =>
+  command('rate', { queryCode: 'Q7X2', level, ...extra }, applicantActor);
 
 describe('rating a finished case', () => {
   it('is refused before the case is finished, with a wrong query code (as an unknown case), and a second time', () => {
@@ -82,15 +81,16 @@ describe('rating a finished case', () => {
     expect(d.current.status).toBe('approved');
     d.run(rate('dissatisfied'), T_RATE);
     expect(d.current.followUp?.department).toBe('CITY_MANAGEMENT');
-    const reply = { type: 'reply_follow_up', text: '已约谈承办人员并改进', reviewerId: 'r1' } as const;
-    expect(violationOf(d.attempt({ ...reply, department: 'TRAFFIC_POLICE' }, T_RATE))).toMatchObject({
+    const reply = (department: string) =>
+      command('reply_follow_up', { department, text: '已约谈承办人员并改进' }, reviewer('r1'));
+    expect(violationOf(d.attempt(reply('TRAFFIC_POLICE'), T_RATE))).toMatchObject({
       status: 403,
       code: 'not_follow_up_department',
     });
-    d.run({ ...reply, department: 'CITY_MANAGEMENT' }, T_RATE);
+    d.run(reply('CITY_MANAGEMENT'), T_RATE);
     expect(d.current.followUp).toMatchObject({ status: 'replied', reply: { text: '已约谈承办人员并改进', by: 'r1' } });
     expect(pendingTimers(d.current).filter((t) => t.id.startsWith('follow_up'))).toEqual([]);
-    expect(violationOf(d.attempt({ ...reply, department: 'CITY_MANAGEMENT' }, T_RATE))).toMatchObject({
+    expect(violationOf(d.attempt(reply('CITY_MANAGEMENT'), T_RATE))).toMatchObject({
       code: 'follow_up_closed',
     });
   });
@@ -99,24 +99,25 @@ describe('rating a finished case', () => {
     const d = reviewedCase('refuse');
     expect(
       violationOf(
-        d.attempt({ type: 'appeal_rating', department: 'CITY_MANAGEMENT', reason: 'x', reviewerId: 'r1' }, T_RATE),
+        d.attempt(command('appeal_rating', { department: 'CITY_MANAGEMENT', reason: 'x' }, reviewer('r1')), T_RATE),
       ),
     ).toMatchObject({ code: 'rating_not_found' });
     d.run(rate('very_dissatisfied', { comment: '审批人员态度恶劣' }), T_RATE);
-    const appeal = { type: 'appeal_rating', reason: '评价内容与事实不符，有录音为证', reviewerId: 'r2' } as const;
-    expect(violationOf(d.attempt({ ...appeal, department: 'TAX' }, T_RATE))).toMatchObject({ status: 403 });
-    d.run({ ...appeal, department: 'TRAFFIC_POLICE' }, T_RATE);
+    const appeal = (department: string) =>
+      command('appeal_rating', { department, reason: '评价内容与事实不符，有录音为证' }, reviewer('r2'));
+    expect(violationOf(d.attempt(appeal('TAX'), T_RATE))).toMatchObject({ status: 403 });
+    d.run(appeal('TRAFFIC_POLICE'), T_RATE);
     expect(d.current.rating?.status).toBe('appealed');
-    expect(violationOf(d.attempt({ ...appeal, department: 'TRAFFIC_POLICE' }, T_RATE))).toMatchObject({
+    expect(violationOf(d.attempt(appeal('TRAFFIC_POLICE'), T_RATE))).toMatchObject({
       code: 'already_appealed',
     });
-    d.run({ type: 'decide_rating_appeal', decision: 'void', reason: '经核实评价不实', supervisorId: 's1' }, T_RATE);
+    d.run(command('decide_rating_appeal', { decision: 'void', reason: '经核实评价不实' }, supervisor('s1')), T_RATE);
     expect(d.current.rating).toMatchObject({ status: 'voided', appeal: { decision: 'void', decidedBy: 's1' } });
     expect(d.current.followUp?.status).toBe('cancelled');
     expect(d.log.at(-1)?.actor).toEqual({ kind: 'supervisor', id: 's1' });
     expect(
       violationOf(
-        d.attempt({ type: 'decide_rating_appeal', decision: 'uphold', reason: '再议', supervisorId: 's1' }, T_RATE),
+        d.attempt(command('decide_rating_appeal', { decision: 'uphold', reason: '再议' }, supervisor('s1')), T_RATE),
       ),
     ).toMatchObject({ code: 'appeal_already_decided' });
   });
@@ -124,8 +125,8 @@ describe('rating a finished case', () => {
   it('an upheld appeal keeps the rating valid and the follow-up open', () => {
     const d = reviewedCase('refuse');
     d.run(rate('dissatisfied'), T_RATE);
-    d.run({ type: 'appeal_rating', department: 'TRAFFIC_POLICE', reason: '申诉理由', reviewerId: 'r2' }, T_RATE);
-    d.run({ type: 'decide_rating_appeal', decision: 'uphold', reason: '评价属实', supervisorId: 's1' }, T_RATE);
+    d.run(command('appeal_rating', { department: 'TRAFFIC_POLICE', reason: '申诉理由' }, reviewer('r2')), T_RATE);
+    d.run(command('decide_rating_appeal', { decision: 'uphold', reason: '评价属实' }, supervisor('s1')), T_RATE);
     expect(d.current.rating?.status).toBe('valid');
     expect(d.current.followUp?.status).toBe('open');
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseState } from '../../rules/caseModel.ts';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { addWorkingDays, endOfChinaDay, workingDaysBetween } from '../../rules/workingDays.ts';
-import { Driver, submitCommand, types, violationOf } from './fixtures.ts';
+import { Driver, submitCommand, types, violationOf, given } from './fixtures.ts';
 import {
   CASE_NO,
   JOINT,
@@ -37,6 +37,7 @@ import {
   taskOf,
   only,
 } from './lifecycleFixtures.ts';
+import { applicantActor, clerk, command, reviewer } from '../support/commands.ts';
 
 describe('joint matters (联办件): the lead decides after the co-departments', () => {
   it('co-departments open at stage 1, the lead waits at stage 2 and opens once both have answered', () => {
@@ -60,15 +61,19 @@ describe('joint matters (联办件): the lead decides after the co-departments',
       [NATURAL_RESOURCES, false, 1, 'open', '2026-07-06', '2026-07-27'],
       [CIVIL_AIR_DEFENCE, false, 1, 'open', '2026-07-06', '2026-07-27'],
     ]);
-    expect(violationOf(d.attempt(approve(HOUSING), at('2026-07-07')))).toMatchObject({
-      code: 'task_not_open',
-      status: 409,
-    });
+    given(...d.log)
+      .when(approve(HOUSING), at('2026-07-07'))
+      .refused({
+        code: 'task_not_open',
+        status: 409,
+      });
 
     // one co-department answers: the lead still waits
     expect(types(d.run(approve(NATURAL_RESOURCES), at('2026-07-08')))).toEqual(['opinion_given']);
     expect(taskOf(d.current, HOUSING).status).toBe('waiting');
-    expect(violationOf(d.attempt(approve(HOUSING), at('2026-07-08'))).code).toBe('task_not_open');
+    given(...d.log)
+      .when(approve(HOUSING), at('2026-07-08'))
+      .refused({ code: 'task_not_open' });
 
     // the second answers (even with a refusal): the lead's task opens that day, its due unchanged
     const reason = '人防工程未按批准的设计施工';
@@ -145,7 +150,9 @@ describe('escalated matters (上报件): the lower level reviews, the higher lev
       [DISTRICT, false, 1, 'open', '2026-10-16'],
       [CITY_HRSS, true, 2, 'waiting', '2026-10-30'],
     ]);
-    expect(violationOf(d.attempt(approve(CITY_HRSS), at('2026-09-15'))).code).toBe('task_not_open');
+    given(...d.log)
+      .when(approve(CITY_HRSS), at('2026-09-15'))
+      .refused({ code: 'task_not_open' });
 
     // the lower level answers on Thu 10-15: the higher level's task opens, due 10-15 + 10 (its own limit):
     // 10-16 (1), 19..23 (6), 26..29 (10) -> Thu 10-29, within the case's promised 10-30
@@ -186,28 +193,28 @@ describe('department supplement requests (补齐补正, one consolidated notice)
     expect(d.current.deadlines).toEqual({ statutoryDue: '2026-08-03', promisedDue: '2026-07-20' });
 
     // invalid requests change nothing
-    expect(violationOf(d.attempt(askFor(AD_TRAFFIC, []), at('2026-07-08')))).toMatchObject({
-      code: 'materials_required',
-      status: 422,
-    });
-    expect(
-      violationOf(
-        d.attempt(
-          {
-            type: 'give_opinion',
-            taskId: AD_TRAFFIC,
-            decision: 'supplement',
-            materials: ['AD_DESIGN_DRAWING'],
-            reviewerId: 'r',
-          },
-          at('2026-07-08'),
+    given(...d.log)
+      .when(askFor(AD_TRAFFIC, []), at('2026-07-08'))
+      .refused({
+        code: 'materials_required',
+        status: 422,
+      });
+    given(...d.log)
+      .when(
+        command(
+          'give_opinion',
+          { taskId: AD_TRAFFIC, decision: 'supplement', materials: ['AD_DESIGN_DRAWING'] },
+          reviewer('r'),
         ),
-      ),
-    ).toMatchObject({ code: 'reason_required', status: 422 });
-    expect(violationOf(d.attempt(askFor(AD_TRAFFIC, ['SEAL_FILING_FORM']), at('2026-07-08')))).toMatchObject({
-      code: 'unknown_material',
-      status: 422,
-    });
+        at('2026-07-08'),
+      )
+      .refused({ code: 'reason_required', status: 422 });
+    given(...d.log)
+      .when(askFor(AD_TRAFFIC, ['SEAL_FILING_FORM']), at('2026-07-08'))
+      .refused({
+        code: 'unknown_material',
+        status: 422,
+      });
 
     // Wed 07-08: the lead asks; the traffic police are still reviewing: no notice yet, the clock runs
     const first = d.run(askFor(AD_CITY, ['AD_DESIGN_DRAWING'], '设计图未标注尺寸'), at('2026-07-08'));
@@ -219,10 +226,12 @@ describe('department supplement requests (补齐补正, one consolidated notice)
       status: 'supplement_requested',
       supplementRequest: { materials: ['AD_DESIGN_DRAWING'], reason: '设计图未标注尺寸' },
     });
-    expect(violationOf(d.attempt(approve(AD_CITY), at('2026-07-09')))).toMatchObject({
-      code: 'task_awaiting_supplement',
-      status: 409,
-    });
+    given(...d.log)
+      .when(approve(AD_CITY), at('2026-07-09'))
+      .refused({
+        code: 'task_awaiting_supplement',
+        status: 409,
+      });
 
     // Fri 07-10: the last open task asks too: one consolidated notice, the clock stops that day
     const second = d.run(
@@ -315,9 +324,9 @@ describe('department supplement requests (补齐补正, one consolidated notice)
     const v = violationOf(d.attempt(askFor(AD_CITY, ['OWNER_CONSENT']), at('2026-07-21')));
     expect(v).toMatchObject({ code: 'one_time_notice_violated', status: 409, field: 'materials' });
     expect(v.message).toContain(nameOf(AD, 'OWNER_CONSENT'));
-    expect(violationOf(d.attempt(askFor(AD_CITY, ['AD_DESIGN_DRAWING', 'OWNER_CONSENT']), at('2026-07-21'))).code).toBe(
-      'one_time_notice_violated',
-    );
+    given(...d.log)
+      .when(askFor(AD_CITY, ['AD_DESIGN_DRAWING', 'OWNER_CONSENT']), at('2026-07-21'))
+      .refused({ code: 'one_time_notice_violated' });
     // a problem with a supplied material (asked for before, even by another department) may be raised again
     expect(
       types(d.run(askFor(AD_CITY, ['AD_STRUCTURE_SAFETY'], '结构安全证明无鉴定机构盖章'), at('2026-07-21'))),
@@ -352,10 +361,11 @@ describe('department supplement requests (补齐补正, one consolidated notice)
   it('a refusal while another department waits for a supplement refuses the case without a notice to supplement', () => {
     const d = adCase();
     d.run(askFor(AD_CITY, ['AD_DESIGN_DRAWING']), at('2026-07-08'));
-    const events = d.run(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), at('2026-07-09'));
-    expect(types(events)).toEqual(['opinion_given', 'matter_decided', 'task_cancelled', 'case_refused', 'notice_sent']);
-    expect(d.current.status).toBe('refused');
-    expect(d.current.notices.map((n) => n.kind)).toEqual(['accepted', 'refused']);
+    const { state } = given(...d.log)
+      .when(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), at('2026-07-09'))
+      .then(['opinion_given', 'matter_decided', 'task_cancelled', 'case_refused', 'notice_sent']);
+    expect(state.status).toBe('refused');
+    expect(state.notices.map((n) => n.kind)).toEqual(['accepted', 'refused']);
   });
 
   it('in a joint matter the waiting lead does not hold back the notice; the co-department reopens on supply', () => {
@@ -384,7 +394,7 @@ describe('withdrawal (撤回)', () => {
   it('before a decision: withdrawn, open and waiting tasks cancelled, a notice; nothing after it', () => {
     const d = jointCase();
     d.run(approve(NATURAL_RESOURCES), at('2026-07-07'));
-    const events = d.run({ type: 'withdraw', reason: '项目调整，暂不申请验收' }, at('2026-07-08'));
+    const events = d.run(command('withdraw', { reason: '项目调整，暂不申请验收' }, applicantActor), at('2026-07-08'));
     expect(types(events)).toEqual(['task_cancelled', 'task_cancelled', 'withdrawn', 'notice_sent']);
     expect(events.filter((e) => e.type === 'task_cancelled').map((e) => (e.data as { taskId: string }).taskId)).toEqual(
       [HOUSING, CIVIL_AIR_DEFENCE],
@@ -401,21 +411,26 @@ describe('withdrawal (撤回)', () => {
     expect(notice.body).toContain('项目调整，暂不申请验收');
     expect(pendingTimers(state)).toEqual([]);
 
-    expect(violationOf(d.attempt({ type: 'withdraw' }, at('2026-07-09')))).toMatchObject({
-      code: 'already_decided',
-      status: 409,
-    });
-    expect(violationOf(d.attempt(approve(CIVIL_AIR_DEFENCE), at('2026-07-09'))).code).toBe('task_cancelled');
+    given(...d.log)
+      .when(command('withdraw', {}, applicantActor), at('2026-07-09'))
+      .refused({
+        code: 'already_decided',
+        status: 409,
+      });
+    given(...d.log)
+      .when(approve(CIVIL_AIR_DEFENCE), at('2026-07-09'))
+      .refused({ code: 'task_cancelled' });
   });
 
   it('before acceptance, with the default reason', () => {
     const d = new Driver();
     d.run(submitCommand([AD], ['OUTDOOR_AD_APPLICATION']), T_SUBMIT);
-    d.run({ type: 'decide_acceptance', decision: 'supplement', clerkId: 'clerk-01' }, T_ACCEPT);
-    const events = d.run({ type: 'withdraw', reason: '  ' }, at('2026-07-07'));
-    expect(types(events)).toEqual(['withdrawn', 'notice_sent']);
-    expect(d.current.reasons).toEqual(['申请人主动撤回申请']);
-    expect(pendingTimers(d.current)).toEqual([]);
+    d.run(command('decide_acceptance', { decision: 'supplement' }, clerk('clerk-01')), T_ACCEPT);
+    const { state } = given(...d.log)
+      .when(command('withdraw', { reason: '  ' }, applicantActor), at('2026-07-07'))
+      .then(['withdrawn', 'notice_sent']);
+    expect(state.reasons).toEqual(['申请人主动撤回申请']);
+    expect(pendingTimers(state)).toEqual([]);
   });
 
   it('after a decision: already_decided (409)', () => {
@@ -423,9 +438,11 @@ describe('withdrawal (撤回)', () => {
     d.run(approve(AD_CITY), at('2026-07-07'));
     d.run(approve(AD_TRAFFIC), at('2026-07-07'));
     expect(d.current.status).toBe('approved');
-    expect(violationOf(d.attempt({ type: 'withdraw' }, at('2026-07-08')))).toMatchObject({
-      code: 'already_decided',
-      status: 409,
-    });
+    given(...d.log)
+      .when(command('withdraw', {}, applicantActor), at('2026-07-08'))
+      .refused({
+        code: 'already_decided',
+        status: 409,
+      });
   });
 });

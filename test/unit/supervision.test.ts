@@ -4,13 +4,14 @@ import { histogramMedian, splitPeriod } from '../../db/supervision.ts';
 import type { CaseState } from '../../rules/caseModel.ts';
 import { activeWarnings, contributionOf, supervisionFact } from '../../rules/supervision.ts';
 import { Driver, cst, snapshot, submitCommand } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer } from '../support/commands.ts';
 
 const AD = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
 
 function inReview(): Driver {
   const d = new Driver();
   d.run(submitCommand([snapshot('OUTDOOR_AD_PERMIT')], AD), cst('2026-03-02 09:00'));
-  d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'c' }, cst('2026-03-02 10:00'));
+  d.run(command('decide_acceptance', { decision: 'accept' }, clerk('c')), cst('2026-03-02 10:00'));
   return d;
 }
 
@@ -41,7 +42,7 @@ describe('supervision fact', () => {
   it('a decision late on the promised date but within the statutory one', () => {
     const d = inReview();
     for (const t of d.current.tasks) {
-      d.run({ type: 'give_opinion', taskId: t.id, decision: 'approve', reviewerId: 'r' }, cst('2026-03-18 10:00'));
+      d.run(command('give_opinion', { taskId: t.id, decision: 'approve' }, reviewer('r')), cst('2026-03-18 10:00'));
     }
     const f = supervisionFact(d.current);
     expect(f).toMatchObject({
@@ -67,7 +68,7 @@ describe('supervision fact', () => {
 
   it('a withdrawal counts on the day it ends, not as a decision', () => {
     const d = inReview();
-    d.run({ type: 'withdraw', reason: '不办了' }, cst('2026-03-04 10:00'));
+    d.run(command('withdraw', { reason: '不办了' }, applicantActor), cst('2026-03-04 10:00'));
     const f = supervisionFact(d.current);
     expect(f).toMatchObject({ status: 'withdrawn', decided_on: null, closed_on: '2026-03-04', on_time: null });
     expect(f.contribution.find((c) => c.day === '2026-03-04')).toMatchObject({ withdrawn: 1, decided: 0 });
@@ -82,7 +83,7 @@ describe('supervision fact', () => {
       ),
       cst('2026-03-02 09:00'),
     );
-    d.run({ type: 'decide_acceptance', decision: 'accept', clerkId: 'c' }, cst('2026-03-02 09:30'));
+    d.run(command('decide_acceptance', { decision: 'accept' }, clerk('c')), cst('2026-03-02 09:30'));
     const f = supervisionFact(d.current);
     expect(f).toMatchObject({ immediate: true, same_day: true, on_time: true, working_days: 0 });
     expect(f.contribution).toEqual([

@@ -28,6 +28,7 @@ import {
   decideAt,
   type TestCommand,
 } from './fixtures.ts';
+import { applicantActor, clerk, command, reviewer, supervisor } from '../support/commands.ts';
 
 const CASE_NO = 'YM-2026-000001';
 const THEME = { code: 'OPEN_RESTAURANT', name: '开办餐馆一件事' };
@@ -65,33 +66,15 @@ const T_ACCEPT = cst('2026-09-18 15:00');
 const T_REVIEW = cst('2026-09-22 11:00');
 const T_DELIVER = cst('2026-09-23 10:00');
 
-const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const approve = (taskId: string): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision: 'approve',
-  reviewerId: 'reviewer-1',
-});
-const refuse = (taskId: string, reason: string): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision: 'refuse',
-  reason,
-  reviewerId: 'reviewer-2',
-});
-const askSupplement = (taskId: string, materials: string[]): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision: 'supplement',
-  materials,
-  reason: '材料不清晰',
-  reviewerId: 'reviewer-3',
-});
-const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): TestCommand => ({
-  type: 'mark_urgent',
-  reason,
-  supervisorId,
-});
+const accept: TestCommand = command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01'));
+const approve = (taskId: string): TestCommand =>
+  command('give_opinion', { taskId, decision: 'approve' }, reviewer('reviewer-1'));
+const refuse = (taskId: string, reason: string): TestCommand =>
+  command('give_opinion', { taskId, decision: 'refuse', reason }, reviewer('reviewer-2'));
+const askSupplement = (taskId: string, materials: string[]): TestCommand =>
+  command('give_opinion', { taskId, decision: 'supplement', materials, reason: '材料不清晰' }, reviewer('reviewer-3'));
+const urgent = (reason = '重大招商项目，限期开业', supervisorId = 'supervisor-01'): TestCommand =>
+  command('mark_urgent', { reason }, supervisor(supervisorId));
 
 /** A restaurant case accepted on Fri 09-18 under rules 2, or 1: a submission without `rules`, as old cases have. */
 function acceptedCase(rules: 1 | 2 = 2, matters = RESTAURANT, materials = ALL_REQUIRED): Driver {
@@ -202,11 +185,11 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(pendingTimers(state).map((t) => t.id)).toEqual(['delivery:yellow:2026-10-13', 'delivery:red:2026-10-13']);
     expect(d.current.certificates.map((c) => c.matter)).not.toContain('OUTDOOR_AD_PERMIT');
     expect(certificatesToIssue(d.current)).toEqual([]);
-    d.run({ type: 'deliver', method: 'pickup', clerkId: 'clerk-01' }, T_DELIVER);
+    d.run(command('deliver', { method: 'pickup' }, clerk('clerk-01')), T_DELIVER);
     expect(d.current.delivery).toMatchObject({ method: 'pickup', on: '2026-09-23' });
     expect(pendingTimers(d.current)).toEqual([]);
     // a finished case: no withdrawal
-    expect(violationOf(d.attempt({ type: 'withdraw' }, T_DELIVER)).code).toBe('already_decided');
+    expect(violationOf(d.attempt(command('withdraw', {}, applicantActor), T_DELIVER)).code).toBe('already_decided');
     // the whole log replays to the same state
     expect(replay(d.log)).toEqual(d.current);
   });
@@ -287,7 +270,10 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(statusOf(d.current, AD_LEAD)).toBe('cancelled');
 
     // supplied: SAMR reviews again and approves; the case ends partially approved
-    d.run({ type: 'supply_materials', materials: ['FOOD_SAFETY_RULES'], channel: 'online' }, cst('2026-09-24 10:00'));
+    d.run(
+      command('supply_materials', { materials: ['FOOD_SAFETY_RULES'], channel: 'online' }, applicantActor),
+      cst('2026-09-24 10:00'),
+    );
     expect(statusOf(d.current, FOOD)).toBe('open');
     const last = d.run(approve(FOOD), cst('2026-09-24 11:00'));
     expect(types(last)).toEqual([
@@ -355,12 +341,11 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     const materials = ALL_REQUIRED.filter((c) => c !== 'WATER_QUALITY_REPORT');
     d.run(submitCommand(RESTAURANT, materials, { theme: THEME, rules: 2 }), T_SUBMIT);
     d.run(
-      {
-        type: 'decide_acceptance',
-        decision: 'accept_with_deficiencies',
-        deficiencies: ['WATER_QUALITY_REPORT'],
-        clerkId: 'clerk-01',
-      },
+      command(
+        'decide_acceptance',
+        { decision: 'accept_with_deficiencies', deficiencies: ['WATER_QUALITY_REPORT'] },
+        clerk('clerk-01'),
+      ),
       T_ACCEPT,
     );
     d.run(refuse(AD_TRAFFIC, '设置位置遮挡交通信号灯'), T_REVIEW);
@@ -368,7 +353,7 @@ describe('theme services, rules 2: each matter its own outcome', () => {
     expect(d.current.status).toBe('partially_approved');
     expect(Object.keys(d.current.deadlines).sort()).toEqual(['deficienciesDue', 'deliveryDue']);
     expect(certificatesToIssue(d.current)).toEqual([]);
-    d.run({ type: 'supply_materials', materials: ['WATER_QUALITY_REPORT'] }, T_DELIVER);
+    d.run(command('supply_materials', { materials: ['WATER_QUALITY_REPORT'] }, applicantActor), T_DELIVER);
     expect(d.current.certificates.map((c) => c.matter)).toEqual([
       'BUSINESS_REGISTRATION',
       'FOOD_BUSINESS_LICENCE',

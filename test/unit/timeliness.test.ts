@@ -5,17 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, workingDaysBetween } from '../../rules/workingDays.ts';
 import { Driver, cst, snapshot, submitCommand, type TestCommand } from './fixtures.ts';
+import { clerk, command, head, reviewer } from '../support/commands.ts';
 
 const AD = snapshot('OUTDOOR_AD_PERMIT'); // promised 10, statutory 20 working days
 const AD_MATERIALS = ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT'];
-const accept: TestCommand = { type: 'decide_acceptance', decision: 'accept', clerkId: 'clerk-01' };
-const opinion = (taskId: string, decision: 'approve' | 'refuse' = 'approve'): TestCommand => ({
-  type: 'give_opinion',
-  taskId,
-  decision,
-  ...(decision === 'refuse' ? { reason: '设置地点不符合规划' } : {}),
-  reviewerId: 'reviewer-1',
-});
+const accept: TestCommand = command('decide_acceptance', { decision: 'accept' }, clerk('clerk-01'));
+const opinion = (taskId: string, decision: 'approve' | 'refuse' = 'approve'): TestCommand =>
+  command(
+    'give_opinion',
+    { taskId, decision, ...(decision === 'refuse' ? { reason: '设置地点不符合规划' } : {}) },
+    reviewer('reviewer-1'),
+  );
 
 function adCaseAccepted(): Driver {
   const d = new Driver();
@@ -70,11 +70,11 @@ describe('timeliness of a finished case', () => {
     const d = adCaseAccepted();
     const before = d.current.deadlines.statutoryDue as string;
     d.run(
-      { type: 'request_extension', department: AD.departments[0]!.code, reason: '需现场核查', reviewerId: 'r' },
+      command('request_extension', { department: AD.departments[0]!.code, reason: '需现场核查' }, reviewer('r')),
       cst('2026-07-08 10:00'),
     );
     const extensionId = d.current.extensions[0]!.id;
-    d.run({ type: 'decide_extension', extensionId, decision: 'approve', headId: 'h' }, cst('2026-07-08 11:00'));
+    d.run(command('decide_extension', { extensionId, decision: 'approve' }, head('h')), cst('2026-07-08 11:00'));
     const moved = d.current.deadlines.statutoryDue as string;
     expect(workingDaysBetween(before, moved)).toBe(10);
     const day = addWorkingDays(before, 3); // past the original statutory date, within the extended one

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../../rules/caseDecisions.ts';
 import { endOfChinaDay } from '../../rules/workingDays.ts';
-import { Driver, cst, submitCommand, themeSnapshots, types } from './fixtures.ts';
+import { Driver, cst, submitCommand, themeSnapshots, types, given } from './fixtures.ts';
 import { CASE_NO, AD_CITY, at, accept, approve, fire, adCase } from './lifecycleFixtures.ts';
+import { command, head, reviewer } from '../support/commands.ts';
 
 describe('warnings (红黄牌预警)', () => {
   // OUTDOOR_AD_PERMIT accepted Mon 07-06: promisedDue Mon 07-20, yellow 3 working days before = end of Wed 07-15.
@@ -22,11 +23,16 @@ describe('warnings (红黄牌预警)', () => {
     ]);
     expect(d.attempt(fire(YELLOW), YELLOW_AT - 1)).toEqual({ ok: true, events: [] });
     const before = d.current;
-    const events = d.run(fire(YELLOW), YELLOW_AT);
-    expect(types(events)).toEqual(['deadline_warning']);
-    expect(events[0]!.actor).toEqual({ kind: 'system', id: 'system' });
-    expect(events[0]!.data).toEqual({ deadline: 'review', level: 'yellow', due: '2026-07-20' });
-    const state = d.current;
+    const { state } = given(...d.log)
+      .when(fire(YELLOW), YELLOW_AT)
+      .then([
+        {
+          type: 'deadline_warning',
+          actor: { kind: 'system', id: 'system' },
+          data: { deadline: 'review', level: 'yellow', due: '2026-07-20' },
+        },
+      ]);
+    d.run(fire(YELLOW), YELLOW_AT);
     expect(state.warnings).toEqual([
       { deadline: 'review', level: 'yellow', due: '2026-07-20', at: '2026-07-15T16:00:00.000Z' },
     ]);
@@ -64,11 +70,11 @@ describe('warnings (红黄牌预警)', () => {
   it('a moved deadline is a new timer; the old id is stale', () => {
     const d = adCase();
     d.run(
-      { type: 'request_extension', department: 'CITY_MANAGEMENT', reason: '需现场核查', reviewerId: 'r' },
+      command('request_extension', { department: 'CITY_MANAGEMENT', reason: '需现场核查' }, reviewer('r')),
       at('2026-07-13'),
     );
     d.run(
-      { type: 'decide_extension', extensionId: `${CASE_NO}-X1`, decision: 'approve', headId: 'h' },
+      command('decide_extension', { extensionId: `${CASE_NO}-X1`, decision: 'approve' }, head('h')),
       at('2026-07-13'),
     );
     expect(d.attempt(fire(YELLOW), YELLOW_AT)).toEqual({ ok: true, events: [] });
@@ -116,7 +122,7 @@ describe('warnings (红黄牌预警)', () => {
     expect(d.current.tasks.length).toBeGreaterThan(0);
     const decidedAt = cst('2026-09-25 10:00');
     for (const task of d.current.tasks) {
-      d.run({ type: 'give_opinion', taskId: task.id, decision: 'approve', reviewerId: 'r' }, decidedAt);
+      d.run(command('give_opinion', { taskId: task.id, decision: 'approve' }, reviewer('r')), decidedAt);
     }
     expect(d.current.status).toBe('approved');
     // decided on Fri 09-25 (中秋): + 10 = 09-28, 29, 30 (3), 10-08, 10-09 (5), Sat 10-10 (6), 12..15 (10) -> Thu 10-15

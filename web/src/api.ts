@@ -69,16 +69,10 @@ export const errorText = (error: unknown) => (error instanceof Error ? error.mes
 export const pathPart = (value: string) => encodeURIComponent(value.trim());
 
 // The API's answers: types of the schemas the server declares and serializes with (api/schemas/).
-export type Deadlines = Static<typeof schemas.Deadlines>;
-export type Task = Static<typeof schemas.Task>;
 export type Notice = Static<typeof schemas.Notice>;
-export type Extension = Static<typeof schemas.Extension>;
-export type CaseCertificate = Static<typeof schemas.CaseCertificate>;
 export type CaseView = Static<typeof schemas.CaseView>;
-export type CaseRecord = Static<typeof schemas.CaseRecord>;
 export type ReplayedCase = Static<typeof schemas.ReplayedCase>;
 export type VerifyView = Static<typeof certificates.Verification>;
-export type AuditProblem = Static<typeof audit.AuditProblem>;
 export type AuditView = Static<typeof audit.AuditReport>;
 export type HistoryEntry = Static<typeof audit.HistoryEntry>;
 export type CaseHistory = Static<typeof audit.CaseHistory>;
@@ -90,7 +84,6 @@ export type MatterSummary = Static<typeof catalogue.MatterSummary>;
 export type MatterGuide = Static<typeof catalogue.MatterGuide>;
 export type ThemeView = Static<typeof catalogue.ThemeView>;
 export type Me = Static<typeof staff.Me>;
-export type LoginAnswer = Static<typeof staff.LoginAnswer>;
 export type Account = Static<typeof staff.UserView>;
 export type Figures = Static<typeof supervision.Figures>;
 export type Overview = Static<typeof supervision.Overview>;

@@ -1,19 +1,7 @@
-/** Chinese names of the API's codes: the tables are the server's own (rules/labels.ts); colours are the web app's. */
+/** Chinese names of the API's codes: the tables are the server's own (rules/labels.ts). */
 import * as labels from '../../rules/labels.ts';
 
 export const statusLabels: Record<string, string> = labels.statusLabels;
-
-export const statusColors: Record<string, string> = {
-  received: 'blue',
-  awaiting_supplement: 'orange',
-  in_review: 'processing',
-  approved: 'success',
-  partially_approved: 'success',
-  refused: 'error',
-  not_accepted: 'error',
-  withdrawn: 'default',
-  terminated: 'default',
-};
 
 /** Finished: the applicant may rate the service (好差评). */
 export const FINISHED = ['approved', 'partially_approved', 'refused', 'not_accepted', 'withdrawn', 'terminated'];

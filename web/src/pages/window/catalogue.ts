@@ -22,7 +22,7 @@ export interface Entry extends Choice {
   label: string;
 }
 
-export function initialsOf(name: string): string {
+function initialsOf(name: string): string {
   return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' })
     .join('')
     .replace(/[^a-z0-9]/gi, '')
