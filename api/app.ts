@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/client.ts';
+import type { KeyRing } from '../infra/keyRing.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
@@ -34,6 +35,10 @@ export interface ApiDeps extends EngineDeps {
   catalogue: CatalogueCache;
   /** The centre's Ed25519 key: the public half is published and verifies certificates; exports are signed with it. */
   signingKey: SigningKey;
+  /** Every key by id with its period, and the current one (infra/keyRing.ts); absent: `signingKey` alone. */
+  keys?: KeyRing;
+  /** Where rotation writes new keys (SIGNING_KEYS_DIR); absent: no rotation through the API. */
+  keysDir?: string;
   /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
   followUpDays?: number;
   /** Base of the verification URL on certificates (PUBLIC_BASE_URL); absent: the request's protocol and host. */

@@ -68,7 +68,14 @@ export interface Settings {
     closeGraceMs: number | undefined;
     ratingFollowUpDays: number;
   };
-  signing: { key: string | undefined; keyFile: string | undefined };
+  signing: {
+    key: string | undefined;
+    keyFile: string | undefined;
+    /** Where keys made by rotation are kept (`<keyId>.pem`). */
+    keysDir: string;
+    /** Minutes between signed checkpoints over every case head; 0: none published. */
+    checkpointIntervalMinutes: number;
+  };
   worker: {
     dbPool: number;
     cacheSize: number | undefined;
@@ -125,6 +132,12 @@ function reader(env: Env) {
       if (value === undefined) return fallback;
       const n = Number(value);
       return Number.isFinite(n) && n > 0 ? n : (bad(name, 'a number greater than 0', value) ?? fallback);
+    },
+    nonNegative(name: string, fallback: number) {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      return Number.isFinite(n) && n >= 0 ? n : (bad(name, 'a number of at least 0', value) ?? fallback);
     },
     flag(name: string): boolean | undefined {
       const value = raw(name);
@@ -209,7 +222,12 @@ function read(env: Env) {
       closeGraceMs: r.int('CASE_CLOSE_GRACE_MS', 1, DAY_MS),
       ratingFollowUpDays: r.int('RATING_FOLLOW_UP_DAYS', 1, 365, 15),
     },
-    signing: { key: r.text('CERTIFICATE_SIGNING_KEY'), keyFile: r.text('CERTIFICATE_SIGNING_KEY_FILE') },
+    signing: {
+      key: r.text('CERTIFICATE_SIGNING_KEY'),
+      keyFile: r.text('CERTIFICATE_SIGNING_KEY_FILE'),
+      keysDir: path.resolve(root, r.textOr('SIGNING_KEYS_DIR', path.join(dataDir, 'keys'))),
+      checkpointIntervalMinutes: r.nonNegative('CHECKPOINT_INTERVAL_MINUTES', 60),
+    },
     worker: {
       dbPool: r.int('WORKER_DB_POOL', 1, 1000, 10),
       cacheSize: r.int('WORKER_CACHE_SIZE', 0, 1_000_000),

@@ -23,7 +23,7 @@ const DerivationProblem = Type.Object({
 });
 
 export const AuditProblem = Type.Object({
-  source: oneOf(['chain', 'derivation'] as const),
+  source: oneOf(['chain', 'derivation', 'checkpoint'] as const),
   kind: Type.String(),
   seq: Type.Optional(Type.Integer()),
   field: Type.Optional(Type.String()),
@@ -44,6 +44,10 @@ export const AuditReport = Type.Object({
     problems: Type.Array(ChainProblem),
   }),
   derivation: Type.Object({ problems: Type.Array(DerivationProblem) }),
+  checkpoint: Type.Object({
+    checkpoint: nullable(Type.Object({ id: Type.Integer(), at: Instant, seq: Type.Integer(), keyId: Type.String() })),
+    problems: Type.Array(ChainProblem),
+  }),
   problems: Type.Array(AuditProblem),
 });
 
