@@ -20,6 +20,7 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
+import { trustRoutes } from './routes/trust.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { registerWebApp } from './webApp.ts';
 import { loggedUrl, registerAuth, registerMasking, type AuthOptions } from './auth/guard.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(auditRoutes(deps));
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
+  await app.register(trustRoutes(deps));
   await app.register(ratingRoutes(deps));
   await app.register(fileRoutes(deps));
   if (deps.webDir !== undefined) await registerWebApp(app, deps.webDir);

@@ -205,11 +205,7 @@ function decideCommand(
     case 'deliver':
       return deliver(buffer, { ...command.data, actor }, today);
     case 'revoke_certificate':
-      return revokeCertificate(
-        buffer,
-        { ...command.data, actor },
-        { notice: context.revocationNotice?.() ?? false },
-      );
+      return revokeCertificate(buffer, { ...command.data, actor }, { notice: context.revocationNotice?.() ?? false });
     case 'mark_urgent':
       return markUrgent(buffer, { ...command.data, actor });
     case 'rate':

@@ -55,8 +55,10 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'audit.read': ['auditor', 'supervisor'],
   'audit.export': ['auditor'],
   'audit.reads': ['auditor'],
+  'checkpoint.publish': ['admin'],
+  'keys.rotate': ['admin'],
 };
-const EXPECTED_PUBLIC = ['public', 'auth.login', 'catalogue.read', 'certificate.verify'];
+const EXPECTED_PUBLIC = ['public', 'auth.login', 'catalogue.read', 'certificate.verify', 'checkpoint.read'];
 const EXPECTED_SESSION = ['auth.session'];
 /** Where an applicant (no account, the case's query code) gets past the table to the route's own check. */
 const EXPECTED_APPLICANT = ['case.read', 'case.supply', 'case.withdraw', 'case.rate', 'file.upload', 'file.read'];
@@ -80,6 +82,8 @@ const WRITES = [
   'followup.reply',
   'rating.appeal',
   'rating.decide',
+  'checkpoint.publish',
+  'keys.rotate',
 ];
 
 const actions = Object.keys(ACCESS) as Action[];
