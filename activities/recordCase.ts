@@ -60,6 +60,12 @@ export async function writeCaseRecord(
   state: CaseState,
   rows: EventRow[],
   chainHead: { seq: number; hash: string } | undefined,
+  options: {
+    /** A head already signed (a backfill that only rebuilds read models keeps it as it is). */
+    signedHead?: { seq: number; hash: string; signature: string; keyId: string | null; signedAt: string | null };
+    /** When the head is signed, if not at its own event's time (a backfill signs old heads today). */
+    signedAt?: string;
+  } = {},
 ): Promise<void> {
   const sql = db.$client;
   const events = rows as unknown as CaseEvent[];
@@ -83,13 +89,16 @@ export async function writeCaseRecord(
       : [],
   );
   // The chain head after this step, signed: the audit's evidence once the engine has forgotten a closed case.
-  const head = chainHead
-    ? {
-        ...chainHead,
-        signature: sign(null, Buffer.from(headPayload(state.caseNo, chainHead)), key.privateKey).toString('base64'),
-        keyId: key.keyId,
-      }
-    : { seq: null, hash: null, signature: null, keyId: null };
+  const head = options.signedHead
+    ? options.signedHead
+    : chainHead
+      ? {
+          ...chainHead,
+          signature: sign(null, Buffer.from(headPayload(state.caseNo, chainHead)), key.privateKey).toString('base64'),
+          keyId: key.keyId,
+          signedAt: options.signedAt ?? null,
+        }
+      : { seq: null, hash: null, signature: null, keyId: null, signedAt: null };
   // 好差评 and 整改 read models: the supervision figures and the departments' follow-up lists.
   const rating = state.rating;
   const ratingRows = rating
@@ -155,18 +164,18 @@ export async function writeCaseRecord(
     ), case_row AS (
       INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,
                          accepted_on, statutory_due, promised_due, last_seq, head_seq, head_hash, head_signature,
-                         head_key_id, urgent, snapshot)
+                         head_key_id, head_signed_at, urgent, snapshot)
       VALUES (${state.caseNo}, ${state.queryCode}, ${state.status}, ${state.applicant.idNumber},
               ${state.applicant.name}, ${state.receivedBy.window}, ${state.receivedAt}::timestamptz,
               ${state.acceptedOn ?? null}::date, ${state.deadlines.statutoryDue ?? null}::date,
               ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${head.seq}::int, ${head.hash}::text,
-              ${head.signature}::text, ${head.keyId}::text, ${state.urgent !== undefined},
+              ${head.signature}::text, ${head.keyId}::text, ${head.signedAt}::timestamptz, ${state.urgent !== undefined},
               ${JSON.stringify(state)}::jsonb)
       ON CONFLICT (case_no) DO UPDATE SET
         status = excluded.status, accepted_on = excluded.accepted_on, statutory_due = excluded.statutory_due,
         promised_due = excluded.promised_due, last_seq = excluded.last_seq, head_seq = excluded.head_seq,
         head_hash = excluded.head_hash, head_signature = excluded.head_signature,
-        head_key_id = excluded.head_key_id, urgent = excluded.urgent,
+        head_key_id = excluded.head_key_id, head_signed_at = excluded.head_signed_at, urgent = excluded.urgent,
         snapshot = excluded.snapshot
       WHERE cases.last_seq <= excluded.last_seq
       RETURNING 1

@@ -14,7 +14,13 @@ export type RecordedCase = { state: CaseState; chain: ChainHead } | 'not_intact'
 
 export async function recordedCase(db: Database, keys: PublishedKey[], caseNo: string): Promise<RecordedCase> {
   const [row] = await db
-    .select({ seq: cases.headSeq, hash: cases.headHash, signature: cases.headSignature, keyId: cases.headKeyId })
+    .select({
+      seq: cases.headSeq,
+      hash: cases.headHash,
+      signature: cases.headSignature,
+      keyId: cases.headKeyId,
+      signedAt: cases.headSignedAt,
+    })
     .from(cases)
     .where(eq(cases.caseNo, caseNo));
   if (!row) return undefined;
@@ -24,7 +30,8 @@ export async function recordedCase(db: Database, keys: PublishedKey[], caseNo: s
   // The workflow stamped ISO instants; PostgreSQL gives its own text form: the state must read as the workflow's.
   const events = rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
   // Signed at the step that recorded the head's event, by a key of the set valid then.
-  const signedAt = events.find((e) => e.seq === head.seq)?.at ?? events.at(-1)?.at ?? new Date(0).toISOString();
+  const signedAt =
+    row.signedAt ?? events.find((e) => e.seq === head.seq)?.at ?? events.at(-1)?.at ?? new Date(0).toISOString();
   if (!verifyWithKeySet(keys, headPayload(caseNo, head), row.signature, row.keyId, signedAt).valid) return 'not_intact';
   if (verifyChain(caseNo, events, head).length > 0) return 'not_intact';
   let state: CaseState | undefined;

@@ -83,6 +83,8 @@ export const cases = pgTable(
     headSignature: text('head_signature'),
     /** The key that signed the head; null: signed before keys rotated, i.e. by the original key. */
     headKeyId: text('head_key_id'),
+    /** When the head was signed, if not at its event's time (a backfill); not covered by the signature. */
+    headSignedAt: timestamp('head_signed_at', { withTimezone: true, mode: 'string' }),
     /** 急办件: marked urgent by a supervisor. */
     urgent: boolean('urgent').notNull().default(false),
     snapshot: jsonb('snapshot').$type<CaseState>().notNull(),

@@ -126,6 +126,7 @@ export const auditRoutes =
                   hash: cases.headHash,
                   signature: cases.headSignature,
                   keyId: cases.headKeyId,
+                  signedAt: cases.headSignedAt,
                 },
                 columns: {
                   status: cases.status,
@@ -159,7 +160,8 @@ export const auditRoutes =
         if (!head && signed?.seq != null && signed.hash) {
           const candidate = { seq: signed.seq, hash: signed.hash };
           // Signed at the step that recorded the head's event: by a key of the set valid then (none named: the original).
-          const signedAt = events.find((e) => e.seq === signed.seq)?.at ?? last?.at ?? new Date(0).toISOString();
+          const signedAt =
+            signed.signedAt ?? events.find((e) => e.seq === signed.seq)?.at ?? last?.at ?? new Date(0).toISOString();
           const checked = verifyWithKeySet(
             await keyRingOf(deps).published(),
             headPayload(caseNo, candidate),

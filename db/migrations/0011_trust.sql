@@ -26,6 +26,8 @@ CREATE TRIGGER signing_keys_no_update_or_delete
 --> statement-breakpoint
 ALTER TABLE "cases" ADD COLUMN "head_key_id" text;
 --> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "head_signed_at" timestamp with time zone;
+--> statement-breakpoint
 -- Signed checkpoints over every case's head: append-only like the case record.
 CREATE TABLE "checkpoints" (
 	"id" serial PRIMARY KEY NOT NULL,
