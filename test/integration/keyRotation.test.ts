@@ -77,7 +77,8 @@ it('sign, rotate twice, and every generation still verifies by its own key', asy
     readFileSync(path.join(own.stack.env.DATA_DIR!, 'keys', 'certificate-ed25519.pem'), 'utf8'),
   );
   expect(originalKey.keyId).toBe(generations[0]!.keyId);
-  const [row] = await own.sql`SELECT *, issued_on::text AS issued_on FROM certificates WHERE certificate_no = ${newest.certificateNo}`;
+  const [row] =
+    await own.sql`SELECT *, issued_on::text AS issued_on FROM certificates WHERE certificate_no = ${newest.certificateNo}`;
   const payload = certificatePayload({
     certificateNo: row!.certificate_no,
     caseNo: row!.case_no,
