@@ -127,7 +127,7 @@ function main(): void {
         ? `检查点 (checkpoint) ${result.checkpoint.id}（${result.checkpoint.at}）：记录到达其链头 seq ${result.checkpoint.seq}`
         : '卷宗未附检查点 (no checkpoint covered the case when exported)',
       result.keyConfirmed
-        ? '公钥与所给的政务服务中心公钥（密钥集）一致 (public key confirmed)。'
+        ? '公钥与所给的政务服务中心公钥一致 (public key confirmed)。'
         : '未给出 --public-key：请将上面的指纹与政务服务中心公布的公钥（GET /certificates/public-key）比对，一致才说明卷宗出自中心 (compare the fingerprint with the centre’s published key)。',
       '',
     ].join('\n'),
