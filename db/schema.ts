@@ -385,6 +385,8 @@ export const signingKeys = pgTable('signing_keys', {
   validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }),
   /** Null: the current key. */
   validUntil: timestamp('valid_until', { withTimezone: true, mode: 'string' }),
+  /** Why the key replaced the one before it (null: the original key). */
+  reason: text('reason'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 });
 

@@ -99,6 +99,7 @@ export async function rotateSigningKey(
   original: SigningKey,
   keysDir: string,
   atMs: number,
+  reason: string,
 ): Promise<{ retired: string; current: PublishedKey }> {
   await registerOriginalKey(db, original);
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -110,8 +111,8 @@ export async function rotateSigningKey(
   const retired = await db.$client.begin(async (tx) => {
     const rows = await tx<Array<{ key_id: string }>>`
       UPDATE signing_keys SET valid_until = ${at}::timestamptz WHERE valid_until IS NULL RETURNING key_id`;
-    await tx`INSERT INTO signing_keys (key_id, public_key_pem, valid_from, valid_until)
-             VALUES (${key.keyId}, ${key.publicKeyPem}, ${at}::timestamptz, NULL)`;
+    await tx`INSERT INTO signing_keys (key_id, public_key_pem, valid_from, valid_until, reason)
+             VALUES (${key.keyId}, ${key.publicKeyPem}, ${at}::timestamptz, NULL, ${reason})`;
     return rows[0]?.key_id ?? original.keyId;
   });
   return { retired, current: { keyId: key.keyId, publicKeyPem: key.publicKeyPem, validFrom: at, validUntil: null } };

@@ -19,6 +19,11 @@ const CaseQuery = Type.Object(
   strict,
 );
 
+const RotationBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500, description: '轮换原因（例行轮换、密钥疑似泄露等）' }) },
+  strict,
+);
+
 const noCheckpoint = (message: string, field?: string) => new ApiError(404, 'checkpoint_not_found', message, field);
 
 export const trustRoutes =
@@ -30,14 +35,17 @@ export const trustRoutes =
         config: { access: 'keys.rotate' },
         schema: {
           summary: '轮换签名密钥：生成新密钥并自此启用，当前密钥停用（已签的不变）',
-          response: { 201: Rotation, ...errors(503) },
+          body: RotationBody,
+          response: { 201: Rotation, ...errors(422, 503) },
         },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
+        const reason = request.body.reason.trim();
+        if (!reason) throw new ApiError(422, 'reason_required', '轮换密钥必须说明原因', 'reason');
         if (!deps.keysDir || !deps.keys) {
           throw new ApiError(503, 'rotation_unavailable', '本服务未配置密钥目录（SIGNING_KEYS_DIR），无法轮换密钥');
         }
-        const rotated = await rotateSigningKey(deps.db, deps.signingKey, deps.keysDir, deps.clock.now());
+        const rotated = await rotateSigningKey(deps.db, deps.signingKey, deps.keysDir, deps.clock.now(), reason);
         deps.keys.invalidate();
         return reply.code(201).send({ ...rotated, keys: await deps.keys.published() });
       },

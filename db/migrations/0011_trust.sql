@@ -5,6 +5,7 @@ CREATE TABLE "signing_keys" (
 	"public_key_pem" text NOT NULL,
 	"valid_from" timestamp with time zone,
 	"valid_until" timestamp with time zone,
+	"reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -28,9 +28,10 @@ it('sign, rotate twice, and every generation still verifies by its own key', asy
   const generations = [{ ...(await approvedCase(api)), keyId: original.keyId as string }];
 
   for (let i = 0; i < 2; i++) {
-    const refused = await api.as('auditor1').post('/admin/signing-keys/rotation', {});
+    const refused = await api.as('auditor1').post('/admin/signing-keys/rotation', { reason: '例行轮换' });
     expect(refused.status).toBe(403);
-    const rotated = await api.as('admin1').post('/admin/signing-keys/rotation', {});
+    expect((await api.as('admin1').post('/admin/signing-keys/rotation', {})).status).toBe(400);
+    const rotated = await api.as('admin1').post('/admin/signing-keys/rotation', { reason: '例行轮换' });
     expect(rotated.status, JSON.stringify(rotated.body)).toBe(201);
     expect(rotated.body.retired).toBe(generations.at(-1)!.keyId);
     // The worker re-reads the current key every 2 s: no restart.
