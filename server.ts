@@ -18,7 +18,9 @@ import { cases } from './db/schema.ts';
 import { parseArgs } from 'node:util';
 import { createClock } from './infra/clock.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
+import { createKeyRing } from './infra/keyRing.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
+import { startCheckpoints } from './api/checkpointStore.ts';
 import { connectClient, temporalSettings } from './infra/temporalConfig.ts';
 import { openFileStore } from './files/openStore.ts';
 import { startOrphanPrune } from './files/orphanPrune.ts';
@@ -50,6 +52,12 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
     interceptors: { workflow: [engineCallInterceptor(metrics)] },
   });
   const signingKey = loadSigningKey(config.signing, config.dataDir);
+  const keys = createKeyRing(db, signingKey, config.signing.keysDir);
+  const apiClock = createClock({
+    ...(clock.startMs !== undefined ? { startMs: clock.startMs } : {}),
+    ...(clock.anchorMs !== undefined ? { anchorMs: clock.anchorMs } : {}),
+    speed: clock.speed,
+  });
   const files = config.files;
   const fileStore = await openFileStore(files);
   const app = await buildApp(
@@ -58,18 +66,16 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
       temporal,
       taskQueue: settings.taskQueue,
       engineTimeoutMs: config.temporal.timeoutMs,
-      clock: createClock({
-        ...(clock.startMs !== undefined ? { startMs: clock.startMs } : {}),
-        ...(clock.anchorMs !== undefined ? { anchorMs: clock.anchorMs } : {}),
-        speed: clock.speed,
-      }),
+      clock: apiClock,
       certificatePrefix: caseSettings.certificatePrefix,
       ...(testing.historyLimit ? { historyLimit: testing.historyLimit } : {}),
       ...(caseSettings.closeGraceMs ? { closeGraceMs: caseSettings.closeGraceMs } : {}),
       caseExists: async (caseNo) =>
         (await db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.caseNo, caseNo))).length > 0,
       signingKey,
-      recordedCase: (caseNo) => recordedCase(db, signingKey.publicKey, caseNo),
+      keys,
+      keysDir: config.signing.keysDir,
+      recordedCase: async (caseNo) => recordedCase(db, await keys.published(), caseNo),
       followUpDays: caseSettings.ratingFollowUpDays,
       complaints: config.complaints,
       catalogue: new CatalogueCache(db, api.catalogueCacheSeconds * 1000),
@@ -99,9 +105,18 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
   const prune = startOrphanPrune(db, fileStore, files.orphanHours, (message, error) =>
     error ? console.error(message, error) : console.log(message),
   );
+  // Signed checkpoints over every case head, on a timer (one API process publishes per round).
+  const checkpointTimer = startCheckpoints(
+    db,
+    keys,
+    () => apiClock.now(),
+    config.signing.checkpointIntervalMinutes,
+    (message, error) => console.error(message, error),
+  );
   return {
     url: `http://${host}:${port}`,
     close: async () => {
+      await checkpointTimer.stop();
       await prune.stop();
       await app.close();
       await connection.close();

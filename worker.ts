@@ -9,6 +9,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { createActivities } from './activities/index.ts';
 import { createDatabase } from './db/client.ts';
 import { loadSettings, required, type Settings } from './infra/config.ts';
+import { createKeyRing } from './infra/keyRing.ts';
 import { loadSigningKey } from './infra/signingKey.ts';
 import { connectionOptions, temporalSettings } from './infra/temporalConfig.ts';
 import { activityTelemetry, workerRuntimeOptions, workflowInterceptorModules } from './infra/workerTelemetry.ts';
@@ -43,7 +44,10 @@ export async function startWorker(config: Settings, testing: WorkerTestOptions =
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowsPath: testing.workflowsPath ?? defaultWorkflowsPath,
-    activities: createActivities(database.db, loadSigningKey(config.signing, config.dataDir)),
+    activities: createActivities(
+      database.db,
+      createKeyRing(database.db, loadSigningKey(config.signing, config.dataDir), config.signing.keysDir),
+    ),
     identity: `worker-${process.pid}`,
     interceptors: { workflowModules: workflowInterceptorModules, activity: [activityTelemetry] },
     ...workerTuning(config.worker),

@@ -26,7 +26,6 @@ export async function recordCase(
   state: CaseState,
 ): Promise<void> {
   if (events.length === 0) return;
-  const sql = db.$client;
   const firstSeq = state.seq - events.length + 1;
   const rows = events.map((e, i) => ({
     seq: e.seq ?? firstSeq + i,
@@ -37,6 +36,39 @@ export async function recordCase(
     prevHash: e.prevHash ?? null,
     hash: e.hash ?? null,
   }));
+  const last = rows.at(-1);
+  await writeCaseRecord(db, key, state, rows, last?.hash && last.seq ? { seq: last.seq, hash: last.hash } : undefined);
+}
+
+type EventRow = {
+  seq: number;
+  type: string;
+  at: string;
+  actor: unknown;
+  data: unknown;
+  prevHash: string | null;
+  hash: string | null;
+};
+
+/**
+ * The recording statement: the step's event rows (none when a case is backfilled from its record), the certificates
+ * they issue, and every read model from `state`, with the chain head `head` signed by `key`.
+ */
+export async function writeCaseRecord(
+  db: Database,
+  key: SigningKey,
+  state: CaseState,
+  rows: EventRow[],
+  chainHead: { seq: number; hash: string } | undefined,
+  options: {
+    /** A head already signed (a backfill that only rebuilds read models keeps it as it is). */
+    signedHead?: { seq: number; hash: string; signature: string; keyId: string | null; signedAt: string | null };
+    /** When the head is signed, if not at its own event's time (a backfill signs old heads today). */
+    signedAt?: string;
+  } = {},
+): Promise<void> {
+  const sql = db.$client;
+  const events = rows as unknown as CaseEvent[];
   // Ed25519 signatures are deterministic: a retried step signs the same bytes to the same signature.
   const issued = events.flatMap((e) => {
     if (e.type !== 'certificate_issued') return [];
@@ -57,19 +89,16 @@ export async function recordCase(
       : [],
   );
   // The chain head after this step, signed: the audit's evidence once the engine has forgotten a closed case.
-  const last = rows.at(-1);
-  const head =
-    last?.hash && last.seq
+  const head = options.signedHead
+    ? options.signedHead
+    : chainHead
       ? {
-          seq: last.seq,
-          hash: last.hash,
-          signature: sign(
-            null,
-            Buffer.from(headPayload(state.caseNo, { seq: last.seq, hash: last.hash })),
-            key.privateKey,
-          ).toString('base64'),
+          ...chainHead,
+          signature: sign(null, Buffer.from(headPayload(state.caseNo, chainHead)), key.privateKey).toString('base64'),
+          keyId: key.keyId,
+          signedAt: options.signedAt ?? null,
         }
-      : { seq: null, hash: null, signature: null };
+      : { seq: null, hash: null, signature: null, keyId: null, signedAt: null };
   // 好差评 and 整改 read models: the supervision figures and the departments' follow-up lists.
   const rating = state.rating;
   const ratingRows = rating
@@ -135,17 +164,18 @@ export async function recordCase(
     ), case_row AS (
       INSERT INTO cases (case_no, query_code, status, applicant_id_number, applicant_name, "window", received_at,
                          accepted_on, statutory_due, promised_due, last_seq, head_seq, head_hash, head_signature,
-                         urgent, snapshot)
+                         head_key_id, head_signed_at, urgent, snapshot)
       VALUES (${state.caseNo}, ${state.queryCode}, ${state.status}, ${state.applicant.idNumber},
               ${state.applicant.name}, ${state.receivedBy.window}, ${state.receivedAt}::timestamptz,
               ${state.acceptedOn ?? null}::date, ${state.deadlines.statutoryDue ?? null}::date,
               ${state.deadlines.promisedDue ?? null}::date, ${state.seq}, ${head.seq}::int, ${head.hash}::text,
-              ${head.signature}::text, ${state.urgent !== undefined},
+              ${head.signature}::text, ${head.keyId}::text, ${head.signedAt}::timestamptz, ${state.urgent !== undefined},
               ${JSON.stringify(state)}::jsonb)
       ON CONFLICT (case_no) DO UPDATE SET
         status = excluded.status, accepted_on = excluded.accepted_on, statutory_due = excluded.statutory_due,
         promised_due = excluded.promised_due, last_seq = excluded.last_seq, head_seq = excluded.head_seq,
-        head_hash = excluded.head_hash, head_signature = excluded.head_signature, urgent = excluded.urgent,
+        head_hash = excluded.head_hash, head_signature = excluded.head_signature,
+        head_key_id = excluded.head_key_id, head_signed_at = excluded.head_signed_at, urgent = excluded.urgent,
         snapshot = excluded.snapshot
       WHERE cases.last_seq <= excluded.last_seq
       RETURNING 1

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/client.ts';
+import type { KeyRing } from '../infra/keyRing.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
 import type { EngineDeps } from './caseClient.ts';
 import { installErrorHandler } from './errors.ts';
@@ -19,6 +20,7 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { exportRoutes } from './routes/export.ts';
+import { trustRoutes } from './routes/trust.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
@@ -51,6 +53,10 @@ export interface ApiDeps extends EngineDeps {
   catalogue: CatalogueCache;
   /** The centre's Ed25519 key: the public half is published and verifies certificates; exports are signed with it. */
   signingKey: SigningKey;
+  /** Every key by id with its period, and the current one (infra/keyRing.ts); absent: `signingKey` alone. */
+  keys?: KeyRing;
+  /** Where rotation writes new keys (SIGNING_KEYS_DIR); absent: no rotation through the API. */
+  keysDir?: string;
   /** Working days a follow-up (整改) of a bad rating gets: RATING_FOLLOW_UP_DAYS, default 15. */
   followUpDays?: number;
   /** 投诉 · 咨询: COMPLAINT_ANSWER_DAYS and COMPLAINT_WARNING_DAYS (defaults in rules/complaints.ts). */
@@ -145,6 +151,7 @@ export async function buildApp(deps: ApiDeps, options: { log?: LogOptions } = {}
   await app.register(auditRoutes(deps));
   await app.register(certificateRoutes(deps));
   await app.register(exportRoutes(deps));
+  await app.register(trustRoutes(deps));
   await app.register(ratingRoutes(deps));
   await app.register(complaintRoutes(deps));
   await app.register(disclosureRoutes(deps));

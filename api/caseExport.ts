@@ -9,6 +9,10 @@ import { sign } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { caseEvents, cases, certificates } from '../db/schema.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
+import type { CheckpointInclusion } from '../integrity/checkpoint.ts';
+import type { PublishedKey } from '../integrity/keySet.ts';
+import { latestCovering } from './checkpointStore.ts';
+import { keyRingOf } from './keys.ts';
 import { replay, type CaseEvent, type Notice } from '../rules/caseModel.ts';
 import type { ChainHead } from '../integrity/hashChain.ts';
 import {
@@ -126,7 +130,9 @@ export async function buildCaseExport(deps: ApiDeps, caseNo: string): Promise<Ca
     events,
     certificates: await loadCertificates(deps, caseNo),
     head,
-    signingKey: deps.signingKey,
+    signingKey: await keyRingOf(deps).current(),
+    keys: await keyRingOf(deps).published(),
+    checkpoint: (await latestCovering(deps.db, caseNo)) ?? null,
   });
 }
 
@@ -138,6 +144,10 @@ export function assembleCaseFile(input: {
   certificates: ExportedCertificate[];
   head: ChainHead;
   signingKey: SigningKey;
+  /** The centre's key set when the document is made (absent: the signing key alone). */
+  keys?: PublishedKey[];
+  /** The latest checkpoint covering the case, with its inclusion proof. */
+  checkpoint?: CheckpointInclusion | null;
 }): CaseFileExport {
   const facts = derived(input.events);
   const unsigned: Omit<CaseFileExport, 'signature'> = {
@@ -154,6 +164,10 @@ export function assembleCaseFile(input: {
     certificates: input.certificates,
     chainHead: { seq: input.head.seq, hash: input.head.hash },
     publicKey: { algorithm: 'Ed25519', pem: input.signingKey.publicKeyPem, keyId: input.signingKey.keyId },
+    keys: input.keys ?? [
+      { keyId: input.signingKey.keyId, publicKeyPem: input.signingKey.publicKeyPem, validFrom: null, validUntil: null },
+    ],
+    checkpoint: input.checkpoint ?? null,
   };
   // Sign exactly what the client will parse: the JSON form (no undefined members, dates as text).
   const document = JSON.parse(JSON.stringify(unsigned)) as Omit<CaseFileExport, 'signature'>;

@@ -35,6 +35,7 @@ const conflict = [
   'appeal_already_decided',
   'case_not_finished',
   'certificate_already_revoked',
+  'certificate_revoked_before_delivery',
   'certificates_withheld',
   'extension_already_decided',
   'extension_already_granted',

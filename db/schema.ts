@@ -14,6 +14,7 @@ import {
   pgSequence,
   pgTable,
   primaryKey,
+  serial,
   text,
   timestamp,
   unique,
@@ -81,6 +82,10 @@ export const cases = pgTable(
     headSeq: integer('head_seq'),
     headHash: text('head_hash'),
     headSignature: text('head_signature'),
+    /** The key that signed the head; null: signed before keys rotated, i.e. by the original key. */
+    headKeyId: text('head_key_id'),
+    /** When the head was signed, if not at its event's time (a backfill); not covered by the signature. */
+    headSignedAt: timestamp('head_signed_at', { withTimezone: true, mode: 'string' }),
     /** 急办件: marked urgent by a supervisor. */
     urgent: boolean('urgent').notNull().default(false),
     snapshot: jsonb('snapshot').$type<CaseState>().notNull(),
@@ -499,3 +504,26 @@ export const appointments = pgTable(
   },
   (t) => [index('appointments_slot_idx').on(t.slotId, t.status), index('appointments_phone_idx').on(t.phone, t.endsAt)],
 );
+/** The centre's signing keys by id (public halves and validity; the private keys stay in the key folder). */
+export const signingKeys = pgTable('signing_keys', {
+  keyId: text('key_id').primaryKey(),
+  publicKeyPem: text('public_key_pem').notNull(),
+  /** Null: the original key, valid from the beginning. */
+  validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }),
+  /** Null: the current key. */
+  validUntil: timestamp('valid_until', { withTimezone: true, mode: 'string' }),
+  /** Why the key replaced the one before it (null: the original key). */
+  reason: text('reason'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+});
+
+/** Signed checkpoints over every case's chain head (append-only, integrity/checkpoint.ts). */
+export const checkpoints = pgTable('checkpoints', {
+  id: serial('id').primaryKey(),
+  at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
+  cases: integer('cases').notNull(),
+  root: text('root').notNull(),
+  heads: jsonb('heads').$type<Array<{ caseNo: string; seq: number; hash: string }>>().notNull(),
+  keyId: text('key_id').notNull(),
+  signature: text('signature').notNull(),
+});

@@ -78,7 +78,14 @@ export interface Settings {
   };
   /** 投诉 · 咨询: working days to answer, and how many before the due day the yellow card shows. */
   complaints: { answerDays: number; warningDays: number };
-  signing: { key: string | undefined; keyFile: string | undefined };
+  signing: {
+    key: string | undefined;
+    keyFile: string | undefined;
+    /** Where keys made by rotation are kept (`<keyId>.pem`). */
+    keysDir: string;
+    /** Minutes between signed checkpoints over every case head; 0: none published. */
+    checkpointIntervalMinutes: number;
+  };
   worker: {
     dbPool: number;
     cacheSize: number | undefined;
@@ -154,6 +161,12 @@ function reader(env: Env) {
       if (value === undefined) return fallback;
       const n = Number(value);
       return Number.isFinite(n) && n > 0 ? n : (bad(name, 'a number greater than 0', value) ?? fallback);
+    },
+    nonNegative(name: string, fallback: number) {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      return Number.isFinite(n) && n >= 0 ? n : (bad(name, 'a number of at least 0', value) ?? fallback);
     },
     flag(name: string): boolean | undefined {
       const value = raw(name);
@@ -285,7 +298,12 @@ function read(env: Env) {
       answerDays: r.int('COMPLAINT_ANSWER_DAYS', 1, 365, DEFAULT_COMPLAINT_ANSWER_DAYS),
       warningDays: r.int('COMPLAINT_WARNING_DAYS', 0, 365, DEFAULT_COMPLAINT_WARNING_DAYS),
     },
-    signing: { key: r.text('CERTIFICATE_SIGNING_KEY'), keyFile: r.text('CERTIFICATE_SIGNING_KEY_FILE') },
+    signing: {
+      key: r.text('CERTIFICATE_SIGNING_KEY'),
+      keyFile: r.text('CERTIFICATE_SIGNING_KEY_FILE'),
+      keysDir: path.resolve(root, r.textOr('SIGNING_KEYS_DIR', path.join(dataDir, 'keys'))),
+      checkpointIntervalMinutes: r.nonNegative('CHECKPOINT_INTERVAL_MINUTES', 60),
+    },
     worker: {
       dbPool: r.int('WORKER_DB_POOL', 1, 1000, 10),
       cacheSize: r.int('WORKER_CACHE_SIZE', 0, 1_000_000),

@@ -4,10 +4,11 @@
  * `certificate_revoked` events). The signature catches an edited row; the record catches an edit the signature does
  * not cover (the revocation columns) and a row that was never issued. Pure: the caller reads PostgreSQL.
  */
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Certificate } from '../rules/caseModel.ts';
 import type { MatterSnapshot } from '../rules/catalogue.ts';
 import { certificatePayload, type SignedCertificateFields } from './certificateSignature.ts';
+import { verifyWithKeySet, type PublishedKey } from './keySet.ts';
 
 /**
  * genuine: signed, the signature holds, the record agrees. altered: any of them disagree. revoked: genuine but
@@ -32,6 +33,8 @@ export interface CertificateRecord {
   /** The matters as the case received them (the `received` event): the issuing department is the matter's lead. */
   matters: MatterSnapshot[];
   issued?: Certificate;
+  /** The instant of the `certificate_issued` event: the signature's date, checked against its key's period. */
+  issuedAt?: string;
   revoked?: { at: string; department: string; reason: string; by: string };
 }
 
@@ -39,7 +42,14 @@ export interface CertificateCheck {
   status: Exclude<CertificateStatus, 'unknown'>;
   /** The fields shown: the row's when its signature holds, else what the record says was issued. */
   shown: SignedCertificateFields;
-  signature: { algorithm: 'Ed25519'; keyId: string | null; digest: string | null; valid: boolean | null };
+  signature: {
+    algorithm: 'Ed25519';
+    keyId: string | null;
+    digest: string | null;
+    valid: boolean | null;
+    /** The key of the set that made it, with its period (null: unsigned, or a key the set does not have). */
+    key: { keyId: string; validFrom: string | null; validUntil: string | null } | null;
+  };
   revocation?: { at: string; department: { code: string; name: string }; reason: string };
   /** Each disagreement found, in Chinese, naming fields but never their values (the page is public). */
   problems: string[];
@@ -69,25 +79,13 @@ export function signatureDigest(signature: string): string {
   return createHash('sha256').update(Buffer.from(signature, 'base64')).digest('hex').slice(0, 16);
 }
 
-function signatureHolds(fields: SignedCertificateFields, signature: string, publicKey: KeyObject): boolean {
-  // Only the canonical base64 of 64 bytes: Node's decoder skips stray characters, so junk appended to a signature
-  // in the database would otherwise still verify.
-  const bytes = Buffer.from(signature, 'base64');
-  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
-  try {
-    return verify(null, Buffer.from(certificatePayload(fields), 'utf8'), publicKey, bytes);
-  } catch {
-    return false; // a malformed signature is no signature
-  }
-}
-
 const sameInstant = (a: string | null | undefined, b: string | null | undefined) =>
   (a ? Date.parse(a) : NaN) === (b ? Date.parse(b) : NaN) || (!a && !b);
 
 export function checkCertificate(
   row: CertificateRow,
   record: CertificateRecord,
-  key: { publicKey: KeyObject; keyId: string },
+  keys: PublishedKey[],
 ): CertificateCheck {
   const problems: string[] = [];
   const lead = (matter: string) => record.matters.find((m) => m.code === matter)?.departments.find((d) => d.lead);
@@ -122,10 +120,16 @@ export function checkCertificate(
   }
 
   let valid: boolean | null = null;
+  let signedBy: PublishedKey | undefined;
   if (row.signature) {
-    if (row.keyId !== key.keyId) problems.push('签名所用密钥不是本中心公布的证照签名密钥');
-    valid = signatureHolds(rowFields, row.signature, key.publicKey);
-    if (!valid) problems.push('电子签名与证照内容不符');
+    // Dated by its issuance as recorded (else its issue date, China time); a row without a key id: the original key.
+    const at = record.issuedAt ?? `${row.issuedOn}T00:00:00+08:00`;
+    const checked = verifyWithKeySet(keys, certificatePayload(rowFields), row.signature, row.keyId, at);
+    valid = checked.valid;
+    signedBy = keys.find((k) => k.keyId === checked.keyId);
+    if (checked.problem === 'key_unknown') problems.push('签名所用密钥不是本中心公布的证照签名密钥');
+    if (checked.problem === 'key_not_valid_then') problems.push('签名所用密钥在签发时不在其有效期内');
+    if (checked.problem === 'signature_invalid') problems.push('电子签名与证照内容不符');
   }
 
   const recordRevoked = record.revoked;
@@ -152,6 +156,7 @@ export function checkCertificate(
       keyId: row.keyId,
       digest: row.signature ? signatureDigest(row.signature) : null,
       valid,
+      key: signedBy ? { keyId: signedBy.keyId, validFrom: signedBy.validFrom, validUntil: signedBy.validUntil } : null,
     },
     ...(recordRevoked
       ? {

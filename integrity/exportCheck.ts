@@ -24,6 +24,8 @@ import type { MatterSnapshot } from '../rules/catalogue.ts';
 import { certificatePayload, type SignedCertificateFields } from './certificateSignature.ts';
 import { evolve, type Applicant, type CaseEvent, type CaseState, type Notice } from '../rules/caseModel.ts';
 import { verifyChain, type ChainHead } from './hashChain.ts';
+import { checkAgainstCheckpoint, checkpointPayload, proofHolds, type CheckpointInclusion } from './checkpoint.ts';
+import { keyFor, verifyWithKeySet, type PublishedKey } from './keySet.ts';
 
 export const EXPORT_FORMAT = { name: 'yimen-case-file', version: 1 } as const;
 
@@ -86,6 +88,10 @@ export interface CaseFileExport {
   certificates: ExportedCertificate[];
   chainHead: ChainHead;
   publicKey: { algorithm: 'Ed25519'; pem: string; keyId: string };
+  /** The centre's key set when the document was made: certificates signed by earlier keys verify by these. */
+  keys?: PublishedKey[];
+  /** The latest signed checkpoint over every case head that covers this case, with the proof for it. */
+  checkpoint?: CheckpointInclusion | null;
   signature: ExportSignature;
 }
 
@@ -117,6 +123,12 @@ type ExportProblemKind =
   | 'certificate_unsigned'
   | 'certificate_key_unknown'
   | 'certificate_signature_invalid'
+  | 'certificate_key_not_valid_then'
+  | 'key_set_invalid'
+  | 'checkpoint_signature_invalid'
+  | 'checkpoint_not_this_case'
+  | 'checkpoint_rollback'
+  | 'checkpoint_head_mismatch'
   | 'revocation_mismatch'
   | 'revocation_unknown_certificate'
   | 'signature_missing'
@@ -147,6 +159,10 @@ export type ExportCheck =
       keyId: string;
       /** Whether the auditor gave the centre's key and it is this one; otherwise compare keyId by hand. */
       keyConfirmed: boolean;
+      /** The checkpoint the record was checked against (null: none covered the case when it was exported). */
+      checkpoint: { id: number; at: string; seq: number } | null;
+      /** Which key signed each certificate. */
+      certificateKeys: Array<{ certificateNo: string; keyId: string | null }>;
     }
   | { intact: false; problem: ExportProblem };
 
@@ -283,6 +299,83 @@ function checkPublicKey(doc: CaseFileExport, centreKeyPem: string | undefined): 
   return key;
 }
 
+/**
+ * The key set the signatures are checked with: the centre's (given by the auditor) or the document's own, each key
+ * self-consistent; a document from before key sets: its one key, valid from the beginning. The document's own key
+ * must be in the set.
+ */
+function keySetOf(doc: CaseFileExport, centreKeys: PublishedKey[] | undefined): PublishedKey[] {
+  const own = doc.keys;
+  if (own !== undefined && !Array.isArray(own)) {
+    fail({ kind: 'malformed', field: 'keys', message: '卷宗的密钥集（keys）不是数组' });
+  }
+  const keys = centreKeys ??
+    own ?? [{ keyId: doc.publicKey.keyId, publicKeyPem: doc.publicKey.pem, validFrom: null, validUntil: null }];
+  keys.forEach((k, i) => {
+    let fingerprint: string | undefined;
+    try {
+      fingerprint = keyFingerprint(ed25519PublicKey(k.publicKeyPem));
+    } catch {
+      fingerprint = undefined;
+    }
+    if (fingerprint !== k.keyId) {
+      fail({
+        kind: 'key_set_invalid',
+        field: centreKeys ? `--key-set[${i}]` : `keys[${i}]`,
+        message: `密钥集第 ${i + 1} 把密钥的指纹 (keyId) 与公钥本身不符`,
+        recorded: k.keyId,
+        expected: fingerprint,
+      });
+    }
+  });
+  if (!keys.some((k) => k.keyId === doc.publicKey.keyId)) {
+    fail({
+      kind: centreKeys ? 'public_key_not_centre' : 'key_set_invalid',
+      field: 'publicKey',
+      message: `卷宗签名公钥（指纹 ${doc.publicKey.keyId}）不在${centreKeys ? '所给的政务服务中心密钥集' : '卷宗的密钥集'}中`,
+      recorded: doc.publicKey.keyId,
+    });
+  }
+  return keys;
+}
+
+/** The case's record reaches the head the latest checkpoint covering it holds; the checkpoint is the centre's. */
+function checkCheckpoint(doc: CaseFileExport, keys: PublishedKey[]): void {
+  const c = doc.checkpoint;
+  if (c === undefined || c === null) return;
+  if (!isObject(c) || !isObject(c.leaf) || !Array.isArray(c.proof)) {
+    fail({ kind: 'malformed', field: 'checkpoint', message: '卷宗的检查点（checkpoint）结构有误' });
+  }
+  const signed = verifyWithKeySet(keys, checkpointPayload(c), c.signature, c.keyId, c.at);
+  if (!signed.valid || !proofHolds(c.leaf, c.proof, c.root)) {
+    fail({
+      kind: 'checkpoint_signature_invalid',
+      field: 'checkpoint',
+      message: `第 ${show(c.id)} 号检查点的签名或包含证明不成立（${signed.problem ?? 'proof'}）`,
+    });
+  }
+  if (c.leaf.caseNo !== doc.caseNo) {
+    fail({
+      kind: 'checkpoint_not_this_case',
+      field: 'checkpoint.leaf.caseNo',
+      message: `检查点中的链头属于办件 ${show(c.leaf.caseNo)}，不是本办件`,
+      recorded: c.leaf.caseNo,
+      expected: doc.caseNo,
+    });
+  }
+  const problem = checkAgainstCheckpoint(doc.events, c.leaf, c.id);
+  if (problem) {
+    fail({
+      kind: problem.kind,
+      seq: problem.seq,
+      field: 'checkpoint.leaf',
+      message: problem.message,
+      recorded: problem.recorded,
+      expected: problem.expected,
+    });
+  }
+}
+
 function checkEventShapes(events: unknown[]): asserts events is ExportedEvent[] {
   events.forEach((e, i) => {
     const where = `events[${i}]`;
@@ -403,7 +496,7 @@ function checkNotices(doc: CaseFileExport): void {
 
 const issuedFields = ['certificateNo', 'matter', 'name', 'holderName', 'holderIdNumber', 'issuedOn'] as const;
 
-function checkCertificates(doc: CaseFileExport, key: KeyObject): void {
+function checkCertificates(doc: CaseFileExport, keys: PublishedKey[]): void {
   const issued = doc.events.filter((e) => e.type === 'certificate_issued');
   const seen = new Set<string>();
   for (const event of issued) {
@@ -466,17 +559,30 @@ function checkCertificates(doc: CaseFileExport, key: KeyObject): void {
         message: `证照 ${certificateNo} 没有签名`,
       });
     }
-    if (c.keyId !== doc.publicKey.keyId) {
+    // Signed when the certificate was issued: by a key of the set valid at the issuing event's time.
+    const signed = verifyWithKeySet(keys, certificatePayload(c), c.signature, c.keyId, event.at);
+    if (signed.problem === 'key_unknown') {
       fail({
         kind: 'certificate_key_unknown',
         certificateNo,
         field: `${at}.keyId`,
-        message: `证照 ${certificateNo} 由另一把密钥（${show(c.keyId)}）签名，不是卷宗所附公钥`,
+        message: `证照 ${certificateNo} 由密钥集中没有的密钥（${show(c.keyId)}）签名`,
         recorded: c.keyId,
-        expected: doc.publicKey.keyId,
+        expected: keys.map((k) => k.keyId),
       });
     }
-    if (!verifySignature(certificatePayload(c), c.signature, key)) {
+    if (signed.problem === 'key_not_valid_then') {
+      fail({
+        kind: 'certificate_key_not_valid_then',
+        seq: event.seq,
+        certificateNo,
+        field: `${at}.keyId`,
+        message: `证照 ${certificateNo} 的签名密钥 ${show(signed.keyId)} 在签发时（${event.at}）不在其有效期内`,
+        recorded: event.at,
+        expected: keys.find((k) => k.keyId === signed.keyId),
+      });
+    }
+    if (!signed.valid) {
       fail({
         kind: 'certificate_signature_invalid',
         certificateNo,
@@ -576,7 +682,7 @@ function verifySignature(payload: string, signature: string, key: KeyObject): bo
   }
 }
 
-function checkDocumentSignature(doc: CaseFileExport, key: KeyObject): void {
+function checkDocumentSignature(doc: CaseFileExport, key: KeyObject, keys: PublishedKey[]): void {
   const s = (doc as unknown as Record<string, unknown>).signature;
   if (!isObject(s) || typeof s.value !== 'string' || s.value.length === 0) {
     fail({ kind: 'signature_missing', field: 'signature', message: '卷宗没有中心签名（signature 字段缺失或为空）' });
@@ -588,6 +694,16 @@ function checkDocumentSignature(doc: CaseFileExport, key: KeyObject): void {
       message: `卷宗签名声明的算法或密钥（${show(s.algorithm)} / ${show(s.keyId)}）不是所附的 Ed25519 公钥`,
       recorded: s.keyId,
       expected: doc.publicKey.keyId,
+    });
+  }
+  const period = keyFor(keys, doc.publicKey.keyId, doc.exportedAt);
+  if (period.problem === 'key_not_valid_then' || period.problem === 'key_unknown') {
+    fail({
+      kind: 'signature_key_mismatch',
+      field: 'signature.keyId',
+      message: `卷宗签名密钥 ${show(s.keyId)} 在导出时（${show(doc.exportedAt)}）不在其有效期内`,
+      recorded: doc.exportedAt,
+      expected: keys.find((k) => k.keyId === doc.publicKey.keyId),
     });
   }
   if (!verifySignature(exportSigningInput(doc), s.value, key)) {
@@ -604,7 +720,10 @@ function checkDocumentSignature(doc: CaseFileExport, key: KeyObject): void {
  * Check an exported case file offline. `centreKeyPem`: the centre's published public key, when the auditor has it;
  * without it the result says which key signed the document, to be compared by hand.
  */
-export function checkExport(input: unknown, options: { centreKeyPem?: string } = {}): ExportCheck {
+export function checkExport(
+  input: unknown,
+  options: { centreKeyPem?: string; centreKeys?: PublishedKey[] } = {},
+): ExportCheck {
   try {
     if (!isObject(input) || !isObject(input.format) || input.format.name !== EXPORT_FORMAT.name) {
       fail({
@@ -623,13 +742,15 @@ export function checkExport(input: unknown, options: { centreKeyPem?: string } =
     requireParts(input);
     const doc = input as unknown as CaseFileExport;
     const key = checkPublicKey(doc, options.centreKeyPem);
+    const keys = keySetOf(doc, options.centreKeys);
     checkEventShapes(doc.events);
     checkChain(doc);
     fold(doc);
     checkNotices(doc);
-    checkCertificates(doc, key);
+    checkCertificates(doc, keys);
     checkRevocations(doc);
-    checkDocumentSignature(doc, key);
+    checkCheckpoint(doc, keys);
+    checkDocumentSignature(doc, key, keys);
     return {
       intact: true,
       caseNo: doc.caseNo,
@@ -638,7 +759,11 @@ export function checkExport(input: unknown, options: { centreKeyPem?: string } =
       notices: doc.notices.length,
       certificates: doc.certificates.length,
       keyId: doc.publicKey.keyId,
-      keyConfirmed: options.centreKeyPem !== undefined,
+      keyConfirmed: options.centreKeyPem !== undefined || options.centreKeys !== undefined,
+      checkpoint: doc.checkpoint
+        ? { id: doc.checkpoint.id, at: doc.checkpoint.at, seq: doc.checkpoint.leaf.seq }
+        : null,
+      certificateKeys: doc.certificates.map((c) => ({ certificateNo: c.certificateNo, keyId: c.keyId })),
     };
   } catch (error) {
     if (error instanceof Found) return { intact: false, problem: error.problem };

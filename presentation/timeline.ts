@@ -132,6 +132,10 @@ const CERTIFICATE = law(
   ['第39条', '第44条'],
   '《行政许可法》第三十九条、第四十四条：准予许可需颁发证件的，颁发加盖印章的许可证件，十日内送达',
 );
+const REVOCATION = law(
+  ['第70条'],
+  '《行政许可法》第七十条：行政许可依法被撤销、撤回或者许可证件依法被吊销等情形，应当依法办理注销手续',
+);
 const ONE_TIME = law([], '一次性告知制度：审查中各部门的补正要求合并为一份告知书一次告知申请人');
 const ESCALATED = law(['第43条'], '《行政许可法》第四十三条：下级行政机关应当自受理之日起二十日内审查完毕');
 const JOINT = law(
@@ -164,6 +168,8 @@ function noticeBasis(kind: string): LegalBasis | null {
       return REVIEW_LIMIT;
     case 'special_procedure':
       return EXCLUDED;
+    case 'certificate_revoked':
+      return REVOCATION;
     default:
       return null;
   }
@@ -388,10 +394,7 @@ function describe(
     case 'certificate_revoked':
       return {
         what: `注销证照（编号 ${d.certificateNo}），经办 ${d.by}。理由：${d.reason}`,
-        basis: law(
-          ['第70条'],
-          '《行政许可法》第七十条：行政许可依法被撤销、撤回或者许可证件依法被吊销等情形，应当依法办理注销手续',
-        ),
+        basis: REVOCATION,
       };
     case 'rated':
       return {

@@ -101,6 +101,11 @@ export const ACCESS = {
   'audit.read': { roles: ['auditor', 'supervisor'] },
   'audit.export': { roles: ['auditor'] },
   'audit.reads': { roles: ['auditor'] },
+
+  /** Signed checkpoints over every case head: public, like the key set, so anyone can hold the centre to them. */
+  'checkpoint.read': { public: true },
+  'checkpoint.publish': { roles: ['admin'] },
+  'keys.rotate': { roles: ['admin'] },
 } as const satisfies Record<string, Access>;
 
 export type Action = keyof typeof ACCESS;

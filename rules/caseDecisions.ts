@@ -129,6 +129,11 @@ export interface DecisionContext {
    * workflow may choose it behind a patch marker, which must appear in the history only where a certificate is issued.
    */
   certificatePrefix?: () => string;
+  /**
+   * Whether a revocation also records the holder's written notice. Newer workflows answer true behind a patch marker,
+   * asked only on a revocation, so recorded histories keep their events.
+   */
+  revocationNotice?: () => boolean;
 }
 
 /**
@@ -145,7 +150,7 @@ function effectiveTime(state: CaseState | undefined, givenMs: number): number {
  */
 export function decide(state: CaseState | undefined, command: CaseCommand, context: DecisionContext = {}): Decision {
   const nowMs = effectiveTime(state, Date.parse(command.meta.at));
-  const decision = decideCommand(state, command, nowMs);
+  const decision = decideCommand(state, command, nowMs, context);
   if (!decision.ok) return decision;
   const events: CaseEvent[] = [...decision.events];
   let next = events.reduce<CaseState | undefined>(evolve, state);
@@ -163,7 +168,12 @@ export function decide(state: CaseState | undefined, command: CaseCommand, conte
   return { ok: true, events };
 }
 
-function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs: number): Decision {
+function decideCommand(
+  state: CaseState | undefined,
+  command: CaseCommand,
+  nowMs: number,
+  context: DecisionContext,
+): Decision {
   const buffer = new EventBuffer(state, new Date(nowMs).toISOString());
   const today = chinaDate(nowMs);
   const given = command.meta.actor;
@@ -194,7 +204,7 @@ function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs
     case 'deliver':
       return deliver(buffer, { ...command.data, actor }, today);
     case 'revoke_certificate':
-      return revokeCertificate(buffer, { ...command.data, actor });
+      return revokeCertificate(buffer, { ...command.data, actor }, { notice: context.revocationNotice?.() ?? false });
     case 'mark_urgent':
       return markUrgent(buffer, { ...command.data, actor });
     case 'rate':

@@ -72,7 +72,8 @@ type NoticeKind =
   | 'withdrawn'
   | 'terminated'
   | 'extension'
-  | 'special_procedure';
+  | 'special_procedure'
+  | 'certificate_revoked';
 
 /** Everything the applicant is told, kept exactly as sent. */
 export interface Notice {

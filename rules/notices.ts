@@ -228,3 +228,24 @@ export function specialProcedureNotice(
       `预计需要 ${expectedWorkingDays} 个工作日。理由：${reason}\n依照《中华人民共和国行政许可法》第四十五条，所需时间不计算在审查期限内。`,
   };
 }
+
+/** 注销告知书: the holder is told in writing which certificate was revoked, by whom, when and why. */
+export function revocationNotice(
+  state: Pick<CaseState, 'caseNo' | 'theme' | 'matters' | 'applicant'>,
+  id: string,
+  sentAt: string,
+  certificate: { certificateNo: string; name: string },
+  department: string,
+  reason: string,
+): Notice {
+  return {
+    id,
+    kind: 'certificate_revoked',
+    sentAt,
+    title: '证照注销告知书',
+    body:
+      `${opening(state)}所颁发的“${certificate.name}”（证照编号 ${certificate.certificateNo}）` +
+      `已由发证部门（${department}）注销，自注销之日起不再有效。注销理由：${reason}\n` +
+      '如对注销决定不服，可依法申请行政复议或者提起行政诉讼。',
+  };
+}

@@ -9,17 +9,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkExport, ed25519PublicKey, type ExportProblem } from '../integrity/exportCheck.ts';
+import type { PublishedKey } from '../integrity/keySet.ts';
 
-const USAGE = '用法 (usage): npm run verify-export -- FILE [--public-key PEM_FILE]';
+const USAGE = '用法 (usage): npm run verify-export -- FILE [--public-key PEM_FILE] [--key-set JSON_FILE]';
 
 function unreadable(message: string): never {
   process.stderr.write(`无法读取 (unreadable): ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { file: string; publicKeyFile?: string } {
+function parseArgs(argv: string[]): { file: string; publicKeyFile?: string; keySetFile?: string } {
   let file: string | undefined;
   let publicKeyFile: string | undefined;
+  let keySetFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--public-key') {
@@ -27,6 +29,11 @@ function parseArgs(argv: string[]): { file: string; publicKeyFile?: string } {
       if (!publicKeyFile) unreadable('--public-key 后缺少公钥文件');
     } else if (arg.startsWith('--public-key=')) {
       publicKeyFile = arg.slice('--public-key='.length);
+    } else if (arg === '--key-set') {
+      keySetFile = argv[++i];
+      if (!keySetFile) unreadable('--key-set 后缺少密钥集文件');
+    } else if (arg.startsWith('--key-set=')) {
+      keySetFile = arg.slice('--key-set='.length);
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -39,7 +46,11 @@ function parseArgs(argv: string[]): { file: string; publicKeyFile?: string } {
   if (!file) unreadable('缺少卷宗文件');
   // `npm run` starts the script in the package folder: relative paths are the caller's (INIT_CWD).
   const from = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
-  return { file: from(file), ...(publicKeyFile ? { publicKeyFile: from(publicKeyFile) } : {}) };
+  return {
+    file: from(file),
+    ...(publicKeyFile ? { publicKeyFile: from(publicKeyFile) } : {}),
+    ...(keySetFile ? { keySetFile: from(keySetFile) } : {}),
+  };
 }
 
 function where(p: ExportProblem): string {
@@ -52,7 +63,7 @@ function where(p: ExportProblem): string {
 }
 
 function main(): void {
-  const { file, publicKeyFile } = parseArgs(process.argv.slice(2));
+  const { file, publicKeyFile, keySetFile } = parseArgs(process.argv.slice(2));
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -74,7 +85,22 @@ function main(): void {
       unreadable(`公钥文件 ${publicKeyFile}：${(error as Error).message}`);
     }
   }
-  const result = checkExport(document, centreKeyPem === undefined ? {} : { centreKeyPem });
+  // The centre's key set: the JSON of GET /certificates/public-key (its `keys`), or a bare array of keys.
+  let centreKeys: PublishedKey[] | undefined;
+  if (keySetFile) {
+    try {
+      const parsed = JSON.parse(readFileSync(keySetFile, 'utf8')) as unknown;
+      const keys = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown }).keys;
+      if (!Array.isArray(keys)) throw new Error('没有 keys 数组');
+      centreKeys = keys as PublishedKey[];
+    } catch (error) {
+      unreadable(`密钥集文件 ${keySetFile}：${(error as Error).message}`);
+    }
+  }
+  const result = checkExport(document, {
+    ...(centreKeyPem === undefined ? {} : { centreKeyPem }),
+    ...(centreKeys === undefined ? {} : { centreKeys }),
+  });
   if (!result.intact) {
     const p = result.problem;
     if (p.kind === 'not_a_case_file') unreadable(`${file}：${p.message}`);
@@ -96,6 +122,10 @@ function main(): void {
       '完整 (intact)',
       `办件 ${result.caseNo}：事件 ${result.events} 条，链头 seq ${result.chainHead.seq} ${result.chainHead.hash}，告知书 ${result.notices} 份，证照 ${result.certificates} 份`,
       `签名公钥指纹 (keyId): ${result.keyId}`,
+      ...result.certificateKeys.map((c) => `证照 ${c.certificateNo} 的签名密钥 (signed by): ${c.keyId ?? '原始密钥'}`),
+      result.checkpoint
+        ? `检查点 (checkpoint) ${result.checkpoint.id}（${result.checkpoint.at}）：记录到达其链头 seq ${result.checkpoint.seq}`
+        : '卷宗未附检查点 (no checkpoint covered the case when exported)',
       result.keyConfirmed
         ? '公钥与所给的政务服务中心公钥一致 (public key confirmed)。'
         : '未给出 --public-key：请将上面的指纹与政务服务中心公布的公钥（GET /certificates/public-key）比对，一致才说明卷宗出自中心 (compare the fingerprint with the centre’s published key)。',

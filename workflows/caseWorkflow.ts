@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  patched,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -74,7 +75,11 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
   let changed = false;
 
   // Asked only when a step issues a certificate: a variant's patch marker (the upgrade test's) must sit there.
-  const context = { certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix };
+  const context = {
+    certificatePrefix: () => hooks.certificatePrefix?.(input) ?? input.certificatePrefix,
+    // Asked only on a revocation: histories recorded before the holder's notice existed replay without it.
+    revocationNotice: () => patched('revocation-notice'),
+  };
 
   async function apply(command: CaseCommand): Promise<RuleViolation | undefined> {
     const decision = decide(state, command, context);

@@ -2,13 +2,15 @@
  * Auditors (审计 / 纪检监察): the integrity check of a case's record, its timeline, and its state at any point.
  * All three read the legal record (`case_events`); the audit also asks the engine for the chain head it holds.
  */
-import { verify, type KeyObject } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import Type from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { caseEvents, cases, reviewTasks } from '../../db/schema.ts';
 import { rederive } from '../../integrity/audit.ts';
+import { verifyWithKeySet } from '../../integrity/keySet.ts';
+import { checkCaseCheckpoint } from '../checkpointStore.ts';
+import { keyRingOf } from '../keys.ts';
 import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
 import { headPayload, verifyChain, type ChainHead, type ChainProblem } from '../../integrity/hashChain.ts';
 import { caseHistory } from '../../presentation/timeline.ts';
@@ -77,14 +79,6 @@ async function engineHead(deps: ApiDeps, caseNo: string): Promise<ChainHead | un
   }
 }
 
-/** An Ed25519 signature (canonical base64 of 64 bytes only) over the payload. */
-function signatureHolds(payload: string, signature: string | null, publicKey: KeyObject): boolean {
-  if (!signature) return false;
-  const bytes = Buffer.from(signature, 'base64');
-  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
-  return verify(null, Buffer.from(payload, 'utf8'), publicKey, bytes);
-}
-
 function fold(rows: RecordRow[]): CaseState {
   let state: CaseState | undefined;
   for (const r of rows) {
@@ -128,7 +122,13 @@ export const auditRoutes =
             const [row] = await tx
               .select({
                 snapshot: cases.snapshot,
-                signedHead: { seq: cases.headSeq, hash: cases.headHash, signature: cases.headSignature },
+                signedHead: {
+                  seq: cases.headSeq,
+                  hash: cases.headHash,
+                  signature: cases.headSignature,
+                  keyId: cases.headKeyId,
+                  signedAt: cases.headSignedAt,
+                },
                 columns: {
                   status: cases.status,
                   acceptedOn: cases.acceptedOn,
@@ -160,7 +160,17 @@ export const auditRoutes =
         const signed = row?.signedHead;
         if (!head && signed?.seq != null && signed.hash) {
           const candidate = { seq: signed.seq, hash: signed.hash };
-          if (signatureHolds(headPayload(caseNo, candidate), signed.signature, deps.signingKey.publicKey)) {
+          // Signed at the step that recorded the head's event: by a key of the set valid then (none named: the original).
+          const signedAt =
+            signed.signedAt ?? events.find((e) => e.seq === signed.seq)?.at ?? last?.at ?? new Date(0).toISOString();
+          const checked = verifyWithKeySet(
+            await keyRingOf(deps).published(),
+            headPayload(caseNo, candidate),
+            signed.signature,
+            signed.keyId,
+            signedAt,
+          );
+          if (checked.valid) {
             head = candidate;
             headSource = 'signed_record';
           } else {
@@ -174,9 +184,11 @@ export const auditRoutes =
         if (events.length === 0 && !head) throw notFound(caseNo);
         const chainProblems = [...signedHeadProblems, ...verifyChain(caseNo, events, head)];
         const derivation = rederive(events, row?.snapshot ?? null, { caseRow: row?.columns ?? null, tasks });
+        const checkpoint = await checkCaseCheckpoint(deps.db, keyRingOf(deps), caseNo, events);
         const problems = [
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
+          ...checkpoint.problems.map((p) => ({ source: 'checkpoint' as const, ...p })),
         ];
         await logStaffRead(deps.db, staffOf(request), caseNo, 'audit');
         return {
@@ -185,6 +197,7 @@ export const auditRoutes =
           checkedAt: new Date().toISOString(),
           chain: { events: events.length, head: head ?? null, headSource, problems: chainProblems },
           derivation: { problems: derivation.problems },
+          checkpoint,
           problems,
         };
       },

@@ -31,6 +31,8 @@ import {
   Verification,
 } from '../schemas.ts';
 import { actingDepartment, staffOf } from '../auth/guard.ts';
+import { keyRingOf } from '../keys.ts';
+import { ROTATION_GRACE_MS } from '../../integrity/keySet.ts';
 
 const strict = { additionalProperties: false } as const;
 const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
@@ -73,6 +75,7 @@ export interface CertificateView {
     digest: string | null;
     value: string | null;
     valid: boolean | null;
+    key: { keyId: string; validFrom: string | null; validUntil: string | null } | null;
   };
   revocation: { at: string; department: { code: string; name: string }; reason: string } | null;
   problems: string[];
@@ -93,7 +96,7 @@ async function verifyCertificate(deps: ApiDeps, number: string): Promise<Certifi
       revokedAt: row.revokedAt ? iso(row.revokedAt) : null,
     },
     record,
-    deps.signingKey,
+    await keyRingOf(deps).published(),
   );
   const shown = check.shown;
   return {
@@ -131,7 +134,10 @@ async function loadRecord(db: Database, caseNo: string, number: string): Promise
   for (const e of events) {
     const event = { ...e, at: iso(e.at) } as CaseEvent;
     if (event.type === 'received') record.matters = event.data.matters;
-    if (event.type === 'certificate_issued' && event.data.certificateNo === number) record.issued ??= event.data;
+    if (event.type === 'certificate_issued' && event.data.certificateNo === number && !record.issued) {
+      record.issued = event.data;
+      record.issuedAt = event.at;
+    }
     if (event.type === 'certificate_revoked' && event.data.certificateNo === number) {
       record.revoked = { ...event.data, at: event.at };
     }
@@ -160,17 +166,29 @@ export const certificateRoutes =
       '/certificates/public-key',
       {
         config: { access: 'certificate.verify' },
-        schema: { summary: '证照签名公钥（Ed25519，公开）', response: { 200: PublicKey } },
+        schema: {
+          summary: '证照签名密钥集（Ed25519，公开）：当前密钥与已停用密钥，各自的有效期',
+          description:
+            'keyId / publicKeyPem 为当前签名密钥（旧客户端照旧可用）；keys 列出中心用过的全部密钥。签名只在其密钥有效期内（前后各宽限 10 分钟）有效。',
+          response: { 200: PublicKey },
+        },
       },
-      async () => ({
-        algorithm: 'Ed25519',
-        keyId: deps.signingKey.keyId,
-        keyIdAlgorithm: 'SHA-256 of the SubjectPublicKeyInfo (DER), hex',
-        publicKeyPem: deps.signingKey.publicKeyPem,
-        signedPayload:
-          'RFC 8785 (JCS) canonical JSON of {certificateNo, caseNo, matter, name, holderName, holderIdNumber, issuedOn, issuer: {code, name}}, UTF-8',
-        signatureEncoding: 'base64',
-      }),
+      async () => {
+        const ring = keyRingOf(deps);
+        const current = await ring.current();
+        const keys = await ring.published();
+        return {
+          algorithm: 'Ed25519',
+          keyId: current.keyId,
+          keyIdAlgorithm: 'SHA-256 of the SubjectPublicKeyInfo (DER), hex',
+          publicKeyPem: current.publicKeyPem,
+          keys: keys.map((k) => ({ ...k, current: k.keyId === current.keyId })),
+          rotationGraceMs: ROTATION_GRACE_MS,
+          signedPayload:
+            'RFC 8785 (JCS) canonical JSON of {certificateNo, caseNo, matter, name, holderName, holderIdNumber, issuedOn, issuer: {code, name}}, UTF-8',
+          signatureEncoding: 'base64',
+        };
+      },
     );
 
     app.get(

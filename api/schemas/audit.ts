@@ -23,8 +23,8 @@ const DerivationProblem = Type.Object({
   message: Type.String(),
 });
 
-const AuditProblem = Type.Object({
-  source: oneOf(['chain', 'derivation'] as const),
+export const AuditProblem = Type.Object({
+  source: oneOf(['chain', 'derivation', 'checkpoint'] as const),
   kind: Type.String(),
   seq: Type.Optional(Type.Integer()),
   field: Type.Optional(Type.String()),
@@ -45,6 +45,10 @@ export const AuditReport = Type.Object({
     problems: Type.Array(ChainProblem),
   }),
   derivation: Type.Object({ problems: Type.Array(DerivationProblem) }),
+  checkpoint: Type.Object({
+    checkpoint: nullable(Type.Object({ id: Type.Integer(), at: Instant, seq: Type.Integer(), keyId: Type.String() })),
+    problems: Type.Array(ChainProblem),
+  }),
   problems: Type.Array(AuditProblem),
 });
 

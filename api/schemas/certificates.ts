@@ -8,6 +8,16 @@ export const PublicKey = Type.Object({
   keyId: Type.String(),
   keyIdAlgorithm: Type.String(),
   publicKeyPem: Type.String(),
+  keys: Type.Array(
+    Type.Object({
+      keyId: Type.String(),
+      publicKeyPem: Type.String(),
+      validFrom: nullable(Instant),
+      validUntil: nullable(Instant),
+      current: Type.Boolean(),
+    }),
+  ),
+  rotationGraceMs: Type.Integer(),
   signedPayload: Type.String(),
   signatureEncoding: Type.String(),
 });
@@ -34,6 +44,9 @@ export const Verification = Type.Object({
       digest: nullable(Type.String()),
       value: nullable(Type.String()),
       valid: nullable(Type.Boolean()),
+      key: Type.Optional(
+        nullable(Type.Object({ keyId: Type.String(), validFrom: nullable(Instant), validUntil: nullable(Instant) })),
+      ),
     }),
   ),
   revocation: Type.Optional(nullable(Type.Object({ at: Instant, department: CodeName, reason: Type.String() }))),

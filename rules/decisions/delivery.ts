@@ -3,6 +3,7 @@ import type { CaseState, Certificate } from '../caseModel.ts';
 import { deliverableStatuses } from '../caseModel.ts';
 import type { Step } from '../caseDecisions.ts';
 import type { MatterSnapshot } from '../catalogue.ts';
+import { revocationNotice } from '../notices.ts';
 import { chinaDate, type IsoDate } from '../workingDays.ts';
 import { violation, type Decision, type EventBuffer } from './buffer.ts';
 
@@ -10,7 +11,11 @@ import { violation, type Decision, type EventBuffer } from './buffer.ts';
  * 注销: only the department that issued the certificate (the matter's lead department, whose name it carries) may
  * revoke it, once, with a reason. Allowed on a finished case: a certificate outlives its case.
  */
-export function revokeCertificate(buffer: EventBuffer, command: Step<'revoke_certificate'>): Decision {
+export function revokeCertificate(
+  buffer: EventBuffer,
+  command: Step<'revoke_certificate'>,
+  options: { notice?: boolean } = {},
+): Decision {
   const state = buffer.current;
   const certificate = state.certificates.find((c) => c.certificateNo === command.certificateNo);
   if (!certificate) {
@@ -37,6 +42,13 @@ export function revokeCertificate(buffer: EventBuffer, command: Step<'revoke_cer
     type: 'certificate_revoked',
     data: { certificateNo: certificate.certificateNo, department: issuer.code, reason, by: command.actor.id },
   });
+  // The holder is told in writing (recorded as sent, so the notice is in the hash chain like every other).
+  if (options.notice) {
+    buffer.push(command.actor, {
+      type: 'notice_sent',
+      data: revocationNotice(buffer.current, buffer.noticeId(), buffer.at, certificate, issuer.name, reason),
+    });
+  }
   return buffer.ok();
 }
 
@@ -48,6 +60,15 @@ export function deliver(buffer: EventBuffer, command: Step<'deliver'>, today: Is
   if (state.delivery) return violation('already_delivered', '证照已送达', 'caseNo');
   if (certificatesToIssue(state).length > 0 || state.certificates.length === 0) {
     return violation('certificates_withheld', '证照尚未颁发（容缺材料未补齐）', 'caseNo');
+  }
+  // A certificate revoked before it reached the holder must not be handed out as if valid.
+  const revoked = state.certificates.filter((c) => c.revoked);
+  if (revoked.length > 0) {
+    return violation(
+      'certificate_revoked_before_delivery',
+      `证照 ${revoked.map((c) => c.certificateNo).join('、')} 已注销，不能送达`,
+      'caseNo',
+    );
   }
   if (command.method === 'post' && !command.trackingNumber?.trim()) {
     return violation('tracking_number_required', '邮寄送达必须填写运单号', 'trackingNumber');

@@ -120,7 +120,8 @@ it('a closed case is reopened for a revocation, records it once, and closes agai
   expect(verified.revocation).toMatchObject({ department: { code: 'CITY_MANAGEMENT' }, reason: '许可依法被撤销' });
   const view = (await clerk.get(`/applications/${caseNo}`)).body;
   expect(view.certificates[0].revoked).toEqual(revoked.body.certificate.revoked);
-  expect(view.lastSeq).toBe(lastBefore!.seq + 1);
+  // the revocation and the holder's written notice
+  expect(view.lastSeq).toBe(lastBefore!.seq + 2);
 
   // The printed page points at the public address (PUBLIC_BASE_URL), not the address the request came to.
   const page = await (

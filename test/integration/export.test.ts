@@ -280,7 +280,9 @@ describe('npm run verify-export', () => {
     const after = reply.body as CaseFileExport;
     const event = after.events.find((e) => e.type === 'certificate_revoked');
     expect(event).toBeDefined();
-    expect(after.chainHead.seq).toBe(event?.seq);
+    // The holder's written revocation notice is the step's last event.
+    expect(after.chainHead.seq).toBe((event?.seq ?? 0) + 1);
+    expect(after.events.at(-1)).toMatchObject({ type: 'notice_sent', data: { kind: 'certificate_revoked' } });
     expect(after.certificates[0]?.revocation).toMatchObject({
       revokedBy: 'CITY_MANAGEMENT',
       reason: '设置位置已拆除，依法注销',

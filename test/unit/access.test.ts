@@ -60,12 +60,15 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   'audit.export': ['auditor'],
   'audit.reads': ['auditor'],
   'queue.call': ['clerk'],
+  'checkpoint.publish': ['admin'],
+  'keys.rotate': ['admin'],
 };
 const EXPECTED_PUBLIC = [
   'public',
   'auth.login',
   'catalogue.read',
   'certificate.verify',
+  'checkpoint.read',
   'complaint.file',
   'complaint.lookup',
   'disclosure.read',
@@ -98,6 +101,8 @@ const WRITES = [
   'rating.decide',
   'complaint.reply',
   'queue.call',
+  'checkpoint.publish',
+  'keys.rotate',
 ];
 
 const actions = Object.keys(ACCESS) as Action[];

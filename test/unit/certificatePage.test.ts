@@ -16,7 +16,14 @@ const view: CertificateView = {
     issuedOn: '2026-03-02',
     issuer: { code: 'CITY_MANAGEMENT', name: '城市管理局' },
   },
-  signature: { algorithm: 'Ed25519', keyId: 'ab'.repeat(32), digest: '0123456789abcdef', value: 'x', valid: true },
+  signature: {
+    algorithm: 'Ed25519',
+    keyId: 'ab'.repeat(32),
+    digest: '0123456789abcdef',
+    value: 'x',
+    valid: true,
+    key: null,
+  },
   revocation: null,
   problems: [],
 };

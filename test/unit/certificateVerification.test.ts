@@ -16,7 +16,8 @@ import { AD, CASE_NO, approvedWithCertificate } from './lifecycleFixtures.ts';
 
 describe('checkCertificate', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const key = { publicKey, keyId: 'k1' };
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const key = [{ keyId: 'k1', publicKeyPem: pem, validFrom: null, validUntil: null }];
   const d = approvedWithCertificate();
   const issued = d.current.certificates[0]!;
   const record: CertificateRecord = { matters: d.current.matters, issued };
@@ -45,6 +46,7 @@ describe('checkCertificate', () => {
       keyId: 'k1',
       digest: signatureDigest(signature),
       valid: true,
+      key: { keyId: 'k1', validFrom: null, validUntil: null },
     });
     expect(check.signature.digest).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -63,7 +65,7 @@ describe('checkCertificate', () => {
     // junk appended to a valid signature: Node's base64 decoder would skip it, the check must not
     expect(checkCertificate({ ...row, signature: `${signature}!!` }, record, key).status).toBe('altered');
     expect(checkCertificate({ ...row, signature: `${signature}AAAA` }, record, key).status).toBe('altered');
-    expect(checkCertificate(row, record, { publicKey, keyId: 'other' }).problems).toContain(
+    expect(checkCertificate(row, record, [{ ...key[0]!, keyId: 'other' }]).problems).toContain(
       '签名所用密钥不是本中心公布的证照签名密钥',
     );
   });

@@ -310,6 +310,7 @@ describe('each kind of edit is the first problem reported, with where it is', ()
       c.keyId = forger.keyId;
     }
     edited.publicKey = { algorithm: 'Ed25519', pem: forger.publicKeyPem, keyId: forger.keyId };
+    edited.keys = [{ keyId: forger.keyId, publicKeyPem: forger.publicKeyPem, validFrom: null, validUntil: null }];
     const forged = signCaseFile(withoutSignature(edited), forger);
     // Alone, the file only proves it is self-consistent: the fingerprint must be compared by hand.
     expect(checkExport(copy(forged))).toMatchObject({ intact: true, keyId: forger.keyId, keyConfirmed: false });
