@@ -51,7 +51,7 @@ function readFileAs(id: string, who: { username?: string; queryCode?: string }) 
 }
 
 const submit = (body: Record<string, unknown>, key = newKey()) =>
-  clerk.post('/applications', applicationBody(body), { 'idempotency-key': key });
+  clerk.post('/applications', 'applicant' in body ? body : applicationBody(body), { 'idempotency-key': key });
 
 /** A case received at the window with two scans (one original seen) and two papers. */
 async function caseWithScans() {
@@ -60,14 +60,14 @@ async function caseWithScans() {
   const form = await clerkUpload(pdf, '申请表_110101199003077777.pdf');
   const licence = await clerkUpload(png, '营业执照.png');
   const key = newKey();
-  const body = {
+  const body = applicationBody({
     materials: [
       { code: 'OUTDOOR_AD_APPLICATION', files: [form.id] },
       { code: 'BUSINESS_LICENCE', files: [licence.id], originalSeen: true },
       'AD_DESIGN_DRAWING',
       'OWNER_CONSENT',
     ],
-  };
+  });
   const reply = await submit(body, key);
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return { reply, key, body, form, licence, pdf, png, caseNo: reply.body.caseNo as string };
@@ -192,21 +192,13 @@ describe('submission with files at the window', () => {
 
 describe('supplements with files and who reads them', () => {
   it('the applicant supplies a file with the query code; reviewers of both departments read it; others get 404', async () => {
-    const submitted = await submit({ materials: AD_REQUIRED });
+    // Handed in without the owner's consent: the one-time notice asks for it, the applicant uploads it.
+    const submitted = await submit({ materials: AD_REQUIRED.filter((c) => c !== 'OWNER_CONSENT') });
     const { caseNo, queryCode } = submitted.body as { caseNo: string; queryCode: string };
-    expect((await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' })).status).toBe(200);
-    const tasks = (await api.as('supervisor1').get(`/tasks?caseNo=${caseNo}`)).body as any[];
-    const traffic = tasks.find((t) => t.department === 'TRAFFIC_POLICE');
-    const asked = await api
-      .as('reviewer.TRAFFIC_POLICE')
-      .post(`/tasks/${traffic.id}/opinion`, {
-        decision: 'supplement',
-        materials: ['AD_STRUCTURE_SAFETY'],
-        reason: '请补充结构安全检测报告',
-      });
-    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    const notice = await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'supplement' });
+    expect(notice.status, JSON.stringify(notice.body)).toBe(200);
 
-    const [scan] = await scansFor(apiUrl, ['AD_STRUCTURE_SAFETY'], { caseNo, queryCode });
+    const [scan] = await scansFor(apiUrl, ['OWNER_CONSENT'], { caseNo, queryCode });
     const applicant = api.withCode(queryCode);
     const claimsOriginal = await applicant.post(
       `/applications/${caseNo}/supplements`,
@@ -222,19 +214,21 @@ describe('supplements with files and who reads them', () => {
     );
     expect(supplied.status, JSON.stringify(supplied.body)).toBe(200);
     const fileId = scan!.files[0]!;
-    expect(supplied.body.materials.find((m: any) => m.code === 'AD_STRUCTURE_SAFETY').files[0]).toMatchObject({
+    expect(supplied.body.status).toBe('received');
+    expect(supplied.body.materials.find((m: any) => m.code === 'OWNER_CONSENT').files[0]).toMatchObject({
       id: fileId,
-      fileName: 'AD_STRUCTURE_SAFETY.pdf',
+      fileName: 'OWNER_CONSENT.pdf',
     });
+    expect((await clerk.post(`/applications/${caseNo}/acceptance`, { decision: 'accept' })).status).toBe(200);
     const event = (
       await sql`SELECT data FROM case_events WHERE case_no = ${caseNo} AND type = 'materials_supplied'`
     )[0];
-    expect(event?.data.files[0]).toMatchObject({ material: 'AD_STRUCTURE_SAFETY', id: fileId });
+    expect(event?.data.files[0]).toMatchObject({ material: 'OWNER_CONSENT', id: fileId });
 
-    // The lead department reads the file the co-department asked for; each staff read is logged.
+    // Both departments (the lead and the co-department) read the case's files; each staff read is logged.
     for (const reader of ['reviewer.CITY_MANAGEMENT', 'reviewer.TRAFFIC_POLICE']) {
       const view = await api.as(reader).get(`/applications/${caseNo}`);
-      expect(view.body.materials.find((m: any) => m.code === 'AD_STRUCTURE_SAFETY').files).toHaveLength(1);
+      expect(view.body.materials.find((m: any) => m.code === 'OWNER_CONSENT').files).toHaveLength(1);
       const read = await readFileAs(fileId, { username: reader });
       expect(read.status).toBe(200);
       expect(read.headers['content-type']).toBe('application/pdf');
@@ -250,7 +244,7 @@ describe('supplements with files and who reads them', () => {
     const clerkScan = await clerkUpload(uniqueScan(), 'z.pdf');
     const stolen = await applicant.post(
       `/applications/${caseNo}/supplements`,
-      { materials: [{ code: 'AD_STRUCTURE_SAFETY', files: [clerkScan.id] }] },
+      { materials: [{ code: 'OWNER_CONSENT', files: [clerkScan.id] }] },
       { 'idempotency-key': newKey() },
     );
     expect(stolen.status).toBe(422);
