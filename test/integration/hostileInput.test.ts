@@ -30,6 +30,8 @@ import { spawnTs } from '../../infra/stack.ts';
 import { ACCESS, ROLES, type Access, type Role } from '../../rules/access.ts';
 import { randomUscc } from '../support/identity.ts';
 import { applicationBody, caseInReview, client, DEMO_PASSWORD, login, newKey } from './http.ts';
+import { uniqueScan } from './materialUploads.ts';
+import { upload } from './uploadClient.ts';
 
 const apiUrl = inject('apiUrl');
 const api = client(apiUrl);
@@ -836,7 +838,21 @@ beforeAll(async () => {
   const matters = (await api.get('/matters')).body as Array<{ code: string }>;
   const codes = await sql<{ query_code: string }[]>`
     SELECT query_code FROM cases WHERE case_no IN ${sql([review.caseNo, received.body.caseNo as string])}`;
+  // Files for the `{code, files}` materials: the clerk's own, another clerk's, and one already attached to a case.
+  const fileIds: string[] = [];
+  for (const user of ['clerk2', 'clerk1', 'clerk1']) {
+    const uploaded = await upload(apiUrl, uniqueScan(), { token: await login(apiUrl, user) });
+    fileIds.push(uploaded.json.id as string);
+  }
+  const attached = await clerk.post(
+    '/applications',
+    applicationBody({ materials: [{ code: 'OUTDOOR_AD_APPLICATION', files: [fileIds.pop()!] }] }),
+    { 'idempotency-key': newKey() },
+  );
+  fileIds.push(attached.body.case.materials[0].files[0].id as string, 'AAAAAAAAAAAAAAAAAAAAAA', '../../etc/passwd');
   hints = {
+    files: fileIds,
+    code: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT', 'AD_STRUCTURE_SAFETY'],
     department: catalogue.map((d) => d.code),
     matters: matters.map((m) => m.code),
     matter: matters.map((m) => m.code),
