@@ -15,7 +15,7 @@ import { headPayload, verifyChain, type ChainHead, type ChainProblem } from '../
 import { caseHistory } from '../../presentation/timeline.ts';
 import type { ApiDeps } from '../app.ts';
 import { queryChainHead } from '../caseClient.ts';
-import { caseView } from '../caseView.ts';
+import { caseView, loadFileNames } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { AuditReport, CaseHistory, CaseNoParams, errors, ReplayedCase } from '../schemas.ts';
 import { staffOf } from '../auth/guard.ts';
@@ -254,8 +254,9 @@ export const auditRoutes =
           throw new ApiError(422, 'before_case_received', `办件 ${caseNo} 在 ${at} 尚未收件`, 'at');
         }
         await logStaffRead(deps.db, staffOf(request), caseNo, 'replay');
+        const replayed = fold(upToHere);
         return forReader(request.staff, {
-          ...caseView(fold(upToHere)),
+          ...caseView(replayed, await loadFileNames(deps.db, replayed)),
           replayedUpTo: lastFolded.seq,
           at: lastFolded.at,
         });

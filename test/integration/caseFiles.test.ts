@@ -271,6 +271,11 @@ describe('audit and export of the files', () => {
     const clean = await auditor.get(`/applications/${caseNo}/audit`);
     expect(clean.status).toBe(200);
     expect(clean.body).toMatchObject({ intact: true, files: { checked: 2, problems: [] } });
+    // Folding the record gives the live view, files and their names included.
+    const live = await auditor.get(`/applications/${caseNo}/state`);
+    const replayed = await auditor.get(`/applications/${caseNo}/replay`);
+    expect(replayed.body.materials).toEqual(live.body.materials);
+    expect(live.body.materials.find((m: any) => m.code === 'OUTDOOR_AD_APPLICATION').files[0].fileName).toBeTruthy();
 
     const exported = await auditor.get(`/applications/${caseNo}/export`);
     expect(exported.status).toBe(200);
