@@ -26,6 +26,7 @@ import { evolve, type Applicant, type CaseEvent, type CaseState, type Notice } f
 import { verifyChain, type ChainHead } from './hashChain.ts';
 import { checkAgainstCheckpoint, checkpointPayload, proofHolds, type CheckpointInclusion } from './checkpoint.ts';
 import { keyFor, verifyWithKeySet, type PublishedKey } from './keySet.ts';
+import { fileProblem, type ExportedFile } from './exportFiles.ts';
 
 export const EXPORT_FORMAT = { name: 'yimen-case-file', version: 1 } as const;
 
@@ -86,6 +87,8 @@ export interface CaseFileExport {
   events: ExportedEvent[];
   notices: Notice[];
   certificates: ExportedCertificate[];
+  /** The files the events record, with their bytes (absent in exports made before files existed). */
+  files?: ExportedFile[];
   chainHead: ChainHead;
   publicKey: { algorithm: 'Ed25519'; pem: string; keyId: string };
   /** The centre's key set when the document was made: certificates signed by earlier keys verify by these. */
@@ -131,6 +134,9 @@ type ExportProblemKind =
   | 'checkpoint_head_mismatch'
   | 'revocation_mismatch'
   | 'revocation_unknown_certificate'
+  | 'file_missing'
+  | 'file_mismatch'
+  | 'file_unrecorded'
   | 'signature_missing'
   | 'signature_key_mismatch'
   | 'signature_invalid';
@@ -155,6 +161,8 @@ export type ExportCheck =
       chainHead: ChainHead;
       notices: number;
       certificates: number;
+      /** Files checked against the hashes in the chain. */
+      files: number;
       /** The fingerprint of the key the document is signed with. */
       keyId: string;
       /** Whether the auditor gave the centre's key and it is this one; otherwise compare keyId by hand. */
@@ -749,6 +757,8 @@ export function checkExport(
     checkNotices(doc);
     checkCertificates(doc, keys);
     checkRevocations(doc);
+    const files = fileProblem(doc.events, doc.files);
+    if (files) fail(files);
     checkCheckpoint(doc, keys);
     checkDocumentSignature(doc, key, keys);
     return {
@@ -758,6 +768,7 @@ export function checkExport(
       chainHead: { seq: doc.chainHead.seq, hash: doc.chainHead.hash },
       notices: doc.notices.length,
       certificates: doc.certificates.length,
+      files: doc.files?.length ?? 0,
       keyId: doc.publicKey.keyId,
       keyConfirmed: options.centreKeyPem !== undefined || options.centreKeys !== undefined,
       checkpoint: doc.checkpoint

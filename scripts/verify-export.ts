@@ -120,7 +120,7 @@ function main(): void {
   process.stdout.write(
     [
       '完整 (intact)',
-      `办件 ${result.caseNo}：事件 ${result.events} 条，链头 seq ${result.chainHead.seq} ${result.chainHead.hash}，告知书 ${result.notices} 份，证照 ${result.certificates} 份`,
+      `办件 ${result.caseNo}：事件 ${result.events} 条，链头 seq ${result.chainHead.seq} ${result.chainHead.hash}，告知书 ${result.notices} 份，证照 ${result.certificates} 份，电子材料文件 ${result.files} 个（均与事件链中的哈希一致）`,
       `签名公钥指纹 (keyId): ${result.keyId}`,
       ...result.certificateKeys.map((c) => `证照 ${c.certificateNo} 的签名密钥 (signed by): ${c.keyId ?? '原始密钥'}`),
       result.checkpoint

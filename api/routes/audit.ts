@@ -11,13 +11,14 @@ import { rederive } from '../../integrity/audit.ts';
 import { verifyWithKeySet } from '../../integrity/keySet.ts';
 import { checkCaseCheckpoint } from '../checkpointStore.ts';
 import { keyRingOf } from '../keys.ts';
+import { checkRecordedFiles, recordedFiles } from '../../integrity/caseFiles.ts';
 import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
 import { headPayload, verifyChain, type ChainHead, type ChainProblem } from '../../integrity/hashChain.ts';
 import { caseHistory } from '../../presentation/timeline.ts';
 import type { ApiDeps } from '../app.ts';
 import { complaintsAboutCase } from './complaints.ts';
 import { queryChainHead } from '../caseClient.ts';
-import { caseView } from '../caseView.ts';
+import { caseView, loadFileNames } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { AuditReport, CaseHistory, CaseNoParams, errors, ReplayedCase } from '../schemas.ts';
 import { staffOf } from '../auth/guard.ts';
@@ -185,10 +186,14 @@ export const auditRoutes =
         const chainProblems = [...signedHeadProblems, ...verifyChain(caseNo, events, head)];
         const derivation = rederive(events, row?.snapshot ?? null, { caseRow: row?.columns ?? null, tasks });
         const checkpoint = await checkCaseCheckpoint(deps.db, keyRingOf(deps), caseNo, events);
+        // Every file the record names, against the store: the hash in the chain is what its bytes must have.
+        const files = recordedFiles(events);
+        const fileProblems = await checkRecordedFiles(deps.files.store, files);
         const problems = [
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
           ...checkpoint.problems.map((p) => ({ source: 'checkpoint' as const, ...p })),
+          ...fileProblems.map((p) => ({ source: 'files' as const, ...p })),
         ];
         await logStaffRead(deps.db, staffOf(request), caseNo, 'audit');
         return {
@@ -198,6 +203,7 @@ export const auditRoutes =
           chain: { events: events.length, head: head ?? null, headSource, problems: chainProblems },
           derivation: { problems: derivation.problems },
           checkpoint,
+          files: { checked: files.length, problems: fileProblems },
           problems,
         };
       },
@@ -263,8 +269,9 @@ export const auditRoutes =
           throw new ApiError(422, 'before_case_received', `办件 ${caseNo} 在 ${at} 尚未收件`, 'at');
         }
         await logStaffRead(deps.db, staffOf(request), caseNo, 'replay');
+        const replayed = fold(upToHere);
         return forReader(request.staff, {
-          ...caseView(fold(upToHere)),
+          ...caseView(replayed, await loadFileNames(deps.db, replayed)),
           replayedUpTo: lastFolded.seq,
           at: lastFolded.at,
         });

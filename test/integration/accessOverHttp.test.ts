@@ -67,6 +67,7 @@ const ROUTES: Record<string, Action> = {
   'GET /applications/{caseNo}/state': 'case.read',
   'POST /applications/{caseNo}/acceptance': 'case.accept',
   'POST /applications/{caseNo}/supplements': 'case.supply',
+  'POST /applications/{caseNo}/materials/{code}/original-seen': 'case.original_seen',
   'POST /applications/{caseNo}/withdrawal': 'case.withdraw',
   'POST /applications/{caseNo}/extensions': 'extension.request',
   'POST /applications/{caseNo}/extensions/{id}/approval': 'extension.decide',

@@ -24,7 +24,8 @@ import { waitUntil } from '../../infra/processes.ts';
 import { findVersitygw, startVersitygw, type RunningVersitygw } from '../../infra/versitygw.ts';
 import { fileStoreContract } from '../support/fileStoreContract.ts';
 import { minimalPdf } from '../support/files.ts';
-import { login } from './http.ts';
+import { checkExport } from '../../integrity/exportCheck.ts';
+import { applicationBody, client as apiClient, login, newKey } from './http.ts';
 import { useOwnStack } from './ownStack.ts';
 import { upload } from './uploadClient.ts';
 
@@ -148,5 +149,47 @@ describe('a stack storing its files in S3', () => {
       headers: { authorization: `Bearer ${await token()}` },
     });
     expect(gone.status).toBe(404);
+  });
+
+  it('a case’s files in S3: submitted, read, audited (a replaced object is damaged), exported and checked', async () => {
+    const api = apiClient(own.stack.apiUrl);
+    const pdf = minimalPdf(1, `s3 case ${Date.now()}`);
+    const scan = await upload(own.stack.apiUrl, pdf, { token: await token(), filename: '申请表.pdf' });
+    expect(scan.status).toBe(201);
+    const submitted = await api
+      .as('clerk1')
+      .post(
+        '/applications',
+        applicationBody({ materials: [{ code: 'OUTDOOR_AD_APPLICATION', files: [scan.json.id] }] }),
+        {
+          'idempotency-key': newKey(),
+        },
+      );
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    const caseNo = submitted.body.caseNo as string;
+    const view = await api.as('reviewer.TRAFFIC_POLICE').get(`/applications/${caseNo}`);
+    expect(view.body.materials[0].files[0]).toMatchObject({ id: scan.json.id, sha256: sha256(pdf) });
+    const auditor = api.as('auditor1');
+    expect((await auditor.get(`/applications/${caseNo}/audit`)).body).toMatchObject({
+      intact: true,
+      files: { checked: 1 },
+    });
+    const good = await auditor.get(`/applications/${caseNo}/export`);
+    expect(checkExport(good.body)).toMatchObject({ intact: true, files: 1 });
+
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'materials',
+        Key: `sha256/${sha256(pdf)}`,
+        Body: Buffer.concat([pdf, Buffer.from('!')]),
+      }),
+    );
+    const audit = await auditor.get(`/applications/${caseNo}/audit`);
+    expect(audit.body.intact).toBe(false);
+    expect(audit.body.files.problems).toEqual([
+      expect.objectContaining({ kind: 'file_damaged', fileId: scan.json.id }),
+    ]);
+    const later = checkExport((await auditor.get(`/applications/${caseNo}/export`)).body);
+    expect(!later.intact && later.problem.kind).toBe('file_missing');
   });
 });

@@ -30,6 +30,8 @@ import { spawnTs } from '../../infra/stack.ts';
 import { ACCESS, ROLES, type Access, type Role } from '../../rules/access.ts';
 import { randomUscc } from '../support/identity.ts';
 import { applicationBody, caseInReview, client, DEMO_PASSWORD, login, newKey } from './http.ts';
+import { uniqueScan } from './materialUploads.ts';
+import { upload } from './uploadClient.ts';
 
 const apiUrl = inject('apiUrl');
 const api = client(apiUrl);
@@ -43,6 +45,13 @@ afterAll(async () => {
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261122);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * RUNS));
+const AD_CODES = [
+  'OUTDOOR_AD_APPLICATION',
+  'BUSINESS_LICENCE',
+  'AD_DESIGN_DRAWING',
+  'OWNER_CONSENT',
+  'AD_STRUCTURE_SAFETY',
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the database holds. `fingerprint` is exact and cheap enough for every request: per table the row count and
@@ -837,7 +846,21 @@ beforeAll(async () => {
   const matters = (await api.get('/matters')).body as Array<{ code: string }>;
   const codes = await sql<{ query_code: string }[]>`
     SELECT query_code FROM cases WHERE case_no IN ${sql([review.caseNo, received.body.caseNo as string])}`;
+  // Files for the `{code, files}` materials: the clerk's own, another clerk's, and one already attached to a case.
+  const fileIds: string[] = [];
+  for (const user of ['clerk2', 'clerk1', 'clerk1']) {
+    const uploaded = await upload(apiUrl, uniqueScan(), { token: await login(apiUrl, user) });
+    fileIds.push(uploaded.json.id as string);
+  }
+  const attached = await clerk.post(
+    '/applications',
+    applicationBody({ materials: [{ code: 'OUTDOOR_AD_APPLICATION', files: [fileIds.pop()!] }] }),
+    { 'idempotency-key': newKey() },
+  );
+  fileIds.push(attached.body.case.materials[0].files[0].id as string, 'AAAAAAAAAAAAAAAAAAAAAA', '../../etc/passwd');
   hints = {
+    files: fileIds,
+    code: ['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE', 'AD_DESIGN_DRAWING', 'OWNER_CONSENT', 'AD_STRUCTURE_SAFETY'],
     department: catalogue.map((d) => d.code),
     matters: matters.map((m) => m.code),
     matter: matters.map((m) => m.code),
@@ -1425,6 +1448,67 @@ describe('valid unicode round-trips exactly', () => {
       }),
       { seed: SEED, numRuns: runs(25), endOnFailure: true },
     );
+  });
+});
+
+describe('materials naming files: hostile shapes of the new body', () => {
+  it('never a 5xx; refused in shape naming the entry; a case only when every file is the clerk’s own and free', async () => {
+    const scan = async (user: string) =>
+      (await upload(apiUrl, uniqueScan(), { token: await login(apiUrl, user) })).json.id as string;
+    const own = [await scan('clerk1'), await scan('clerk1'), await scan('clerk1'), await scan('clerk1')];
+    const foreign = await scan('clerk2');
+    const attached = new Set<string>();
+    const seen = new Set<string>();
+    const codes = [...AD_CODES, 'FOOD_SAFETY_RULES', 'NO_SUCH_MATERIAL'];
+    const fileId = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...own) },
+      { weight: 2, arbitrary: fc.constantFrom(foreign, 'AAAAAAAAAAAAAAAAAAAAAA', '../../etc/passwd', '%00', '😀') },
+      { weight: 1, arbitrary: fc.string({ maxLength: 70 }) },
+    );
+    const entry = fc.oneof(
+      fc.constantFrom(...codes),
+      fc.record(
+        {
+          code: fc.constantFrom(...codes),
+          files: fc.array(fileId, { maxLength: 3 }),
+          originalSeen: fc.boolean(),
+        },
+        { requiredKeys: ['code'] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(entry, { maxLength: 5 }),
+        fc.constantFrom(undefined, 'window', 'online'),
+        async (materials, channel) => {
+          const body = applicationBody({ materials, ...(channel ? { channel } : {}) });
+          const reply = await clerk.post('/applications', body, { 'idempotency-key': newKey() });
+          const label = JSON.stringify({ materials, channel });
+          expect([201, 400, 409, 422], `${label}: ${JSON.stringify(reply.body)}`).toContain(reply.status);
+          const named = materials.flatMap((m) => (typeof m === 'string' ? [] : (m.files ?? [])));
+          seen.add(reply.status === 201 ? (named.length ? 'case with files' : 'case') : reply.body.code);
+          if (reply.status === 201) {
+            for (const id of named) {
+              expect(own.includes(id) && !attached.has(id), `${label}: a case naming ${id}`).toBe(true);
+              attached.add(id);
+            }
+          } else {
+            expect(Object.keys(reply.body).sort(), label).toEqual(
+              reply.body.field === undefined ? ['code', 'message'] : ['code', 'field', 'message'],
+            );
+            expect(reply.body.message, label).toMatch(/\p{Script=Han}/u);
+          }
+          // the database agrees: exactly the files of accepted submissions are attached
+          const rows = await sql<
+            { id: string }[]
+          >`SELECT id FROM files WHERE id IN ${sql(own)} AND case_no IS NOT NULL`;
+          expect(new Set(rows.map((r) => r.id)), label).toEqual(attached);
+        },
+      ),
+      { seed: SEED, numRuns: runs(40), endOnFailure: true },
+    );
+    // the run reached both sides: cases with files made, and files refused
+    expect([...seen]).toEqual(expect.arrayContaining(['case with files', 'file_not_found']));
   });
 });
 

@@ -27,6 +27,7 @@ const INVALID_INPUT = [
   'due_in_past',
   'invalid_date',
   'invalid_field',
+  'material_not_handed_in',
   'materials_required',
   'not_deficient',
   'reason_required',
