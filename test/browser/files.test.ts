@@ -72,15 +72,15 @@ describe('electronic materials in the browser', () => {
     expect(await page.getByRole('checkbox', { name: /^户外广告及招牌设施设置申请表/ }).isChecked()).toBe(true);
 
     // The photo through the camera input; a wrong one taken first and removed again.
-    await page.getByLabel('设施设计效果图的照片').setInputFiles({
+    await page.getByLabel('设施设计效果图、设置位置示意图及规格尺寸说明的照片').setInputFiles({
       name: '拍错了.jpg',
       mimeType: 'image/jpeg',
       buffer: tinyJpeg(),
     });
     await button(w, '移除 拍错了.jpg').waitFor();
     await button(w, '移除 拍错了.jpg').click();
-    await page.getByLabel('设施设计效果图的照片').setInputFiles(png);
-    const pngList = page.getByRole('list', { name: '设施设计效果图已上传的文件' });
+    await page.getByLabel('设施设计效果图、设置位置示意图及规格尺寸说明的照片').setInputFiles(png);
+    const pngList = page.getByRole('list', { name: '设施设计效果图、设置位置示意图及规格尺寸说明已上传的文件' });
     await pngList.getByText('效果图.png').waitFor();
     expect(await pngList.textContent()).not.toContain('拍错了.jpg');
 

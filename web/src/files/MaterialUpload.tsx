@@ -86,10 +86,10 @@ export function MaterialUpload({
   return (
     <div className="material-upload">
       <Space wrap size={[8, 4]}>
-        <Button size="small" onClick={() => chooser.current?.click()} aria-label={`为「${label}」选择文件`}>
+        <Button size="small" onClick={() => chooser.current?.click()} aria-label={`选择文件 ${label}`}>
           选择文件
         </Button>
-        <Button size="small" onClick={() => camera.current?.click()} aria-label={`为「${label}」拍照`}>
+        <Button size="small" onClick={() => camera.current?.click()} aria-label={`拍照 ${label}`}>
           拍照
         </Button>
         <span className="hint">PDF、JPEG 或 PNG</span>
