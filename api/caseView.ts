@@ -1,12 +1,58 @@
 /** What `GET /applications/:caseNo` and the command endpoints answer with. */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { caseEvents, cases } from '../db/schema.ts';
+import { caseEvents, cases, files } from '../db/schema.ts';
 import type { CaseState } from '../rules/caseModel.ts';
 import { ratingLevelNames } from '../rules/ratings.ts';
 import type { CaseAnswer } from '../workflows/caseMessages.ts';
 
-export function caseView(state: CaseState) {
+/** Uploaded names by file id (the names are not in the record: they are personal data, shown, never sealed). */
+export type FileNames = ReadonlyMap<string, string>;
+
+/**
+ * Every material of the case's matters (once, however many matters ask for it): handed in or not, its files as the
+ * record holds them (with their names when given) and whether a clerk saw the original.
+ */
+export function caseMaterials(state: CaseState, names: FileNames = new Map()) {
+  const seen = new Set(state.originalsSeen ?? []);
+  const provided = new Set(state.materialsProvided);
+  const byCode = new Map<string, { code: string; name: string; required: boolean }>();
+  for (const matter of state.matters) {
+    for (const m of matter.materials) {
+      const known = byCode.get(m.code);
+      byCode.set(m.code, { code: m.code, name: m.name, required: (known?.required ?? false) || m.required });
+    }
+  }
+  return [...byCode.values()].map((m) => ({
+    ...m,
+    provided: provided.has(m.code),
+    originalSeen: seen.has(m.code),
+    files: (state.materialFiles ?? [])
+      .filter((f) => f.material === m.code)
+      .map(({ material: _material, ...file }) => {
+        const fileName = names.get(file.id);
+        return { ...file, ...(fileName === undefined ? {} : { fileName }) } as typeof file & { fileName?: string };
+      }),
+  }));
+}
+
+/** The names of the case's files, for the view. */
+export async function loadFileNames(db: Database, state: CaseState): Promise<FileNames> {
+  const ids = (state.materialFiles ?? []).map((f) => f.id);
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: files.id, originalName: files.originalName })
+    .from(files)
+    .where(inArray(files.id, ids));
+  return new Map(rows.map((r) => [r.id, r.originalName]));
+}
+
+/** The case view with its files' names (every answer that reads the case itself). */
+export async function caseViewWithFiles(db: Database, state: CaseState) {
+  return caseView(state, await loadFileNames(db, state));
+}
+
+export function caseView(state: CaseState, names?: FileNames) {
   return {
     caseNo: state.caseNo,
     status: state.status,
@@ -24,6 +70,7 @@ export function caseView(state: CaseState) {
       departments: m.departments,
     })),
     materialsProvided: state.materialsProvided,
+    materials: caseMaterials(state, names),
     receivedAt: state.receivedAt,
     receivedBy: state.receivedBy,
     /** 首问负责: the staff member who first received the case answers the applicant's questions about it. */

@@ -13,6 +13,22 @@ const strict = { additionalProperties: false } as const;
 const channel = Type.Union([Type.Literal('window'), Type.Literal('online'), Type.Literal('post')]);
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const reason = Type.String({ minLength: 1, maxLength: 2000 });
+/** A file's id as `POST /files` answered it; any other string is answered 422 `file_not_found` naming the entry. */
+const fileId = Type.String({ minLength: 1, maxLength: 64 });
+
+/**
+ * A material handed in: its code alone (paper at the window, the older form), or the code with the files scanned or
+ * uploaded for it and, at the window, whether the clerk saw the original (原件已核).
+ */
+export const MaterialEntry = Type.Object(
+  {
+    code,
+    files: Type.Optional(Type.Array(fileId, { maxItems: 20, uniqueItems: true })),
+    originalSeen: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+const materials = Type.Array(Type.Union([code, MaterialEntry]), { maxItems: 200 });
 
 export const Applicant = Type.Object(
   {
@@ -31,7 +47,7 @@ export const SubmitApplicationBody = Type.Object(
     matters: Type.Optional(Type.Array(code, { minItems: 1, maxItems: 20, uniqueItems: true })),
     theme: Type.Optional(code),
     applicant: Applicant,
-    materials: Type.Array(code, { maxItems: 200 }),
+    materials,
     commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
     channel: Type.Optional(channel),
     form: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -56,7 +72,7 @@ export const AcceptanceBody = Type.Object(
 
 export const SupplementBody = Type.Object(
   {
-    materials: Type.Array(code, { maxItems: 200 }),
+    materials,
     commitments: Type.Optional(Type.Array(code, { maxItems: 200 })),
     channel: Type.Optional(channel),
     queryCode: Type.Optional(queryCode),
@@ -77,6 +93,9 @@ export const CaseNoParams = Type.Object({ caseNo: code }, strict);
 /** An applicant reading their case may give the query code as `?queryCode=` instead of the X-Query-Code header. */
 export const CaseReadQuery = Type.Object({ queryCode: Type.Optional(queryCode) }, strict);
 export const CodeParams = Type.Object({ code }, strict);
+export const CaseMaterialParams = Type.Object({ caseNo: code, code }, strict);
+/** 原件已核 later than the submission: nothing to say beyond the material in the path. */
+export const OriginalSeenBody = Type.Object({}, strict);
 export const TaskParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, strict);
 
 export const TaskQuery = Type.Object(

@@ -30,3 +30,12 @@ export async function reserveCase(db: Database, key: string, requestHash: string
   if (!winner) throw new Error(`idempotency key ${key} neither inserted nor found`);
   return { ...winner, replayed: true };
 }
+
+/** The case a key reserved earlier (a retry), if any: its files may already be attached to it. */
+export async function reservedCaseNo(db: Database, key: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ caseNo: applicationRequests.caseNo })
+    .from(applicationRequests)
+    .where(eq(applicationRequests.idempotencyKey, key));
+  return row?.caseNo;
+}

@@ -69,6 +69,7 @@ const typeNames: Record<string, string> = {
   certificate_issued: '颁发证照',
   delivered: '证照送达',
   marked_urgent: '列为急办件',
+  original_seen: '原件已核',
   certificate_revoked: '注销证照',
   rated: '好差评',
   follow_up_opened: '差评整改开始',
@@ -221,6 +222,8 @@ function describe(
       const extras = [
         d.commitments?.length ? `告知承诺 ${d.commitments.length} 项` : '',
         d.fromLibrary?.length ? `电子证照库调用 ${d.fromLibrary.length} 项` : '',
+        d.files?.length ? `电子件 ${d.files.length} 个` : '',
+        d.originalsSeen?.length ? `原件已核 ${d.originalsSeen.length} 项` : '',
       ].filter(Boolean);
       return {
         what:
@@ -245,6 +248,7 @@ function describe(
         what:
           `申请人补交材料：${materials(before, d.materials)}` +
           (d.commitments?.length ? `；以告知承诺代替：${materials(before, d.commitments)}` : '') +
+          (d.files?.length ? `；电子件 ${d.files.length} 个` : '') +
           (d.acceptanceDue ? `；材料已齐全，受理期限重新起算，至 ${d.acceptanceDue}` : ''),
         basis: d.acceptanceDue ? ACCEPTANCE : null,
       };
@@ -383,6 +387,8 @@ function describe(
             : `申请人到窗口领取证照，经办人 ${d.by}，${d.on}`,
         basis: DELIVERY,
       };
+    case 'original_seen':
+      return { what: `窗口核验原件：${materials(before, d.materials)}`, basis: null };
     case 'marked_urgent':
       return { what: `列为急办件：${d.reason}`, basis: law([], '急办件：由中心牵头，各部门优先办理') };
     case 'certificate_revoked':

@@ -51,6 +51,8 @@ export const ACCESS = {
   'case.read': { roles: caseReaders, applicant: true },
   'case.accept': { roles: ['clerk'] },
   'case.supply': { roles: ['clerk'], applicant: true },
+  /** 原件已核: only the window sees paper originals. */
+  'case.original_seen': { roles: ['clerk'] },
   'case.withdraw': { roles: ['clerk'], applicant: true },
   'case.deliver': { roles: ['clerk'] },
   'case.urgent': { roles: ['supervisor'] },

@@ -7,7 +7,15 @@
  * rules/decisions/, one file per part of the domain (受理, 审查, 延期与特别程序, 证照, 期限预警);
  * what the rest of the code uses from them is re-exported here.
  */
-import { evolve, type Actor, type Applicant, type CaseEvent, type CaseState, type Channel } from './caseModel.ts';
+import {
+  evolve,
+  type Actor,
+  type Applicant,
+  type CaseEvent,
+  type CaseState,
+  type Channel,
+  type MaterialFile,
+} from './caseModel.ts';
 import type { MatterSnapshot } from './catalogue.ts';
 import { decideRating, type RatingCommandData, type RatingStep } from './ratings.ts';
 import { chinaDate, type IsoDate } from './workingDays.ts';
@@ -24,6 +32,7 @@ import {
 import type { SpecialProcedureType } from './decisions/limits.ts';
 import { giveOpinion, withdraw } from './decisions/review.ts';
 import { timerFired } from './decisions/timers.ts';
+import { markOriginalSeen } from './decisions/materialFiles.ts';
 
 export { outstandingMaterials } from './decisions/acceptance.ts';
 export type { Decision, RuleViolation } from './decisions/buffer.ts';
@@ -69,6 +78,10 @@ export interface CommandData extends RatingCommandData {
     commitments?: string[];
     fromLibrary?: Array<{ material: string; certificateNo: string }>;
     channel?: Channel;
+    /** The files handed in per material, read by the API from the files table (hashes included). */
+    files?: MaterialFile[];
+    /** Materials whose original the receiving clerk saw (原件已核). */
+    originalsSeen?: string[];
     form: Record<string, unknown>;
     /** The window that received the application (the receiving clerk is the command's actor). */
     window: string;
@@ -81,7 +94,15 @@ export interface CommandData extends RatingCommandData {
     deficiencies?: string[];
     deficienciesDue?: IsoDate;
   };
-  supply_materials: { materials: string[]; commitments?: string[]; channel?: Channel };
+  supply_materials: {
+    materials: string[];
+    commitments?: string[];
+    channel?: Channel;
+    files?: MaterialFile[];
+    originalsSeen?: string[];
+  };
+  /** 原件已核 after the submission: a clerk saw the original of a material handed in. */
+  mark_original_seen: { material: string };
   give_opinion: {
     taskId: string;
     decision: 'approve' | 'refuse' | 'supplement';
@@ -198,6 +219,8 @@ function decideCommand(state: CaseState | undefined, command: CaseCommand, nowMs
       return revokeCertificate(buffer, { ...command.data, actor });
     case 'mark_urgent':
       return markUrgent(buffer, { ...command.data, actor });
+    case 'mark_original_seen':
+      return markOriginalSeen(buffer, { ...command.data, actor });
     case 'rate':
     case 'reply_follow_up':
     case 'appeal_rating':

@@ -158,6 +158,19 @@ export interface SpecialProcedure {
 export type Channel = 'window' | 'online' | 'post';
 
 /**
+ * A file handed in for a material (电子材料), as the API read it from the files table before sending the command: its
+ * hash in the recorded event seals the bytes into the case's hash chain.
+ */
+export interface MaterialFile {
+  material: string;
+  id: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+  pages?: number;
+}
+
+/**
  * Was the case on time (限时办结)? Measured on the China calendar date of the decision: on time when it is no later
  * than the due date. `sameDay` only for a case of immediate matters (即办件): decided on the day it was received.
  */
@@ -186,6 +199,10 @@ export interface CaseState {
   matters: MatterSnapshot[];
   form: Record<string, unknown>;
   materialsProvided: string[];
+  /** The files handed in, each naming its material (absent on cases without any). */
+  materialFiles?: MaterialFile[];
+  /** Materials whose original a clerk saw at the window (原件已核); absent on cases without any. */
+  originalsSeen?: string[];
   receivedAt: string;
   receivedOn: IsoDate;
   receivedBy: { clerkId: string; window: string };
@@ -261,6 +278,9 @@ export type CaseEvent = EventBase &
           commitments?: string[];
           fromLibrary?: Array<{ material: string; certificateNo: string }>;
           channel?: Channel;
+          /** Recorded only when files were handed in (older histories have none). */
+          files?: MaterialFile[];
+          originalsSeen?: string[];
           receivedBy: { clerkId: string; window: string };
           receivedOn: IsoDate;
           acceptanceDue: IsoDate;
@@ -279,10 +299,13 @@ export type CaseEvent = EventBase &
           materials: string[];
           commitments?: string[];
           channel?: Channel;
+          files?: MaterialFile[];
+          originalsSeen?: string[];
           receivedOn: IsoDate;
           acceptanceDue?: IsoDate;
         };
       }
+    | { type: 'original_seen'; data: { materials: string[] } }
     | { type: 'accepted'; data: AcceptedData }
     | { type: 'deemed_accepted'; data: AcceptedData }
     | { type: 'not_accepted'; data: { reason: string } }
@@ -404,6 +427,8 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       matters: d.matters,
       form: d.form,
       materialsProvided: [...d.materials],
+      ...(d.files?.length ? { materialFiles: d.files } : {}),
+      ...(d.originalsSeen?.length ? { originalsSeen: d.originalsSeen } : {}),
       receivedAt: event.at,
       receivedOn: d.receivedOn,
       receivedBy: d.receivedBy,
@@ -450,6 +475,8 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'materials_supplied': {
       const d = event.data;
       s.materialsProvided = [...new Set([...s.materialsProvided, ...d.materials])];
+      if (d.files?.length) s.materialFiles = [...(s.materialFiles ?? []), ...d.files];
+      if (d.originalsSeen?.length) s.originalsSeen = [...new Set([...(s.originalsSeen ?? []), ...d.originalsSeen])];
       const round = s.supplementRounds.at(-1);
       if (round && s.status === 'awaiting_supplement') {
         const supplied = [...new Set([...round.supplied, ...d.materials, ...(d.commitments ?? [])])];
@@ -606,6 +633,9 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
         ...(event.data.deliveryDue ? { deliveryDue: event.data.deliveryDue } : {}),
         ...(s.deadlines.deficienciesDue ? { deficienciesDue: s.deadlines.deficienciesDue } : {}),
       };
+      break;
+    case 'original_seen':
+      s.originalsSeen = [...new Set([...(s.originalsSeen ?? []), ...event.data.materials])];
       break;
     case 'marked_urgent':
       s.urgent = { reason: event.data.reason, by: event.data.by, at: event.at };

@@ -29,6 +29,7 @@ export const commandTypes = {
   deliver: 'deliver',
   revokeCertificate: 'revoke_certificate',
   markUrgent: 'mark_urgent',
+  markOriginalSeen: 'mark_original_seen',
   rate: 'rate',
   replyFollowUp: 'reply_follow_up',
   appealRating: 'appeal_rating',

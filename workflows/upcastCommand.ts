@@ -27,6 +27,8 @@ interface LegacyActorFields {
   appeal_rating: { reviewerId: string };
   decide_extension: { headId: string };
   mark_urgent: { supervisorId: string };
+  /** Newer than the envelope: never recorded in an older shape. */
+  mark_original_seen: object;
   decide_rating_appeal: { supervisorId: string };
   rate: object;
   timer_fired: object;

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import Type from 'typebox';
-import { reserveCase } from '../../db/applicationRequests.ts';
+import { reserveCase, reservedCaseNo } from '../../db/applicationRequests.ts';
 import { cases, certificates } from '../../db/schema.ts';
 import { snapshotMatter, type Catalogue, type Matter, type MatterSnapshot } from '../../rules/catalogue.ts';
 import { defaultIdType, idNumberProblem, idTypeNames, idTypesFor, phoneProblem } from '../../rules/identity.ts';
@@ -12,7 +12,8 @@ import { chinaDate } from '../../rules/workingDays.ts';
 import type { ApiDeps } from '../app.ts';
 import { queryCase, submitCase } from '../caseClient.ts';
 import { commandCase } from '../caseCommand.ts';
-import { answerView, caseView, loadCase, loadEvents } from '../caseView.ts';
+import { answerView, caseView, caseViewWithFiles, loadCase, loadEvents } from '../caseView.ts';
+import { attachHandedIn, handedInFields, materialEntries, resolveMaterials } from '../materialFiles.ts';
 import { ApiError } from '../errors.ts';
 import { departmentsOf, type StaffUser } from '../../rules/access.ts';
 import type { CaseState } from '../../rules/caseModel.ts';
@@ -23,7 +24,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { calendarDate } from './supervision.ts';
 import {
   AcceptanceBody,
+  CaseMaterialParams,
   CaseNoParams,
+  OriginalSeenBody,
   CaseReadQuery,
   IdempotencyHeaders,
   SubmitApplicationBody,
@@ -84,11 +87,26 @@ function resolveMatters(catalogue: Catalogue, body: Static<typeof SubmitApplicat
   }
   const matters = codes.map((code) => byCode.get(code) as Matter);
   const needed = new Set(matters.flatMap((m) => m.materials.map((x) => x.code)));
-  body.materials.forEach((code, i) => {
+  const entries = materialEntries(body.materials);
+  entries.forEach(({ code }, i) => {
     if (!needed.has(code)) {
       throw new ApiError(422, 'unknown_material', `材料 ${code} 不属于所申请事项的材料清单`, `materials[${i}]`);
     }
   });
+  if (body.channel === 'online') {
+    // 网上申报: nothing is handed over in person, so every required material claimed must come as a file.
+    const required = new Set(matters.flatMap((m) => m.materials.filter((x) => x.required).map((x) => x.code)));
+    entries.forEach(({ code, files }, i) => {
+      if (required.has(code) && !files?.length) {
+        throw new ApiError(
+          422,
+          'files_required',
+          `网上申报的必要材料 ${code} 须上传至少一个文件`,
+          `materials[${i}].files`,
+        );
+      }
+    });
+  }
   const committable = new Set(
     matters.flatMap((m) => m.materials.filter((x) => x.commitmentAllowed).map((x) => x.code)),
   );
@@ -206,6 +224,13 @@ export const applicationRoutes =
         const catalogue = await deps.catalogue.get();
         const { theme, matters } = resolveMatters(catalogue, body);
         const fromLibrary = await certificatesOnFile(deps.db, catalogue, matters, applicant.idNumber);
+        // The clerk's own scans; on a retry they may already be attached to the case this key reserved.
+        const handedIn = await resolveMaterials(
+          deps.db,
+          body.materials,
+          { username: clerk.username },
+          await reservedCaseNo(deps.db, key),
+        );
         const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
         const reservation = await reserveCase(deps.db, key, requestHash, chinaDate(deps.clock.now()));
         if (reservation.requestHash !== requestHash) {
@@ -223,7 +248,8 @@ export const applicationRoutes =
             applicant,
             ...(theme ? { theme } : {}),
             matters,
-            materials: body.materials,
+            materials: handedIn.materials,
+            ...handedInFields(handedIn),
             ...(body.commitments?.length ? { commitments: body.commitments } : {}),
             ...(fromLibrary.length ? { fromLibrary } : {}),
             channel: body.channel ?? 'window',
@@ -238,12 +264,13 @@ export const applicationRoutes =
         const state = submitted === 'closed' ? await loadCase(deps.db, reservation.caseNo) : submitted;
         if (!state)
           throw new ApiError(503, 'engine_unavailable', '审批引擎暂不可用，请稍后用同一 Idempotency-Key 重试');
+        await attachHandedIn(deps.db, state.caseNo, handedIn);
         if (reservation.replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(201).send({
           caseNo: state.caseNo,
           queryCode: state.queryCode,
           status: state.status,
-          case: caseView(state),
+          case: await caseViewWithFiles(deps.db, state),
         });
       },
     );
@@ -310,8 +337,9 @@ export const applicationRoutes =
           (no) => loadCase(deps.db, no),
           request.query.queryCode,
         );
-        if (!staff) return caseView(state);
-        return forReader(staff, { ...caseView(state), events: await loadEvents(deps.db, state.caseNo) });
+        const view = await caseViewWithFiles(deps.db, state);
+        if (!staff) return view;
+        return forReader(staff, { ...view, events: await loadEvents(deps.db, state.caseNo) });
       },
     );
 
@@ -336,7 +364,7 @@ export const applicationRoutes =
           (no) => queryCase(deps, no),
           request.query.queryCode,
         );
-        return forReader(staff, caseView(state));
+        return forReader(staff, await caseViewWithFiles(deps.db, state));
       },
     );
 
@@ -373,10 +401,49 @@ export const applicationRoutes =
         },
       },
       async (request) => {
-        const { queryCode, ...body } = request.body;
-        await applicantOrClerk(app, deps, request, request.params.caseNo, queryCode);
-        const { state } = await commandCase(deps, request, request.params.caseNo, 'supplyMaterials', body);
-        return caseView(state);
+        const { queryCode, materials, ...body } = request.body;
+        const { caseNo } = request.params;
+        await applicantOrClerk(app, deps, request, caseNo, queryCode);
+        const entries = materialEntries(materials);
+        const seenAt = entries.findIndex((e) => e.originalSeen);
+        if (seenAt >= 0 && !request.staff) {
+          throw new ApiError(
+            403,
+            'original_seen_clerk_only',
+            '原件核验只能由窗口工作人员标记',
+            `materials[${seenAt}].originalSeen`,
+          );
+        }
+        // The applicant names what they uploaded for this case; a clerk their own scans or the applicant's uploads.
+        const owner = request.staff ? { username: request.staff.username, caseNo } : { caseNo };
+        const handedIn = await resolveMaterials(deps.db, materials, owner, caseNo);
+        const { state } = await commandCase(deps, request, caseNo, 'supplyMaterials', {
+          ...body,
+          materials: handedIn.materials,
+          ...handedInFields(handedIn),
+        });
+        await attachHandedIn(deps.db, caseNo, handedIn);
+        return caseViewWithFiles(deps.db, state);
+      },
+    );
+
+    app.post(
+      '/applications/:caseNo/materials/:code/original-seen',
+      {
+        config: { access: 'case.original_seen' },
+        schema: {
+          summary: '原件已核：窗口工作人员核验已提交材料的原件',
+          params: CaseMaterialParams,
+          body: Type.Optional(OriginalSeenBody),
+          headers: IdempotencyHeaders,
+          response: { 200: CaseView, ...errors(...COMMAND_ERRORS) },
+        },
+      },
+      async (request) => {
+        const { state } = await commandCase(deps, request, request.params.caseNo, 'markOriginalSeen', {
+          material: request.params.code,
+        });
+        return caseViewWithFiles(deps.db, state);
       },
     );
 

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { cases, matters, reviewTasks, supervisionCases } from '../../db/schema.ts';
 import type { ApiDeps } from '../app.ts';
 import { commandCase } from '../caseCommand.ts';
-import { answerView, caseView } from '../caseView.ts';
+import { answerView, caseView, caseViewWithFiles } from '../caseView.ts';
 import { ApiError } from '../errors.ts';
 import { departmentsOf, type StaffUser } from '../../rules/access.ts';
 import { actingDepartment, staffOf } from '../auth/guard.ts';
@@ -120,7 +120,7 @@ export const taskRoutes =
           { taskId: task.id, ...request.body, department: task.acting.department },
           { acting: task.acting },
         );
-        return caseView(state);
+        return caseViewWithFiles(deps.db, state);
       },
     );
 

@@ -153,6 +153,28 @@ export const FollowUp = Type.Object({
   reply: Type.Optional(Type.Object({ text: Type.String(), by: Type.String(), on: Day })),
 });
 
+/** A file of a material, as recorded in the case's events (hash included) with its name from the files table. */
+export const CaseFile = Type.Object({
+  id: Type.String({ description: 'GET /files/:id 读取' }),
+  sha256: Type.String(),
+  contentType: Type.String({ description: 'application/pdf、image/jpeg 或 image/png' }),
+  size: Type.Integer(),
+  pages: Type.Optional(Type.Integer({ description: 'PDF 页数' })),
+  fileName: Type.Optional(
+    Type.String({ description: '上传时的文件名（按角色脱敏）；读取办件与收件、补正、核验原件的答复中提供' }),
+  ),
+});
+
+/** Each material of the case's matters: whether it was handed in, its files and whether a clerk saw the original. */
+export const CaseMaterial = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  required: Type.Boolean(),
+  provided: Type.Boolean({ description: '已提交（纸质或电子）' }),
+  originalSeen: Type.Boolean({ description: '原件已核' }),
+  files: Type.Array(CaseFile),
+});
+
 const caseViewFields = {
   caseNo: Type.String(),
   status: oneOf(CASE_STATUSES),
@@ -170,6 +192,7 @@ const caseViewFields = {
     }),
   ),
   materialsProvided: Type.Array(Type.String()),
+  materials: Type.Array(CaseMaterial, { description: '材料清单：每项材料的电子件与原件核验' }),
   receivedAt: Instant,
   receivedBy: Type.Object({ clerkId: Type.String(), window: Type.String() }),
   firstContact: Type.Object({ clerkId: Type.String(), window: Type.String() }),

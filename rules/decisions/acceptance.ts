@@ -7,6 +7,7 @@ import { addWorkingDays, isCalendarDate, workingDaysBetween, type IsoDate } from
 import { SYSTEM, violation, type Decision, type EventBuffer } from './buffer.ts';
 import { ACCEPTANCE_LIMIT_DAYS, reviewLimits, supplementLimitDays, taskLimitDays } from './limits.ts';
 import { concludeIfDecided, withoutRuntime } from './review.ts';
+import { materialFilesOf } from './materialFiles.ts';
 
 /** Required materials not yet satisfied by a document, a commitment (告知承诺) or the certificate library. */
 export function outstandingMaterials(state: CaseState, extra: string[] = []): MissingMaterial[] {
@@ -36,6 +37,8 @@ export function submit(buffer: EventBuffer, command: Step<'submit'>, today: IsoD
   if (notAllowed) {
     return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
   }
+  const handedIn = materialFilesOf(command);
+  if (!handedIn.ok) return handedIn;
   buffer.push(command.actor, {
     type: 'received',
     data: {
@@ -49,6 +52,7 @@ export function submit(buffer: EventBuffer, command: Step<'submit'>, today: IsoD
       ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
       ...(command.fromLibrary?.length ? { fromLibrary: command.fromLibrary } : {}),
       channel: command.channel ?? 'window',
+      ...handedIn.fields,
       receivedBy: { clerkId: command.actor.id, window: command.window },
       receivedOn: today,
       acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS),
@@ -210,6 +214,8 @@ export function supplyMaterials(buffer: EventBuffer, command: Step<'supply_mater
   }
   const notAllowed = (command.commitments ?? []).find((code) => !commitmentAllowed(state, code));
   if (notAllowed) return violation('commitment_not_allowed', `材料 ${notAllowed} 不适用告知承诺`, 'commitments');
+  const handedIn = materialFilesOf(command);
+  if (!handedIn.ok) return handedIn;
   const round = state.supplementRounds.at(-1);
   const reviewStage = awaiting && round?.stage === 'review';
   const after = [...command.materials, ...(command.commitments ?? [])];
@@ -221,6 +227,7 @@ export function supplyMaterials(buffer: EventBuffer, command: Step<'supply_mater
       materials: [...new Set(command.materials)],
       ...(command.commitments?.length ? { commitments: [...new Set(command.commitments)] } : {}),
       channel: command.channel ?? 'window',
+      ...handedIn.fields,
       receivedOn: today,
       // complete: the clerk has a fresh 5 working days to decide (第32条)
       ...(completeForAcceptance ? { acceptanceDue: addWorkingDays(today, ACCEPTANCE_LIMIT_DAYS) } : {}),
