@@ -5,6 +5,7 @@
  * missing file on /track with the query code, from a phone. Test files are written here (a PDF of two pages, a PNG
  * wider than high) or come from test/fixtures/files/.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { applicationBody, client, newKey } from '../integration/http.ts';
@@ -32,12 +33,18 @@ afterAll(async () => {
 const button = (w: Watched, name: string) =>
   w.page.getByRole('button', { name: new RegExp(`^${[...name].join('\\s*')}$`) });
 
-interface CaseFile {
-  id: string;
-  sha256: string;
-  contentType: string;
-  name: string;
-  pages?: number;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+interface CaseMaterial {
+  code: string;
+  provided: boolean;
+  originalSeen: boolean;
+  files: Array<{ id: string; sha256: string; contentType: string; fileName?: string; pages?: number }>;
+}
+
+async function materialsOf(no: string): Promise<Map<string, CaseMaterial>> {
+  const view = (await api.as('clerk1').get(`/applications/${no}`)).body as { materials: CaseMaterial[] };
+  return new Map(view.materials.map((m) => [m.code, m]));
 }
 
 describe('electronic materials in the browser', () => {
@@ -94,7 +101,29 @@ describe('electronic materials in the browser', () => {
     caseNo = /SQ\d+/.exec((await page.getByText(/已收件，办件编号/).textContent(untilShown)) ?? '')?.[0] ?? '';
     expect(caseNo).toMatch(/^SQ\d+$/);
 
-    // CASE-VIEW-ASSERTIONS
+    // The case holds the two files by material, by hash; the removed photo is not in it; one original seen.
+    const received = await materialsOf(caseNo);
+    expect(received.get('OUTDOOR_AD_APPLICATION')).toMatchObject({
+      provided: true,
+      originalSeen: true,
+      files: [{ sha256: sha256(pdf.buffer), contentType: 'application/pdf', pages: 2, fileName: pdf.name }],
+    });
+    expect(received.get('AD_DESIGN_DRAWING')).toMatchObject({
+      provided: true,
+      originalSeen: false,
+      files: [{ sha256: sha256(png.buffer), contentType: 'image/png', fileName: png.name }],
+    });
+    expect(received.get('BUSINESS_LICENCE')).toMatchObject({ provided: true, originalSeen: false, files: [] });
+
+    // The desk shows the files and what was checked; the licence's original is seen afterwards (paper, no scan).
+    const desk = page.getByTestId('desk-materials');
+    await desk.getByText('电子件：设置申请表.pdf').waitFor();
+    await button(w, '原件已核 营业执照').click();
+    await expect
+      .poll(async () => (await materialsOf(caseNo)).get('BUSINESS_LICENCE')?.originalSeen, untilShown)
+      .toBe(true);
+    await button(w, '原件已核 营业执照').waitFor({ state: 'detached' });
+    expect(await desk.getByText('原件已核', { exact: true }).count()).toBe(2);
 
     await button(w, '提交受理决定').click();
     await expect.poll(() => page.getByTestId('desk-status').textContent(), untilShown).toBe('审查中');
@@ -179,7 +208,11 @@ describe('electronic materials in the browser', () => {
     await button(w, '提交补正材料').click();
     await expect.poll(() => page.getByTestId('case-status').textContent(), untilShown).not.toBe('待补正');
 
-    // SUPPLEMENT-ASSERTIONS
+    const supplied = await materialsOf(missingCase);
+    expect(supplied.get('OWNER_CONSENT')).toMatchObject({
+      provided: true,
+      files: [{ sha256: sha256(tinyJpeg()), contentType: 'image/jpeg', fileName: '同意书.jpg' }],
+    });
     await expectClean(w);
     await w.context.close();
   });

@@ -1,30 +1,19 @@
 import { lazy, Suspense, useState } from 'react';
 import { Button, Card, Empty, Space, Tag } from 'antd';
+import type { CaseFile, CaseMaterial } from '../api.ts';
 import { ImageView } from './ImageView.tsx';
 import { sizeText, typeLabel } from './upload.ts';
 
 // pdf.js is large: it loads when a PDF is first opened, not with the page.
 const PdfView = lazy(() => import('./PdfView.tsx'));
 
-export interface ShownFile {
-  id: string;
-  name: string;
-  contentType: string;
-  size: number;
-  pages?: number;
-}
-
-export interface MaterialFiles {
-  code: string;
-  name: string;
-  files: ShownFile[];
-  originalSeen?: boolean;
-}
+/** The name a file was uploaded under (masked for roles that see no personal data), else its id. */
+export const fileName = (f: CaseFile) => f.fileName || f.id;
 
 /** The case's files by material, and the one chosen read in place: a PDF page by page, an image zoomed and turned. */
-export function FileViewer({ materials }: { materials: MaterialFiles[] }) {
+export function FileViewer({ materials, openFirst = true }: { materials: CaseMaterial[]; openFirst?: boolean }) {
   const all = materials.flatMap((m) => m.files);
-  const [shown, setShown] = useState<string | undefined>(all[0]?.id);
+  const [shown, setShown] = useState<string | undefined>(openFirst ? all[0]?.id : undefined);
   const file = all.find((f) => f.id === shown);
   if (all.length === 0) return <Empty description="本办件没有电子材料" />;
   return (
@@ -45,7 +34,7 @@ export function FileViewer({ materials }: { materials: MaterialFiles[] }) {
                     aria-pressed={f.id === shown}
                     onClick={() => setShown(f.id)}
                   >
-                    {f.name}（{typeLabel(f.contentType)}
+                    {fileName(f)}（{typeLabel(f.contentType)}
                     {f.pages !== undefined ? `，${f.pages} 页` : ''}，{sizeText(f.size)}）
                   </Button>
                 ))}
@@ -54,13 +43,13 @@ export function FileViewer({ materials }: { materials: MaterialFiles[] }) {
           ))}
       </ul>
       {file && (
-        <Card size="small" title={`正在查看：${file.name}`} style={{ marginTop: 12 }} data-testid="file-viewer">
+        <Card size="small" title={`正在查看：${fileName(file)}`} style={{ marginTop: 12 }} data-testid="file-viewer">
           {file.contentType === 'application/pdf' ? (
             <Suspense fallback={<span>正在加载阅读器…</span>}>
-              <PdfView key={file.id} id={file.id} name={file.name} />
+              <PdfView key={file.id} id={file.id} name={fileName(file)} />
             </Suspense>
           ) : (
-            <ImageView key={file.id} id={file.id} name={file.name} />
+            <ImageView key={file.id} id={file.id} name={fileName(file)} />
           )}
         </Card>
       )}

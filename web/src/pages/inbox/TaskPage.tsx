@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Empty, Space, Tag, Typography } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
 import { FileViewer } from '../../files/FileViewer.tsx';
-import { filesByMaterial } from '../../files/caseFiles.ts';
 import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../../labels.ts';
 import { guidesOf } from '../window/catalogue.ts';
 import type { TaskRow } from './Inbox.tsx';
@@ -89,7 +88,7 @@ export function TaskPage({ task, canAct, onBack }: { task: TaskRow; canAct: bool
             </ul>
           </Card>
           <Card title="电子材料" size="small" style={{ marginBottom: 16 }}>
-            <FileViewer materials={filesByMaterial(view, names)} />
+            <FileViewer materials={view.materials} />
           </Card>
           {mine.lead && (
             <Card title="其他部门意见" size="small" style={{ marginBottom: 16 }}>
