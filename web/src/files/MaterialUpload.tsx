@@ -89,7 +89,12 @@ export function MaterialUpload({
         <Button size="small" onClick={() => chooser.current?.click()} aria-label={`选择文件 ${label}`}>
           选择文件
         </Button>
-        <Button size="small" onClick={() => camera.current?.click()} aria-label={`拍照 ${label}`}>
+        <Button
+          size="small"
+          autoInsertSpace={false}
+          onClick={() => camera.current?.click()}
+          aria-label={`拍照 ${label}`}
+        >
           拍照
         </Button>
         <span className="hint">PDF、JPEG 或 PNG</span>
@@ -127,7 +132,13 @@ export function MaterialUpload({
                 {typeLabel(f.contentType)}
                 {f.pages !== undefined ? ` · ${f.pages} 页` : ''} · {sizeText(f.size)}
               </span>
-              <Button size="small" type="link" onClick={() => remove(f.id)} aria-label={`移除 ${f.name}`}>
+              <Button
+                size="small"
+                type="link"
+                autoInsertSpace={false}
+                onClick={() => remove(f.id)}
+                aria-label={`移除 ${f.name}`}
+              >
                 移除
               </Button>
             </li>

@@ -15,7 +15,7 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 
 const ZOOMS = [0.75, 1, 1.25, 1.5, 2];
 
-export default function PdfView({ id, name, headers }: { id: string; name: string; headers?: Record<string, string> }) {
+export default function PdfView({ id, name }: { id: string; name: string }) {
   const [doc, setDoc] = useState<PDFDocumentProxy>();
   const [pageNo, setPageNo] = useState(1);
   const [zoom, setZoom] = useState(1);
@@ -27,9 +27,8 @@ export default function PdfView({ id, name, headers }: { id: string; name: strin
   useEffect(() => {
     let loaded: PDFDocumentProxy | undefined;
     let cancelled = false;
-    setDoc(undefined);
-    setPageNo(1);
-    fetchFileBytes(id, headers)
+    // A new file mounts a new viewer (keyed by id): nothing to reset here.
+    fetchFileBytes(id)
       .then((data) => getDocument({ data, isEvalSupported: false }).promise)
       .then((d) => {
         loaded = d;
@@ -41,8 +40,6 @@ export default function PdfView({ id, name, headers }: { id: string; name: strin
       cancelled = true;
       void loaded?.destroy();
     };
-    // `headers` is built by the caller on each render; the file is what decides.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, name]);
 
   useEffect(() => {
