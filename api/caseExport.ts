@@ -22,6 +22,9 @@ import {
 import type { ApiDeps } from './app.ts';
 import { queryChainHead } from './caseClient.ts';
 import { ApiError } from './errors.ts';
+import { recordedFiles } from '../integrity/caseFiles.ts';
+import type { ExportedFile } from '../integrity/exportFiles.ts';
+import type { FileStore } from '../files/store.ts';
 
 const iso = (at: string) => new Date(at).toISOString();
 
@@ -62,6 +65,17 @@ async function headAndEvents(deps: ApiDeps, caseNo: string): Promise<{ head: Cha
     if ((events.at(-1)?.seq ?? 0) <= head.seq || attempt >= 4) return { head, events };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Every file the record names, with its bytes when the store still holds them intact (as found, like the rest). */
+async function loadFiles(store: FileStore, events: ExportedEvent[]): Promise<ExportedFile[]> {
+  const files: ExportedFile[] = [];
+  for (const file of recordedFiles(events)) {
+    // A hash the record no longer holds in its proper form (tampered) names no content: exported without bytes.
+    const stored = /^[0-9a-f]{64}$/.test(file.sha256) ? await store.get(file.sha256) : { state: 'missing' as const };
+    files.push({ ...file, content: stored.state === 'ok' ? stored.bytes.toString('base64') : null });
+  }
+  return files;
 }
 
 async function loadCertificates(deps: ApiDeps, caseNo: string): Promise<ExportedCertificate[]> {
@@ -125,6 +139,7 @@ export async function buildCaseExport(deps: ApiDeps, caseNo: string): Promise<Ca
     exportedAt: new Date(deps.clock.now()).toISOString(),
     events,
     certificates: await loadCertificates(deps, caseNo),
+    files: await loadFiles(deps.files.store, events),
     head,
     signingKey: deps.signingKey,
   });
@@ -136,6 +151,7 @@ export function assembleCaseFile(input: {
   exportedAt: string;
   events: ExportedEvent[];
   certificates: ExportedCertificate[];
+  files?: ExportedFile[];
   head: ChainHead;
   signingKey: SigningKey;
 }): CaseFileExport {
@@ -152,6 +168,7 @@ export function assembleCaseFile(input: {
     events: input.events,
     notices: facts.notices,
     certificates: input.certificates,
+    ...(input.files?.length ? { files: input.files } : {}),
     chainHead: { seq: input.head.seq, hash: input.head.hash },
     publicKey: { algorithm: 'Ed25519', pem: input.signingKey.publicKeyPem, keyId: input.signingKey.keyId },
   };

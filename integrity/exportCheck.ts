@@ -24,6 +24,7 @@ import type { MatterSnapshot } from '../rules/catalogue.ts';
 import { certificatePayload, type SignedCertificateFields } from './certificateSignature.ts';
 import { evolve, type Applicant, type CaseEvent, type CaseState, type Notice } from '../rules/caseModel.ts';
 import { verifyChain, type ChainHead } from './hashChain.ts';
+import { fileProblem, type ExportedFile } from './exportFiles.ts';
 
 export const EXPORT_FORMAT = { name: 'yimen-case-file', version: 1 } as const;
 
@@ -84,6 +85,8 @@ export interface CaseFileExport {
   events: ExportedEvent[];
   notices: Notice[];
   certificates: ExportedCertificate[];
+  /** The files the events record, with their bytes (absent in exports made before files existed). */
+  files?: ExportedFile[];
   chainHead: ChainHead;
   publicKey: { algorithm: 'Ed25519'; pem: string; keyId: string };
   signature: ExportSignature;
@@ -119,6 +122,9 @@ export type ExportProblemKind =
   | 'certificate_signature_invalid'
   | 'revocation_mismatch'
   | 'revocation_unknown_certificate'
+  | 'file_missing'
+  | 'file_mismatch'
+  | 'file_unrecorded'
   | 'signature_missing'
   | 'signature_key_mismatch'
   | 'signature_invalid';
@@ -143,6 +149,8 @@ export type ExportCheck =
       chainHead: ChainHead;
       notices: number;
       certificates: number;
+      /** Files checked against the hashes in the chain. */
+      files: number;
       /** The fingerprint of the key the document is signed with. */
       keyId: string;
       /** Whether the auditor gave the centre's key and it is this one; otherwise compare keyId by hand. */
@@ -629,6 +637,8 @@ export function checkExport(input: unknown, options: { centreKeyPem?: string } =
     checkNotices(doc);
     checkCertificates(doc, key);
     checkRevocations(doc);
+    const files = fileProblem(doc.events, doc.files);
+    if (files) fail(files);
     checkDocumentSignature(doc, key);
     return {
       intact: true,
@@ -637,6 +647,7 @@ export function checkExport(input: unknown, options: { centreKeyPem?: string } =
       chainHead: { seq: doc.chainHead.seq, hash: doc.chainHead.hash },
       notices: doc.notices.length,
       certificates: doc.certificates.length,
+      files: doc.files?.length ?? 0,
       keyId: doc.publicKey.keyId,
       keyConfirmed: options.centreKeyPem !== undefined,
     };

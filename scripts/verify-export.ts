@@ -94,7 +94,7 @@ function main(): void {
   process.stdout.write(
     [
       '完整 (intact)',
-      `办件 ${result.caseNo}：事件 ${result.events} 条，链头 seq ${result.chainHead.seq} ${result.chainHead.hash}，告知书 ${result.notices} 份，证照 ${result.certificates} 份`,
+      `办件 ${result.caseNo}：事件 ${result.events} 条，链头 seq ${result.chainHead.seq} ${result.chainHead.hash}，告知书 ${result.notices} 份，证照 ${result.certificates} 份，电子材料文件 ${result.files} 个（均与事件链中的哈希一致）`,
       `签名公钥指纹 (keyId): ${result.keyId}`,
       result.keyConfirmed
         ? '公钥与所给的政务服务中心公钥一致 (public key confirmed)。'

@@ -9,6 +9,7 @@ import Type from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { caseEvents, cases, reviewTasks } from '../../db/schema.ts';
 import { rederive } from '../../integrity/audit.ts';
+import { checkRecordedFiles, recordedFiles } from '../../integrity/caseFiles.ts';
 import { evolve, type CaseEvent, type CaseState } from '../../rules/caseModel.ts';
 import { headPayload, verifyChain, type ChainHead, type ChainProblem } from '../../integrity/hashChain.ts';
 import { caseHistory } from '../../presentation/timeline.ts';
@@ -173,9 +174,13 @@ export const auditRoutes =
         if (events.length === 0 && !head) throw notFound(caseNo);
         const chainProblems = [...signedHeadProblems, ...verifyChain(caseNo, events, head)];
         const derivation = rederive(events, row?.snapshot ?? null, { caseRow: row?.columns ?? null, tasks });
+        // Every file the record names, against the store: the hash in the chain is what its bytes must have.
+        const files = recordedFiles(events);
+        const fileProblems = await checkRecordedFiles(deps.files.store, files);
         const problems = [
           ...chainProblems.map((p) => ({ source: 'chain' as const, ...p })),
           ...derivation.problems.map((p) => ({ source: 'derivation' as const, ...p })),
+          ...fileProblems.map((p) => ({ source: 'files' as const, ...p })),
         ];
         await logStaffRead(deps.db, staffOf(request), caseNo, 'audit');
         return {
@@ -184,6 +189,7 @@ export const auditRoutes =
           checkedAt: new Date().toISOString(),
           chain: { events: events.length, head: head ?? null, headSource, problems: chainProblems },
           derivation: { problems: derivation.problems },
+          files: { checked: files.length, problems: fileProblems },
           problems,
         };
       },

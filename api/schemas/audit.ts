@@ -22,8 +22,20 @@ const DerivationProblem = Type.Object({
   message: Type.String(),
 });
 
+const FileProblem = Type.Object({
+  kind: oneOf(['file_missing', 'file_damaged'] as const),
+  seq: Type.Integer({ description: '记录该文件的事件' }),
+  fileId: Type.String(),
+  material: Type.String(),
+  sha256: Type.String(),
+  message: Type.String(),
+});
+
 export const AuditProblem = Type.Object({
-  source: oneOf(['chain', 'derivation'] as const),
+  source: oneOf(['chain', 'derivation', 'files'] as const),
+  fileId: Type.Optional(Type.String()),
+  material: Type.Optional(Type.String()),
+  sha256: Type.Optional(Type.String()),
   kind: Type.String(),
   seq: Type.Optional(Type.Integer()),
   field: Type.Optional(Type.String()),
@@ -44,6 +56,10 @@ export const AuditReport = Type.Object({
     problems: Type.Array(ChainProblem),
   }),
   derivation: Type.Object({ problems: Type.Array(DerivationProblem) }),
+  files: Type.Object({
+    checked: Type.Integer({ description: '事件记录的文件数' }),
+    problems: Type.Array(FileProblem),
+  }),
   problems: Type.Array(AuditProblem),
 });
 
