@@ -5,7 +5,12 @@
  * missing file on /track with the query code, from a phone. Test files are written here (a PDF of two pages, a PNG
  * wider than high) or come from test/fixtures/files/.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { applicationBody, client, newKey } from '../integration/http.ts';
@@ -14,6 +19,7 @@ import { minimalPdf, minimalPng, tinyJpeg } from '../support/files.ts';
 import { DESKTOP, launch, openPage, PHONE, screenshot, untilShown, type Watched } from './browser.ts';
 import { expectClean, signIn } from './steps.ts';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiUrl = inject('apiUrl');
 const api = client(apiUrl);
 const tag = `files-browser ${Date.now()}`;
@@ -123,7 +129,15 @@ describe('electronic materials in the browser', () => {
       .poll(async () => (await materialsOf(caseNo)).get('BUSINESS_LICENCE')?.originalSeen, untilShown)
       .toBe(true);
     await button(w, '原件已核 营业执照').waitFor({ state: 'detached' });
-    expect(await desk.getByText('原件已核', { exact: true }).count()).toBe(2);
+    // Seen: the application form (at receipt) and the licence; not yet: the drawing.
+    for (const [name, seen] of [
+      ['户外广告及招牌设施设置申请表', true],
+      ['营业执照', true],
+      ['设施设计效果图、设置位置示意图及规格尺寸说明', false],
+    ] as const) {
+      const row = desk.getByRole('listitem').filter({ hasText: name });
+      expect(await row.getByRole('button', { name: `原件已核 ${name}` }).count()).toBe(seen ? 0 : 1);
+    }
 
     await button(w, '提交受理决定').click();
     await expect.poll(() => page.getByTestId('desk-status').textContent(), untilShown).toBe('审查中');
@@ -172,6 +186,46 @@ describe('electronic materials in the browser', () => {
     await expectClean(w);
     await screenshot(page, 'files-task-image');
     await w.context.close();
+  });
+
+  it('auditor: the case file downloaded from /audit holds both files; verify-export passes, then fails on a changed byte', async () => {
+    const w = await openPage(browser, apiUrl, DESKTOP);
+    const { page } = w;
+    await signIn(w, `/audit?caseNo=${caseNo}`, 'auditor1');
+    await page.getByLabel('办件编号').press('Enter');
+    await expect.poll(() => page.getByTestId('audit-status').textContent(), untilShown).toBe('完整');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出卷宗' }).click(),
+    ]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'case-file-'));
+    const intact = path.join(dir, `${caseNo}.case-file.json`);
+    await download.saveAs(intact);
+    expect(w.problems).toEqual([]);
+    await w.context.close();
+
+    const document = JSON.parse(await readFile(intact, 'utf8')) as {
+      files: Array<{ material: string; sha256: string; content: string }>;
+    };
+    const byMaterial = new Map(document.files.map((f) => [f.material, f]));
+    expect(Buffer.from(byMaterial.get('OUTDOOR_AD_APPLICATION')?.content ?? '', 'base64')).toEqual(pdf.buffer);
+    expect(Buffer.from(byMaterial.get('AD_DESIGN_DRAWING')?.content ?? '', 'base64')).toEqual(png.buffer);
+
+    const verify = (file: string) =>
+      spawnSync('npm', ['run', '--silent', 'verify-export', '--', file], { cwd: root, encoding: 'utf8' });
+    const passed = verify(intact);
+    expect(passed.status, passed.stderr).toBe(0);
+    expect(passed.stdout).toContain('完整');
+
+    // One byte of the PDF changed inside the case file: the hash in the chain no longer matches.
+    const changed = Buffer.from(byMaterial.get('OUTDOOR_AD_APPLICATION')!.content, 'base64');
+    changed.writeUInt8(changed.readUInt8(changed.length - 10) ^ 0x01, changed.length - 10);
+    byMaterial.get('OUTDOOR_AD_APPLICATION')!.content = changed.toString('base64');
+    const tampered = path.join(dir, 'tampered.case-file.json');
+    await writeFile(tampered, JSON.stringify(document));
+    const failed = verify(tampered);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout + failed.stderr).toMatch(/OUTDOOR_AD_APPLICATION.*哈希不符/);
   });
 
   it('applicant on a phone supplies a missing file on /track with the query code', async () => {
