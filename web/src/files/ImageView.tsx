@@ -53,7 +53,7 @@ export function ImageView({ id, name }: { id: string; name: string }) {
           复原
         </Button>
       </Space>
-      <div className="viewer-frame">
+      <div className="viewer-frame" tabIndex={0} role="region" aria-label={`${name} 阅读区（可用方向键滚动）`}>
         <div
           className="image-box"
           style={natural ? { width: sideways ? height : width, height: sideways ? width : height } : undefined}

@@ -113,7 +113,13 @@ export default function PdfView({ id, name }: { id: string; name: string }) {
           放大
         </Button>
       </Space>
-      <div ref={frame} className="viewer-frame">
+      <div
+        ref={frame}
+        className="viewer-frame"
+        tabIndex={0}
+        role="region"
+        aria-label={`${name} 阅读区（可用方向键滚动）`}
+      >
         <canvas ref={canvas} role="img" aria-label={`${name} 第 ${pageNo} 页`} />
       </div>
       <div className="sr-only" data-testid="pdf-text">
