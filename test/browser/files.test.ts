@@ -78,6 +78,8 @@ describe('electronic materials in the browser', () => {
     );
 
     await page.getByLabel('户外广告及招牌设施设置申请表的文件').setInputFiles(pdf);
+    // The file inputs stay hidden behind the 选择文件 / 拍照 buttons.
+    expect(await page.getByLabel('户外广告及招牌设施设置申请表的文件').isVisible()).toBe(false);
     const pdfList = page.getByRole('list', { name: '户外广告及招牌设施设置申请表已上传的文件' });
     await pdfList.getByText('设置申请表.pdf').waitFor();
     expect(await pdfList.textContent()).toContain('2 页');
@@ -183,6 +185,11 @@ describe('electronic materials in the browser', () => {
     await expect.poll(async () => (await image.boundingBox())?.width).toBeCloseTo((before?.width ?? 0) * 1.5, 0);
     await button(w, '向右旋转').click();
     await expect.poll(() => page.getByTestId('image-rotation').textContent()).toBe('旋转 90°');
+    // Turned a quarter clockwise: the drawn transform maps x onto y (matrix(cos, sin, -sin, cos, …) with sin 1).
+    const matrix = await image.evaluate((i) => getComputedStyle(i).transform);
+    const [cos, sin] = /matrix\(([^,]+), ([^,]+)/.exec(matrix)?.slice(1).map(Number) ?? [];
+    expect(cos).toBeCloseTo(0, 5);
+    expect(sin).toBeCloseTo(1, 5);
     await expectClean(w);
     await screenshot(page, 'files-task-image');
     await w.context.close();

@@ -72,6 +72,8 @@ export function MaterialUpload({
       ref={ref}
       type="file"
       hidden
+      // Inside a checkbox group antd's styles would show it again: hidden it stays, whatever the stylesheet.
+      style={{ display: 'none' }}
       accept={ACCEPTED}
       aria-label={aria}
       {...extra}
