@@ -22,7 +22,9 @@ import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { freePort } from '../infra/ports.ts';
 import { startStack, type Stack } from '../infra/stack.ts';
-import { applicationBody, client, newKey, type Client, type Reply } from '../test/integration/http.ts';
+import { applicationBody, client, login, newKey, type Client, type Reply } from '../test/integration/http.ts';
+import { minimalPdf, minimalPng } from '../test/support/files.ts';
+import { freshAddress, upload } from '../test/integration/uploadClient.ts';
 import {
   caseWorkflowPath,
   historiesDir,
@@ -135,6 +137,7 @@ function driver(api: Client, temporal: TemporalClient) {
     expectReply(await api.post(url, body, { 'idempotency-key': key }), what, status);
 
   const d = {
+    baseUrl: api.baseUrl,
     expectReply,
     async requiredMaterials(matter: string): Promise<string[]> {
       const known = required.get(matter);
@@ -235,6 +238,13 @@ function driver(api: Client, temporal: TemporalClient) {
       await d.waitClosed(caseNo);
       return { caseNo, queryCode: submitted.queryCode as string };
     },
+    /** A scan uploaded by the clerk, or by the applicant for their case with the query code: its file id. */
+    async scan(bytes: Buffer, filename: string, applicant?: { caseNo: string; queryCode: string }): Promise<string> {
+      const auth = applicant ? { ...applicant, from: freshAddress() } : { token: await login(api.baseUrl, 'clerk1') };
+      const reply = await upload(api.baseUrl, bytes, { filename, ...auth });
+      if (reply.status !== 201) throw new Error(`upload ${filename}: HTTP ${reply.status} ${reply.bytes.toString()}`);
+      return reply.json.id as string;
+    },
     /** 好差评 with the case number and query code (the case has closed: this reopens it). */
     async rate(caseNo: string, queryCode: string, level: string): Promise<any> {
       const reply = await api.post(
@@ -258,6 +268,49 @@ interface RecordedPath {
 }
 
 const paths: RecordedPath[] = [
+  {
+    name: 'materials-with-files',
+    stack: 'steady',
+    async drive(d) {
+      // Scanned at the window (one original seen), one paper; the one-time notice asks for the owner's consent,
+      // which the applicant uploads and supplies online; the clerk then sees the drawing's original and accepts.
+      const form = await d.scan(minimalPdf(2, 'materials-with-files application form'), '申请表.pdf');
+      const licence = await d.scan(minimalPng(3, [10, 20, 30]), '营业执照.png');
+      const submitted = await d.submitted({
+        matters: [AD],
+        materials: [
+          { code: 'OUTDOOR_AD_APPLICATION', files: [form] },
+          { code: 'BUSINESS_LICENCE', files: [licence], originalSeen: true },
+          'AD_DESIGN_DRAWING',
+        ],
+      });
+      const caseNo = submitted.caseNo as string;
+      d.check(
+        submitted.case.materials.some((m: any) => m.files.length === 1 && m.originalSeen),
+        'files recorded',
+      );
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'supplement' }), 'awaiting_supplement');
+      const queryCode = submitted.queryCode as string;
+      const consent = await d.scan(minimalPdf(1, 'materials-with-files consent'), '业主同意书.pdf', {
+        caseNo,
+        queryCode,
+      });
+      const supplied = d.expectReply(
+        await client(d.baseUrl)
+          .withCode(queryCode)
+          .post(
+            `/applications/${caseNo}/supplements`,
+            { materials: [{ code: 'OWNER_CONSENT', files: [consent] }], channel: 'online' },
+            { 'idempotency-key': newKey() },
+          ),
+        'supplements with a file',
+      );
+      d.expectStatus(supplied, 'received');
+      await d.post(`/applications/${caseNo}/materials/AD_DESIGN_DRAWING/original-seen`, {}, 'original seen');
+      d.expectStatus(await d.acceptance(caseNo, { decision: 'accept' }), 'in_review');
+      return caseNo;
+    },
+  },
   {
     name: 'supplement-at-acceptance',
     stack: 'steady',

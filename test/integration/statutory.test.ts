@@ -8,8 +8,10 @@ import { addWorkingDays } from '../../rules/workingDays.ts';
 import { applicationBody, client, newKey, type Reply } from './http.ts';
 import { TEST_TODAY } from './clock.ts';
 import { randomUscc } from '../support/identity.ts';
+import { scansFor } from './materialUploads.ts';
 
-const api = client(inject('apiUrl'));
+const apiUrl = inject('apiUrl');
+const api = client(apiUrl);
 /** The window clerk who receives, accepts and delivers; supplements and withdrawals here are made at the window. */
 const clerk = api.as('clerk1');
 
@@ -550,7 +552,9 @@ describe('delivery (送达) and 最多跑一次', () => {
   });
 
   it('an online application delivered by post never needs a visit', async () => {
-    const caseNo = await approvedCase({ channel: 'online' });
+    // Online, every required material comes as a file (here the clerk's scans stand in for the applicant's uploads).
+    const materials = await scansFor(apiUrl, await requiredMaterials(AD), 'clerk1');
+    const caseNo = await approvedCase({ channel: 'online', materials });
     const delivered = await clerk.post(
       `/applications/${caseNo}/delivery`,
       { method: 'post', trackingNumber: 'EMS1234567890CN' },

@@ -425,6 +425,33 @@ const requiredPaths: Record<string, { proves: string; check(runs: RunSummary[]):
       expectChained(runs);
     },
   },
+  'materials-with-files': {
+    proves:
+      '电子材料: scans named per material at the window (one original seen) and in an online supplement, their hashes in the commands and the states; 原件已核 later',
+    check(runs) {
+      expect(names(runs)).toEqual([
+        'submit',
+        'decideAcceptance',
+        'supplyMaterials',
+        'markOriginalSeen',
+        'decideAcceptance',
+      ]);
+      const submitted = updates(runs, 'submit')[0]?.input.data;
+      expect(submitted.files.map((f: any) => f.material)).toEqual(['OUTDOOR_AD_APPLICATION', 'BUSINESS_LICENCE']);
+      for (const f of submitted.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(submitted.originalsSeen).toEqual(['BUSINESS_LICENCE']);
+      const supplied = updates(runs, 'supplyMaterials')[0]?.input;
+      expect(supplied.meta.actor.kind).toBe('applicant');
+      expect(supplied.data.files).toEqual([
+        expect.objectContaining({ material: 'OWNER_CONSENT', contentType: 'application/pdf' }),
+      ]);
+      expect(finalState(runs)).toMatchObject({
+        status: 'in_review',
+        originalsSeen: ['BUSINESS_LICENCE', 'AD_DESIGN_DRAWING'],
+      });
+      expect(finalState(runs).materialFiles).toHaveLength(3);
+    },
+  },
 };
 
 describe('recorded histories', () => {
