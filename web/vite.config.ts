@@ -20,10 +20,16 @@ export default defineConfig({
   // `npx vite --config web/vite.config.ts` for development: the API calls go to a running `npm start`.
   server: {
     proxy: Object.fromEntries(
-      ['/applications', '/certificates', '/supervision/', '/matters', '/themes', '/tasks', '/openapi.json'].map((p) => [
-        p,
-        api,
-      ]),
+      [
+        '/applications',
+        '/certificates',
+        '/supervision/',
+        '/matters',
+        '/themes',
+        '/tasks',
+        '/files',
+        '/openapi.json',
+      ].map((p) => [p, api]),
     ),
   },
 });

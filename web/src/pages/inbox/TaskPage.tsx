@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Empty, Space, Tag, Typography } from 'antd';
 import { api, errorText, pathPart, type CaseView } from '../../api.ts';
+import { FileViewer } from '../../files/FileViewer.tsx';
 import { deadlineLabels, formatTime, statusLabels, taskStatusLabels } from '../../labels.ts';
 import { guidesOf } from '../window/catalogue.ts';
 import type { TaskRow } from './Inbox.tsx';
 import { ExtensionForm, OpinionForm, SpecialProcedureForm } from './TaskActions.tsx';
 import { OngoingProcedures, RevokeCertificates } from './AfterActions.tsx';
 
-/** One task: the application, its materials, the other departments' opinions, and the reviewer's actions. */
+/**
+ * One task: the application, its materials and their files (every file of the case, so the lead department reads
+ * what the co-departments' supplements brought too), the other departments' opinions, and the reviewer's actions.
+ */
 export function TaskPage({
   task,
   canAct,
@@ -94,6 +98,9 @@ export function TaskPage({
                 </li>
               ))}
             </ul>
+          </Card>
+          <Card title="电子材料" size="small" style={{ marginBottom: 16 }}>
+            <FileViewer materials={view.materials} />
           </Card>
           {mine.lead && (
             <Card title="其他部门意见" size="small" style={{ marginBottom: 16 }}>

@@ -1,10 +1,14 @@
-import { App as AntApp, Button, Card, Checkbox, Form } from 'antd';
+import { useState } from 'react';
+import { App as AntApp, Button, Card } from 'antd';
 import { api, pathPart, type CaseView } from '../../api.ts';
+import { MaterialUpload } from '../../files/MaterialUpload.tsx';
+import type { UploadedFile } from '../../files/upload.ts';
 import { SubmitError, useSubmit } from '../../submit.tsx';
 
 /**
  * 在线补正: the applicant supplies, with the query code, the materials the latest supplement notice (一次性告知书) asked
- * for. The API takes the materials' codes; the files themselves go through the centre's document channel.
+ * for: each one's files are uploaded for the case (`POST /files` with the case number and the query code), then the
+ * supplement names them per material.
  */
 export function SupplementForm({
   view,
@@ -17,19 +21,24 @@ export function SupplementForm({
 }) {
   const { message } = AntApp.useApp();
   const { submit, error, setError, sending } = useSubmit();
+  const [files, setFiles] = useState<Record<string, UploadedFile[]>>({});
   const notice = view.notices.filter((n) => n.kind === 'supplement').at(-1);
   const items = notice?.items ?? [];
+  const applicant = { caseNo: view.caseNo, queryCode };
 
-  async function supply(values: { materials?: string[] }) {
-    if (!values.materials?.length) {
-      setError('请勾选要提交的材料');
+  async function supply() {
+    const materials = items
+      .filter((item) => (files[item.code]?.length ?? 0) > 0)
+      .map((item) => ({ code: item.code, files: (files[item.code] ?? []).map((f) => f.id) }));
+    if (materials.length === 0) {
+      setError('请先为要补正的材料上传文件');
       return;
     }
     await submit(async (key) => {
       await api(`/applications/${pathPart(view.caseNo)}/supplements`, {
         method: 'POST',
         headers: { 'x-query-code': queryCode.trim(), 'idempotency-key': key },
-        body: { materials: values.materials ?? [], channel: 'online' },
+        body: { materials, channel: 'online' },
       });
       message.success('补正材料已提交');
       onSupplied();
@@ -39,22 +48,24 @@ export function SupplementForm({
   return (
     <Card title="在线补正材料" style={{ marginBottom: 16 }}>
       {notice?.due && <p>请于 {notice.due} 前补正以下材料（一次性告知书所列）。</p>}
-      <Form name="supplement" layout="vertical" onFinish={supply} initialValues={{ materials: [] }}>
-        {/* No `rules`: a required rule puts aria-required on the group's <div>, which axe refuses. */}
-        <Form.Item label="已备齐的补正材料" name="materials">
-          <Checkbox.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
-            {items.map((item) => (
-              <Checkbox key={item.code} value={item.code}>
-                {item.name}
-              </Checkbox>
-            ))}
-          </Checkbox.Group>
-        </Form.Item>
-        <SubmitError title="补正未提交" error={error} />
-        <Button type="primary" htmlType="submit" loading={sending}>
-          提交补正材料
-        </Button>
-      </Form>
+      <p className="hint">可上传 PDF、JPEG 或 PNG；用手机可直接拍照上传。</p>
+      <ul className="rows">
+        {items.map((item) => (
+          <li key={item.code}>
+            <strong>{item.name}</strong>
+            <MaterialUpload
+              label={item.name}
+              applicant={applicant}
+              value={files[item.code]}
+              onChange={(list) => setFiles((f) => ({ ...f, [item.code]: list }))}
+            />
+          </li>
+        ))}
+      </ul>
+      <SubmitError title="补正未提交" error={error} />
+      <Button type="primary" onClick={() => void supply()} loading={sending}>
+        提交补正材料
+      </Button>
     </Card>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { Button, Card, Checkbox, Form, Input, Radio, Space, Tag } from 'antd';
+import { Button, Card, Checkbox, Form, Input, Radio, Space, Switch, Tag } from 'antd';
 import { api, errorText, type LibraryEntry, type SubmittedCase } from '../../api.ts';
+import { MaterialUpload } from '../../files/MaterialUpload.tsx';
+import type { UploadedFile } from '../../files/upload.ts';
 import { SubmitError, useSubmit } from '../../submit.tsx';
 import { mergedMaterials, type Choice, type Guide } from './catalogue.ts';
 
@@ -18,7 +20,9 @@ interface Values {
 
 /**
  * 收件: the applicant and the materials checklist. Materials the certificate library already holds for this holder
- * are ticked and marked 证照库已有 (the API takes them from the library itself on submission).
+ * are ticked and marked 证照库已有 (the API takes them from the library itself on submission). Each material's paper
+ * can be scanned or photographed into the case as it is received (uploading ticks the material), and a material whose
+ * original the clerk has seen is marked 原件已核; a material ticked without files is paper only.
  */
 export function ApplyForm({
   choice,
@@ -33,6 +37,8 @@ export function ApplyForm({
   // One key per filled-in form: a double click or a retry after a timeout cannot receive the case twice.
   const { submit, error, setError, sending } = useSubmit();
   const [held, setHeld] = useState<HeldCertificate[]>([]);
+  const [files, setFiles] = useState<Record<string, UploadedFile[]>>({});
+  const [seen, setSeen] = useState<Set<string>>(new Set());
   const materials = mergedMaterials(guides);
   const heldNames = new Set(held.filter((c) => c.status === 'valid').map((c) => c.name));
   const inLibrary = (code: string, name: string) => heldNames.has(name) || heldNames.has(code);
@@ -65,7 +71,11 @@ export function ApplyForm({
             idNumber: values.idNumber.trim(),
             ...(values.phone?.trim() ? { phone: values.phone.trim() } : {}),
           },
-          materials: values.materials ?? [],
+          materials: (values.materials ?? []).map((code) => {
+            const scanned = files[code] ?? [];
+            if (scanned.length === 0) return code;
+            return { code, files: scanned.map((f) => f.id), ...(seen.has(code) ? { originalSeen: true } : {}) };
+          }),
           ...(values.commitments?.length ? { commitments: values.commitments } : {}),
           channel: 'window',
         },
@@ -109,15 +119,45 @@ export function ApplyForm({
         <Form.Item label="收取的材料" name="materials">
           <Checkbox.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
             {materials.map((m) => (
-              <Checkbox key={m.code} value={m.code}>
-                {m.name}
-                {!m.required && <Tag style={{ marginLeft: 6 }}>非必需</Tag>}
-                {inLibrary(m.code, m.name) && (
-                  <Tag color="#1b5e20" style={{ marginLeft: 6 }}>
-                    证照库已有
-                  </Tag>
+              <div key={m.code}>
+                <Checkbox value={m.code}>
+                  {m.name}
+                  {!m.required && <Tag style={{ marginLeft: 6 }}>非必需</Tag>}
+                  {inLibrary(m.code, m.name) && (
+                    <Tag color="#1b5e20" style={{ marginLeft: 6 }}>
+                      证照库已有
+                    </Tag>
+                  )}
+                </Checkbox>
+                <MaterialUpload
+                  label={m.name}
+                  value={files[m.code]}
+                  onChange={(list) => {
+                    setFiles((f) => ({ ...f, [m.code]: list }));
+                    const ticked: string[] = form.getFieldValue('materials') ?? [];
+                    if (list.length > 0 && !ticked.includes(m.code))
+                      form.setFieldValue('materials', [...ticked, m.code]);
+                  }}
+                />
+                {(files[m.code]?.length ?? 0) > 0 && (
+                  <label className="material-upload">
+                    <Switch
+                      size="small"
+                      checked={seen.has(m.code)}
+                      aria-label={`${m.name} 原件已核`}
+                      onChange={(on) =>
+                        setSeen((s) => {
+                          const next = new Set(s);
+                          if (on) next.add(m.code);
+                          else next.delete(m.code);
+                          return next;
+                        })
+                      }
+                    />{' '}
+                    原件已核
+                  </label>
                 )}
-              </Checkbox>
+              </div>
             ))}
           </Checkbox.Group>
         </Form.Item>

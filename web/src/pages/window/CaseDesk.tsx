@@ -4,6 +4,7 @@ import { api, errorText, pathPart, type CaseView } from '../../api.ts';
 import { deadlineLabels, formatTime, statusLabels } from '../../labels.ts';
 import { AcceptanceForm, DeliveryForm, WithdrawalForm } from './Decisions.tsx';
 import { guidesOf } from './catalogue.ts';
+import { MaterialsDesk } from './MaterialsDesk.tsx';
 import type { Printing } from './PrintDoc.tsx';
 
 const DELIVERABLE = ['approved', 'partially_approved'];
@@ -69,6 +70,7 @@ export function CaseDesk({
           </Descriptions.Item>
         )}
       </Descriptions>
+      <MaterialsDesk view={view} onDone={setView} />
       <Space wrap style={{ marginBottom: 16 }}>
         <Button onClick={() => onPrint({ kind: 'receipt', view, queryCode, names })}>打印受理回执</Button>
         {view.notices.map((n) => (
