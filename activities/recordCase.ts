@@ -4,9 +4,12 @@
  * round trip to PostgreSQL (measured: round trips, not SQL, dominate a step's cost on these machines).
  * The engine may run this more than once (a retry, a worker crash before its result is recorded): events are keyed
  * by (case, sequence number), certificates by (case, matter), and the read models are upserts of the same snapshot,
- * so a retry changes nothing.
+ * so a retry changes nothing. A retry whose events differ from the stored ones (their hashes differ) is refused, the
+ * whole statement undone: keeping the first events while the workflow chains onto the second would later read as
+ * tampering that never happened.
  */
 import { sign } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client.ts';
 import { supervisionCtes } from '../db/supervision.ts';
 import type { SigningKey } from '../infra/signingKey.ts';
@@ -136,8 +139,19 @@ export async function writeCaseRecord(
     decidedAt: t.decidedAt ?? null,
     urgent: state.urgent !== undefined,
   }));
-  await sql`
-    WITH new_events AS (
+  // A stored row whose hash differs from the step's aborts the statement (a cast that fails at run time: plain SQL
+  // has no RAISE), so nothing of the step is written; the message carries the case and the first such seq.
+  try {
+    await sql`
+    WITH conflicting AS (
+      SELECT min(s.seq) AS seq
+      FROM case_events s
+      JOIN jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS e(seq int, hash text)
+        ON s.case_no = ${state.caseNo} AND s.seq = e.seq
+      WHERE s.hash <> e.hash
+    ), conflict_check AS (
+      SELECT (${CONFLICT_MARK}::text || seq)::int AS failed FROM conflicting WHERE seq IS NOT NULL
+    ), new_events AS (
       INSERT INTO case_events (case_no, seq, type, at, actor, data, prev_hash, hash)
       SELECT ${state.caseNo}, e.seq, e.type, e.at, e.actor, e.data, e."prevHash", e.hash
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -207,5 +221,26 @@ export async function writeCaseRecord(
         status = excluded.status, replied_on = excluded.replied_on, warning = excluded.warning
       RETURNING 1
     )${supervisionCtes(sql, state)}
-    SELECT (SELECT count(*) FROM new_events) AS events`;
+    SELECT (SELECT count(*) FROM new_events) AS events, (SELECT max(failed) FROM conflict_check) AS conflict`;
+  } catch (error) {
+    const seq = conflictSeq(error);
+    if (seq === undefined) throw error;
+    throw ApplicationFailure.create({
+      type: CASE_RECORD_CONFLICT,
+      nonRetryable: true,
+      message: `case ${state.caseNo} seq ${seq}: the stored event differs from this step's (hash mismatch); nothing written`,
+      details: [{ caseNo: state.caseNo, seq }],
+    });
+  }
+}
+
+/** The failure type of a step whose events differ from those already recorded under the same (case, seq). */
+export const CASE_RECORD_CONFLICT = 'case_record_conflict';
+
+const CONFLICT_MARK = 'case_record_conflict seq ';
+
+function conflictSeq(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const match = new RegExp(`"${CONFLICT_MARK}(\\d+)"`).exec(message);
+  return match ? Number(match[1]) : undefined;
 }

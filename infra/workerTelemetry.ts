@@ -5,9 +5,10 @@
  * port serves the SDK's metrics (workflow task failures, schedule-to-start latency, sticky cache) and ours.
  */
 import { fileURLToPath } from 'node:url';
-import type { MetricHistogram } from '@temporalio/common';
+import { ApplicationFailure, type MetricHistogram } from '@temporalio/common';
 import { DefaultLogger, Runtime, type ActivityInterceptorsFactory, type RuntimeOptions } from '@temporalio/worker';
 import { pino } from 'pino';
+import { CASE_RECORD_CONFLICT } from '../activities/recordCase.ts';
 import type { Settings } from './config.ts';
 import { requestIdOf } from './requestId.ts';
 
@@ -64,6 +65,10 @@ export const activityTelemetry: ActivityInterceptorsFactory = (ctx) => {
           return await next(input);
         } catch (error) {
           outcome = 'error';
+          // A retried step that would rewrite the record: nobody may miss it.
+          if (error instanceof ApplicationFailure && error.type === CASE_RECORD_CONFLICT) {
+            ctx.log.error('case record conflict', { message: error.message, details: error.details });
+          }
           throw error;
         } finally {
           const seconds = (performance.now() - started) / 1000;
