@@ -172,7 +172,9 @@ export async function runCase(input: CaseWorkflowInput, hooks: CaseWorkflowHooks
     // One wake-up per case: the earliest deadline. A moved deadline (pause, extension) just changes the next wait.
     const delayMs = Math.max(1, clock.realDelayUntil(next.dueAt));
     if (!(await condition(() => changed, delayMs))) {
-      await exclusive(() => apply(timerFiredCommand(next.id, clock.now())));
+      // Dated at its due instant, not when a worker got to it: a retried workflow task then writes the same events.
+      // Histories recorded before the marker replay with the time they were written with.
+      await exclusive(() => apply(timerFiredCommand(next.id, patched('timer-at-due-time') ? next.dueAt : clock.now())));
     }
   }
 }

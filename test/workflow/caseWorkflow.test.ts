@@ -83,6 +83,22 @@ describe('the deadline timer', () => {
     expect(state).toMatchObject({ status: 'in_review', seq: h.recorder.of(caseNo).length });
   });
 
+  it('dates a timer step at its due instant, not when the worker ran it, so a retried step writes the same events', async () => {
+    const caseNo = nextCaseNo();
+    const yellow = submittedTimer(caseNo, 'acceptance:yellow:2026-07-13');
+    const red = submittedTimer(caseNo, 'acceptance:red:2026-07-13');
+    // The yellow warning is days overdue when the case starts: run late, it is still dated when it fell due.
+    const handle = await h.start(inputOf(caseNo, { clock: clockAt(red.dueAt - 3_000) }));
+    await handle.executeUpdate(caseUpdates.submit, { args: [submitOf(caseNo)] });
+    await until('deemed acceptance', () => types(caseNo).includes('deemed_accepted'));
+    const fired = h.recorder.of(caseNo).filter((e) => e.type === 'deadline_warning' || e.type === 'deemed_accepted');
+    expect(fired.map((e) => [e.type, e.at])).toEqual([
+      ['deadline_warning', new Date(yellow.dueAt).toISOString()],
+      ['deadline_warning', new Date(red.dueAt).toISOString()],
+      ['deemed_accepted', new Date(red.dueAt).toISOString()],
+    ]);
+  });
+
   it('re-arms the wait when a command moves the deadline: the old one never fires, the new one does', async () => {
     const caseNo = nextCaseNo();
     const oldRed = submittedTimer(caseNo, 'acceptance:red:2026-07-13');
