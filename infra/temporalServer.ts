@@ -37,12 +37,13 @@ interface DevServerOptions {
 const DEFAULT_RETENTION_DAYS = 3650;
 
 /**
- * The SQLite pragmas: WAL lets readers and the one writer work at once, and synchronous=NORMAL syncs at checkpoints
- * instead of every commit (still crash-safe in WAL mode: a power cut may lose the last commits, never corrupt).
+ * The SQLite pragmas: WAL lets readers and the one writer work at once, and synchronous=FULL syncs the WAL at every
+ * commit. NORMAL (sync at checkpoints only) may lose the last commits in a power cut while PostgreSQL already holds
+ * their steps: the engine would then run those steps again. A benchmark may relax it (BENCH_SQLITE_PRAGMAS).
  */
-export const DEV_SERVER_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
+export const DEV_SERVER_PRAGMAS = ['journal_mode=WAL', 'synchronous=FULL'];
 
-function devServerArgs(options: DevServerOptions): string[] {
+export function devServerArgs(options: DevServerOptions): string[] {
   const args = [
     'server',
     'start-dev',
