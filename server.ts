@@ -37,7 +37,7 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
   if (api.migrateOnStart) {
     await runMigrations(databaseUrl);
   }
-  const database = createDatabase(databaseUrl, { max: api.dbPool });
+  const database = createDatabase(databaseUrl, { max: api.dbPool, ...config.database });
   if (api.migrateOnStart) {
     const catalogue = await readCatalogueFile(config.catalogueFile);
     await loadCatalogue(database.db, catalogue);

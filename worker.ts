@@ -37,7 +37,7 @@ export interface WorkerTestOptions {
 export async function startWorker(config: Settings, testing: WorkerTestOptions = {}) {
   const settings = temporalSettings(config.temporal);
   const databaseUrl = required(config.databaseUrl, 'DATABASE_URL', 'the PostgreSQL of the case record');
-  const database = createDatabase(databaseUrl, { max: config.worker.dbPool });
+  const database = createDatabase(databaseUrl, { max: config.worker.dbPool, ...config.database });
   const connection = await NativeConnection.connect(connectionOptions(settings));
   const worker = await Worker.create({
     connection,

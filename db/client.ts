@@ -6,8 +6,25 @@ import * as schema from './schema.ts';
 
 export type Database = ReturnType<typeof createDatabase>['db'];
 
-export function createDatabase(url: string, options: { max?: number } = {}) {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+export interface DatabaseOptions {
+  max?: number;
+  /** Give up on a connection not ready after this long (postgres.js default: 30 s). */
+  connectTimeoutSeconds?: number;
+  /** PostgreSQL cancels a statement running longer (0 or unset: never). */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * A PostgreSQL that stops answering (frozen, a lost network) must not hold requests for ever: with the timeouts set
+ * a request fails promptly and the API answers it, /health included.
+ */
+export function createDatabase(url: string, options: DatabaseOptions = {}) {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    ...(options.connectTimeoutSeconds ? { connect_timeout: options.connectTimeoutSeconds } : {}),
+    ...(options.statementTimeoutMs ? { connection: { statement_timeout: options.statementTimeoutMs } } : {}),
+  });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

@@ -21,6 +21,8 @@ export interface Settings {
   databaseUrl: string | undefined;
   /** The embedded PostgreSQL's port (unset: a free one). */
   postgresPort: number | undefined;
+  /** The worker's and the API's PostgreSQL connections: how long to wait for one, and for one statement. */
+  database: { connectTimeoutSeconds: number; statementTimeoutMs: number };
   dataDir: string;
   temporal: {
     /** `host:port` of a cluster; unset: the launcher starts the dev server (worker and API require it). */
@@ -245,6 +247,10 @@ function read(env: Env) {
   const settings: Settings = {
     databaseUrl: r.text('DATABASE_URL'),
     postgresPort: r.int('POSTGRES_PORT', 1, 65535),
+    database: {
+      connectTimeoutSeconds: r.int('DB_CONNECT_TIMEOUT_SECONDS', 1, 3600, 5),
+      statementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 0, DAY_MS, 15_000),
+    },
     dataDir,
     temporal: {
       address: r.text('TEMPORAL_ADDRESS'),

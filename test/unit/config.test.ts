@@ -21,6 +21,7 @@ describe('defaults', () => {
   it('an empty environment is a whole configuration: the development machine', () => {
     const settings = readSettings({});
     expect(settings.databaseUrl).toBeUndefined();
+    expect(settings.database).toEqual({ connectTimeoutSeconds: 5, statementTimeoutMs: 15_000 });
     expect(settings.temporal).toMatchObject({
       address: undefined,
       namespace: 'default',
@@ -120,6 +121,14 @@ describe('values', () => {
     expect(problemsOf({ PUBLIC_BASE_URL: 'approvals.example' })).toEqual([
       'PUBLIC_BASE_URL must be an absolute URL, got "approvals.example"',
     ]);
+  });
+
+  it('the PostgreSQL timeouts are read, and a statement timeout of 0 means none', () => {
+    expect(readSettings({ DB_CONNECT_TIMEOUT_SECONDS: '2', DB_STATEMENT_TIMEOUT_MS: '0' }).database).toEqual({
+      connectTimeoutSeconds: 2,
+      statementTimeoutMs: 0,
+    });
+    expect(() => readSettings({ DB_CONNECT_TIMEOUT_SECONDS: '0' })).toThrow(/DB_CONNECT_TIMEOUT_SECONDS/);
   });
 
   it('integers are checked against their range, and fractions are refused', () => {
