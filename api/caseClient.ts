@@ -220,6 +220,11 @@ export async function submitCase(
     ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
     ...(deps.closeGraceMs ? { closeGraceMs: deps.closeGraceMs } : {}),
   };
+  const submit = envelope(deps, 'submit', command);
+  // The rules decide first, here: a submission the workflow's validator would refuse must not start a workflow (an
+  // empty one would hold the case number until it gives up waiting, and a retry would meet it).
+  const decision = decide(undefined, submit);
+  if (!decision.ok) throw ruleError(decision.violation);
   const start = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseNo,
     taskQueue: deps.taskQueue,
@@ -230,7 +235,7 @@ export async function submitCase(
   try {
     const answer = await deps.temporal.withDeadline(Date.now() + deps.engineTimeoutMs, () =>
       deps.temporal.workflow.executeUpdateWithStart(caseUpdates.submit, {
-        args: [envelope(deps, 'submit', command)],
+        args: [submit],
         updateId: `submit:${caseNo}`,
         startWorkflowOperation: start,
       }),
