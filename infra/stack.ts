@@ -17,7 +17,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { stopChild, waitUntil } from './processes.ts';
 import { findTemporalCli } from './temporalCli.ts';
 import { readSettings, SETTING_NAMES } from './config.ts';
-import { startTemporalDevServer, type RunningTemporal } from './temporalServer.ts';
+import { DevServerStartError, startTemporalDevServer, type RunningTemporal } from './temporalServer.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -124,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const { namespace, taskQueue } = config.temporal;
-    const temporalPort = options.temporalPort ?? (await freePort());
+    let temporalPort = options.temporalPort ?? (await freePort());
     const startDevServer = async () =>
       startTemporalDevServer({
         cli: await findTemporalCli(config.temporal.cli),
@@ -138,7 +138,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
     let temporalAddress = config.temporal.address;
     if (!temporalAddress) {
-      temporal = await startDevServer();
+      try {
+        temporal = await startDevServer();
+      } catch (error) {
+        // A free port chosen here, or one the server picks for itself, can be taken by another process before the
+        // server binds it (several stacks start at once in the test suite): one more try on fresh ports.
+        if (!(error instanceof DevServerStartError) || options.temporalPort !== undefined) throw error;
+        console.warn(`the Temporal dev server did not start (${error.message}); trying once more on another port`);
+        temporalPort = await freePort();
+        temporal = await startDevServer();
+      }
       temporalAddress = temporal.address;
     }
 

@@ -1,7 +1,7 @@
 /** The Temporal dev server (`temporal server start-dev`): the whole engine in one process, state in a SQLite file. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
@@ -64,6 +64,9 @@ export function devServerArgs(options: DevServerOptions): string[] {
   return args;
 }
 
+/** The dev server ended or never answered while starting. */
+export class DevServerStartError extends Error {}
+
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningTemporal> {
   await mkdir(options.dataDir, { recursive: true });
   const log = createWriteStream(path.join(options.dataDir, 'temporal.log'), { flags: 'a' });
@@ -71,7 +74,16 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const address = `127.0.0.1:${options.port}`;
-  await waitForNamespace(address, options.namespace ?? 'default', child);
+  try {
+    await waitForNamespace(address, options.namespace ?? 'default', child);
+  } catch (error) {
+    // What the server said is the only clue (a port taken between choosing and binding, a locked file): keep it.
+    await stopChild(child, 'SIGKILL');
+    log.end();
+    const said = await readFile(path.join(options.dataDir, 'temporal.log'), 'utf8').catch(() => '');
+    const tail = said.trim().split('\n').slice(-5).join('\n');
+    throw new DevServerStartError(`${(error as Error).message}${tail ? `:\n${tail}` : ''}`);
+  }
   await setRetention(address, options.namespace ?? 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
   return {
     address,
