@@ -91,10 +91,12 @@ describe('complaints and public disclosure in the browser', () => {
     await p.page.goto('/feedback');
     await p.page.locator('#complaint-lookup_number').fill(number);
     await p.page.locator('#complaint-lookup_phone').fill('13900139999');
-    await button(p, '查询').click();
+    // The form's own submit button, once it is not loading (a loading icon changes the button's accessible name).
+    const lookup = p.page.locator('form#complaint-lookup button[type="submit"]:not(.ant-btn-loading)');
+    await lookup.click({ timeout: UI_WAIT_MS });
     await p.page.getByText('查询失败').waitFor({ timeout: UI_WAIT_MS });
     await p.page.locator('#complaint-lookup_phone').fill('13900139000');
-    await button(p, '查询').click();
+    await lookup.click({ timeout: UI_WAIT_MS });
     await expect.poll(() => p.page.getByTestId('complaint-reply').textContent(), untilShown).toContain('已加快审查');
     await expectClean(p);
     await screenshot(p.page, 'feedback-answer');
