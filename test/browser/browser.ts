@@ -73,9 +73,10 @@ export async function openPage(browser: Browser, baseURL: string, viewport = DES
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
-    // A download the browser hands over, or a navigation the test itself replaced, is not a failure of the app.
+    // A download the browser hands over, a navigation the test itself replaced, or a read still in flight when the
+    // test leaves the page (the browser cancels it) is not a failure of the app; a cancelled write would be.
     const failure = request.failure()?.errorText ?? '';
-    if (/ERR_ABORTED/.test(failure) && request.isNavigationRequest()) return;
+    if (/ERR_ABORTED/.test(failure) && (request.isNavigationRequest() || request.method() === 'GET')) return;
     if (isExpected(request.url(), 0)) return;
     problems.push(`request failed: ${request.method()} ${request.url()} ${failure}`);
   });
