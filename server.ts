@@ -53,11 +53,7 @@ export async function startServer(config: Settings, testing: ServerTestOptions =
   });
   const signingKey = loadSigningKey(config.signing, config.dataDir);
   const keys = createKeyRing(db, signingKey, config.signing.keysDir);
-  const apiClock = createClock({
-    ...(clock.startMs !== undefined ? { startMs: clock.startMs } : {}),
-    ...(clock.anchorMs !== undefined ? { anchorMs: clock.anchorMs } : {}),
-    speed: clock.speed,
-  });
+  const apiClock = createClock(clock);
   const files = config.files;
   const fileStore = await openFileStore(files);
   const app = await buildApp(

@@ -21,7 +21,9 @@ export interface Clock {
   realDelayUntil(virtualMs: number, nowVirtualMs?: number): number;
 }
 
-export function createClock(options: { startMs?: number; anchorMs?: number; speed?: number } = {}): Clock {
+export function createClock(
+  options: { startMs?: number | undefined; anchorMs?: number | undefined; speed?: number | undefined } = {},
+): Clock {
   const anchor = options.anchorMs ?? Date.now();
   const start = options.startMs ?? anchor;
   const speed = options.speed ?? 1;

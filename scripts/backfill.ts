@@ -16,11 +16,7 @@ const database = createDatabase(required(config.databaseUrl, 'DATABASE_URL', 'th
 });
 try {
   const { clock } = config;
-  const now = createClock({
-    ...(clock.startMs !== undefined ? { startMs: clock.startMs } : {}),
-    ...(clock.anchorMs !== undefined ? { anchorMs: clock.anchorMs } : {}),
-    speed: clock.speed,
-  }).now();
+  const now = createClock(clock).now();
   const keys = createKeyRing(database.db, loadSigningKey(config.signing, config.dataDir), config.signing.keysDir);
   const report = await backfill(database.db, await keys.current(), now);
   console.log(JSON.stringify(report));

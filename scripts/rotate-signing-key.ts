@@ -22,11 +22,7 @@ const database = createDatabase(required(config.databaseUrl, 'DATABASE_URL', 'th
 });
 try {
   const { clock } = config;
-  const now = createClock({
-    ...(clock.startMs !== undefined ? { startMs: clock.startMs } : {}),
-    ...(clock.anchorMs !== undefined ? { anchorMs: clock.anchorMs } : {}),
-    speed: clock.speed,
-  }).now();
+  const now = createClock(clock).now();
   const original = loadSigningKey(config.signing, config.dataDir);
   const rotated = await rotateSigningKey(database.db, original, config.signing.keysDir, now, reason);
   console.log(`已停用密钥 (retired) ${rotated.retired}`);
